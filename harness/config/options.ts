@@ -1,0 +1,62 @@
+/**
+ * Everything a run can be told, after flags, config file and defaults are merged and validated.
+ * Parsing lives in ./parse.ts; this module only holds the shape and the defaults.
+ */
+export type ProviderName = 'sim' | 'kind' | 'existing';
+export type ReachMode = 'auto' | 'direct' | 'relay';
+export type Channel = 'standard' | 'experimental';
+
+export interface Timeouts {
+  /** Gateway address and conditions (upstream conformance: 180 s). */
+  gatewayMs: number;
+  /** Route parent status (upstream: 60 s). */
+  routeMs: number;
+  /** One HTTP request (upstream: 10 s). */
+  requestMs: number;
+  /** Window for an HTTP expectation to hold (upstream: 30 s). */
+  consistencyMs: number;
+  /** Consecutive matching responses needed (upstream: 3). */
+  consecutive: number;
+  /** Backends Available after fixtures are applied. */
+  backendsMs: number;
+}
+
+export interface RunOptions {
+  provider: ProviderName;
+  /** Built-in profile name (istio). */
+  profile: string;
+  /** Directory of templated manifests; undefined = the built-in fixtures. */
+  fixturesDir?: string;
+  /** Namespace the fixtures go to; undefined = one per run (`kindgate-<id>`). */
+  namespace?: string;
+  hostname: string;
+  listenerPort: number;
+  httpbinImage: string;
+  /** Where the kubeconfig of the cluster is written (sim, kind) or read (existing). */
+  kubeconfig?: string;
+  /** existing provider: kube context to use. */
+  context?: string;
+  /** kind provider: cluster name (always starts with `kindgate-`). */
+  clusterName: string;
+  reuse: boolean;
+  keep: boolean;
+  reach: ReachMode;
+  relayImage: string;
+  channel: Channel;
+  cacheDir: string;
+  dryRun: boolean;
+  /** existing provider: allow installing into / deleting from a cluster kindgate did not create. */
+  allowExisting: boolean;
+  reportDir: string;
+  verbose: boolean;
+  timeouts: Timeouts;
+}
+
+export const defaultTimeouts: Timeouts = {
+  gatewayMs: 180_000,
+  routeMs: 60_000,
+  requestMs: 10_000,
+  consistencyMs: 30_000,
+  consecutive: 3,
+  backendsMs: 180_000,
+};

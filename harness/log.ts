@@ -1,0 +1,74 @@
+/**
+ * Progress and log lines go to stderr (stdout is reserved for machine-readable output such as
+ * `KUBECONFIG=` lines). Colour only on a TTY and never when NO_COLOR is set.
+ */
+export interface Logger {
+  /** A pipeline step finished: `✓ cluster created (31.2 s)`. */
+  step(message: string, seconds?: number): void;
+  /** A pipeline step failed. */
+  fail(message: string, seconds?: number): void;
+  info(message: string): void;
+  warn(message: string): void;
+  /** Only shown with --verbose / KINDGATE_DEBUG. */
+  debug(message: string): void;
+}
+
+export interface LoggerOptions {
+  stream?: NodeJS.WritableStream & { isTTY?: boolean };
+  verbose?: boolean;
+  color?: boolean;
+}
+
+export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return Boolean(stream.isTTY);
+}
+
+export function formatSeconds(seconds: number): string {
+  return `${seconds.toFixed(1)} s`;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const stream = options.stream ?? process.stderr;
+  const color = options.color ?? useColor(stream);
+  const paint = (code: number, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const write = (line: string) => stream.write(`${line}\n`);
+  const timed = (message: string, seconds?: number) =>
+    seconds === undefined ? message : `${message} ${paint(2, `(${formatSeconds(seconds)})`)}`;
+  return {
+    step: (message, seconds) => write(`${paint(32, '✓')} ${timed(message, seconds)}`),
+    fail: (message, seconds) => write(`${paint(31, '✗')} ${timed(message, seconds)}`),
+    info: (message) => write(`  ${message}`),
+    warn: (message) => write(`${paint(33, '!')} ${message}`),
+    debug: (message) => {
+      if (options.verbose) write(paint(2, `  ${message}`));
+    },
+  };
+}
+
+/** A logger that records lines; for tests. */
+export function createMemoryLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    step: (m, s) => lines.push(`✓ ${m}${s === undefined ? '' : ` (${formatSeconds(s)})`}`),
+    fail: (m, s) => lines.push(`✗ ${m}${s === undefined ? '' : ` (${formatSeconds(s)})`}`),
+    info: (m) => lines.push(`  ${m}`),
+    warn: (m) => lines.push(`! ${m}`),
+    debug: (m) => lines.push(`  ${m}`),
+  };
+}
+
+/** Run `work`, log its duration as a step line, and log a failure line if it throws. */
+export async function timedStep<T>(log: Logger, label: string, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    const result = await work();
+    log.step(label, (performance.now() - started) / 1000);
+    return result;
+  } catch (error) {
+    log.fail(label, (performance.now() - started) / 1000);
+    throw error;
+  }
+}

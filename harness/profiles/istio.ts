@@ -1,0 +1,22 @@
+import { pins } from '../pins.ts';
+import type { Profile } from './types.ts';
+
+/** Facts verified in Istio's source; see the design's "Facts for Istio". */
+export const istioProfile: Profile = {
+  name: 'istio',
+  gatewayClassName: 'istio',
+  controllerName: 'istio.io/gateway-controller',
+  serverHeader: /envoy/,
+  supportedFeatures: ['Gateway', 'HTTPRoute', 'ReferenceGrant', 'HTTPRouteHostRewrite', 'HTTPRouteQueryParamMatching', 'HTTPRouteMethodMatching', 'HTTPRouteResponseHeaderModification'],
+  implementation: {
+    organization: 'istio',
+    project: 'istio',
+    url: 'https://istio.io',
+    version: pins.istio.version,
+    contact: ['@istio/maintainers'],
+  },
+  diagnostics: {
+    controllerPods: [{ namespace: 'istio-system', labelSelector: 'app=istiod' }],
+    gatewayPodSelector: 'gateway.networking.k8s.io/gateway-name={gateway}',
+  },
+};

@@ -1,0 +1,31 @@
+import type { Logger } from '../log.ts';
+
+/** Where a listener of a Gateway can be reached from the machine running the suites. */
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+export interface GatewayRef {
+  namespace: string;
+  name: string;
+}
+
+/**
+ * A provider answers where the cluster comes from and how to reach a Gateway.
+ * `start` must leave nothing behind when it throws; `stop` is idempotent.
+ */
+export interface Provider {
+  readonly name: 'sim' | 'kind' | 'existing';
+  /** Bring up (or attach to) the cluster; after this `kubeconfig` is usable. */
+  start(log: Logger): Promise<void>;
+  /** Tear down what `start` created (unless kept); safe to call twice or after a failed start. */
+  stop(log: Logger): Promise<void>;
+  /** Path of a kubeconfig file for the cluster (private to this run). */
+  kubeconfigPath(): string;
+  /**
+   * How to reach listener `listener` (by name) of Gateway `gateway`.
+   * Reads Gateway.status.addresses (never Service names).
+   */
+  endpoint(gateway: GatewayRef, listener: string): Promise<Endpoint>;
+}
