@@ -28,4 +28,6 @@ export interface Provider {
    * Reads Gateway.status.addresses (never Service names).
    */
   endpoint(gateway: GatewayRef, listener: string): Promise<Endpoint>;
+  /** Provider-specific diagnostics written into `dir` (kind: `kind export logs`). Never throws. */
+  diagnose?(dir: string, log: Logger): Promise<void>;
 }
