@@ -1,0 +1,126 @@
+/**
+ * The parts of the Gateway API (v1) and core objects the sim's controller and data plane read,
+ * as plain JSON shapes. The store holds objects exactly as written (it applies no CRD defaults),
+ * so every optional field here may be absent and readers apply the CRD defaults themselves.
+ */
+
+export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
+export const GATEWAY_API_VERSION = `${GATEWAY_GROUP}/v1`;
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  observedGeneration?: number;
+  lastTransitionTime: string;
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
+}
+
+export interface RouteGroupKind {
+  group?: string;
+  kind: string;
+}
+
+export interface Listener {
+  name: string;
+  hostname?: string;
+  port: number;
+  protocol: string;
+  allowedRoutes?: {
+    namespaces?: { from?: 'All' | 'Same' | 'Selector'; selector?: LabelSelector };
+    kinds?: RouteGroupKind[];
+  };
+}
+
+export interface GatewaySpec {
+  gatewayClassName: string;
+  listeners?: Listener[];
+  infrastructure?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+}
+
+export interface ParentReference {
+  group?: string;
+  kind?: string;
+  namespace?: string;
+  name: string;
+  sectionName?: string;
+  port?: number;
+}
+
+export interface HTTPPathMatch {
+  type?: 'Exact' | 'PathPrefix' | 'RegularExpression';
+  value?: string;
+}
+
+export interface HTTPHeaderMatch {
+  type?: 'Exact' | 'RegularExpression';
+  name: string;
+  value: string;
+}
+
+export interface HTTPQueryParamMatch {
+  type?: 'Exact' | 'RegularExpression';
+  name: string;
+  value: string;
+}
+
+export interface HTTPRouteMatch {
+  path?: HTTPPathMatch;
+  headers?: HTTPHeaderMatch[];
+  queryParams?: HTTPQueryParamMatch[];
+  method?: string;
+}
+
+export interface HTTPHeaderModifier {
+  set?: { name: string; value: string }[];
+  add?: { name: string; value: string }[];
+  remove?: string[];
+}
+
+export interface HTTPRouteFilter {
+  type: string;
+  requestHeaderModifier?: HTTPHeaderModifier;
+  responseHeaderModifier?: HTTPHeaderModifier;
+}
+
+export interface BackendRef {
+  group?: string;
+  kind?: string;
+  name: string;
+  namespace?: string;
+  port?: number;
+  weight?: number;
+  filters?: HTTPRouteFilter[];
+}
+
+export interface HTTPRouteRule {
+  name?: string;
+  matches?: HTTPRouteMatch[];
+  filters?: HTTPRouteFilter[];
+  backendRefs?: BackendRef[];
+}
+
+export interface HTTPRouteSpec {
+  parentRefs?: ParentReference[];
+  hostnames?: string[];
+  rules?: HTTPRouteRule[];
+}
+
+export interface RouteParentStatus {
+  parentRef: ParentReference;
+  controllerName: string;
+  conditions: Condition[];
+}
+
+export interface ReferenceGrantSpec {
+  from: { group: string; kind: string; namespace: string }[];
+  to: { group: string; kind: string; name?: string }[];
+}
+
+/** The rule every match list defaults to (CRD default): prefix `/`. */
+export const DEFAULT_MATCH: HTTPRouteMatch = { path: { type: 'PathPrefix', value: '/' } };
