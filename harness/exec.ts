@@ -1,0 +1,96 @@
+import { execa } from 'execa';
+import { SetupError } from './errors.ts';
+import type { Logger } from './log.ts';
+
+/**
+ * External commands: argument arrays (never a shell string), a timeout, output streamed to the
+ * run log (debug), and errors that carry the command, the exit code and the tail of stderr.
+ */
+export interface CommandLine {
+  file: string;
+  args: string[];
+  timeoutMs: number;
+  /** Extra environment variables (merged over process.env). */
+  env?: Record<string, string>;
+  /** Text written to stdin. */
+  input?: string;
+  /** stdout holds a secret (a kubeconfig): never copied to the log. */
+  secretStdout?: boolean;
+}
+
+export interface CommandResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export type RunCommand = (command: CommandLine, log?: Logger) => Promise<CommandResult>;
+
+/** A command that could not run or exited non-zero; a SetupError (exit 4) unless rethrown. */
+export class CommandError extends SetupError {
+  constructor(
+    readonly command: string,
+    readonly exitCode: number | undefined,
+    readonly stderrTail: string,
+    readonly reason: 'exit' | 'timeout' | 'not-found' | 'spawn',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const SAFE = /^[\w@%+=:,./-]+$/;
+
+/** `kind create cluster --name 'a b'`: for logs and the dry-run plan (POSIX quoting). */
+export function formatCommand(command: Pick<CommandLine, 'file' | 'args'>): string {
+  return [command.file, ...command.args].map((part) => (SAFE.test(part) ? part : `'${part.replaceAll("'", `'\\''`)}'`)).join(' ');
+}
+
+export function tail(text: string, lines = 8): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n').trim();
+}
+
+export const runCommand: RunCommand = async (command, log) => {
+  const shown = formatCommand(command);
+  log?.debug(`$ ${shown}`);
+  const child = execa(command.file, command.args, {
+    timeout: command.timeoutMs,
+    env: command.env,
+    input: command.input,
+    reject: false,
+    stripFinalNewline: false,
+  });
+  // Stream both outputs to the run log line by line as they arrive.
+  const forward = (stream: NodeJS.ReadableStream | null | undefined) => {
+    let pending = '';
+    stream?.on('data', (chunk: Buffer) => {
+      const lines = (pending + chunk.toString('utf8')).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) log?.debug(`  ${line}`);
+    });
+    stream?.on('end', () => pending && log?.debug(`  ${pending}`));
+  };
+  if (log) {
+    if (!command.secretStdout) forward(child.stdout);
+    forward(child.stderr);
+  }
+  const result = await child;
+  const stdout = String(result.stdout ?? '');
+  const stderr = String(result.stderr ?? '');
+  if (result.timedOut) {
+    throw new CommandError(shown, undefined, tail(stderr), 'timeout',
+      `\`${shown}\` did not finish within ${Math.round(command.timeoutMs / 1000)} s${stderr ? `: ${tail(stderr, 3)}` : ''}; check the command's output above (--verbose) and retry.`);
+  }
+  const code = (result as { code?: string }).code;
+  if (code === 'ENOENT') {
+    throw new CommandError(shown, undefined, '', 'not-found', `\`${command.file}\` was not found on PATH; install it or let kindgate download its pinned version.`);
+  }
+  if (result.exitCode === undefined) {
+    throw new CommandError(shown, undefined, tail(stderr), 'spawn', `\`${shown}\` could not run: ${result.message}.`);
+  }
+  if (result.exitCode !== 0) {
+    const why = tail(stderr) || tail(stdout);
+    throw new CommandError(shown, result.exitCode, why, 'exit', `\`${shown}\` exited with code ${result.exitCode}${why ? `: ${why}` : ''}`);
+  }
+  return { stdout, stderr, exitCode: 0 };
+};
