@@ -1,0 +1,106 @@
+import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, TestSuite } from 'vitest/node';
+import { findEntry, suiteOfFile } from './catalog.ts';
+import type { TestRecord } from './results.ts';
+import { stripAnsi } from './text.ts';
+
+/**
+ * A vitest reporter that turns a run into plain TestRecords for the JUnit, conformance and summary
+ * writers. Besides test cases it records what vitest reports beside them, so nothing that broke
+ * the run can look green: files that failed to load, failing beforeAll/afterAll hooks, and
+ * unhandled errors become failed records.
+ */
+export class ResultCollector implements Reporter {
+  private records: TestRecord[] = [];
+  private ended = false;
+
+  /** The records of the last finished run (empty until onTestRunEnd). */
+  get results(): readonly TestRecord[] {
+    return this.records;
+  }
+
+  /** True once vitest finished (or interrupted) the run. */
+  get finished(): boolean {
+    return this.ended;
+  }
+
+  onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError>,
+    reason: TestRunEndReason,
+  ): void {
+    this.records = collectRecords(testModules, unhandledErrors, reason);
+    this.ended = true;
+  }
+}
+
+export function collectRecords(
+  testModules: ReadonlyArray<TestModule>,
+  unhandledErrors: ReadonlyArray<SerializedError> = [],
+  reason: TestRunEndReason = 'passed',
+): TestRecord[] {
+  const records: TestRecord[] = [];
+  for (const mod of testModules) {
+    const file = mod.relativeModuleId;
+    const suite = suiteOfFile(file);
+    // A file that failed to import/collect has errors on the module itself.
+    const loadErrors = mod.errors();
+    if (loadErrors.length > 0) {
+      records.push({ suite, title: `${file} (failed to load or a hook failed)`, file, state: 'failed', durationMs: 0, error: formatErrors(loadErrors) });
+    }
+    for (const child of mod.children.allSuites()) {
+      const errors = child.errors();
+      if (errors.length > 0) {
+        records.push({ suite, title: `${child.fullName} (hook failed)`, file, state: 'failed', durationMs: 0, error: formatErrors(errors) });
+      }
+    }
+    for (const test of mod.children.allTests()) records.push(recordOf(test, suite, file, reason));
+  }
+  if (unhandledErrors.length > 0) {
+    records.push({ suite: 'vitest', title: 'unhandled errors during the run', state: 'failed', durationMs: 0, error: formatErrors(unhandledErrors) });
+  }
+  return records;
+}
+
+function recordOf(test: TestCase, suite: string, file: string, reason: TestRunEndReason): TestRecord {
+  const entry = findEntry(suite, test.name) ?? findEntry(suite, test.fullName);
+  const base = {
+    suite,
+    title: entry?.title ?? test.fullName,
+    ...(entry ? { id: entry.id } : {}),
+    file,
+    durationMs: Math.round(test.diagnostic()?.duration ?? 0),
+  };
+  const result = test.result();
+  switch (result.state) {
+    case 'passed':
+      return { ...base, state: 'passed' };
+    case 'failed':
+      return { ...base, state: 'failed', error: formatErrors(result.errors) };
+    case 'skipped':
+      return { ...base, state: 'skipped', skipReason: skipReasonOf(test, result.note) };
+    default:
+      // Still pending when the run ended: vitest was interrupted or a hook killed the file.
+      return { ...base, state: 'skipped', skipReason: reason === 'interrupted' ? 'not run: the run was interrupted' : 'not run' };
+  }
+}
+
+function skipReasonOf(test: TestCase, note: string | undefined): string {
+  if (note) return stripAnsi(note);
+  // vitest skips the tests of a suite whose beforeAll hook threw; say so instead of "skipped".
+  for (let parent: TestCase['parent'] | TestSuite['parent'] = test.parent; ; parent = parent.parent) {
+    if (parent.errors().length > 0) return 'not run: a hook of its suite failed';
+    if (parent.type === 'module') break;
+  }
+  if (test.options.mode === 'todo') return 'todo';
+  if (test.options.mode === 'skip') return 'skipped in the suite';
+  return 'skipped';
+}
+
+function formatErrors(errors: ReadonlyArray<SerializedError & { diff?: string }>): string {
+  return errors
+    .map((e) => {
+      const message = e.name && e.name !== 'Error' && !e.message.startsWith(e.name) ? `${e.name}: ${e.message}` : e.message;
+      return stripAnsi(e.diff ? `${message}\n${e.diff}` : message);
+    })
+    .join('\n\n');
+}

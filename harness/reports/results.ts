@@ -1,0 +1,45 @@
+/** The plain result model every report is built from (filled by the vitest collector). */
+
+export type TestState = 'passed' | 'failed' | 'skipped';
+
+export interface TestRecord {
+  /** Suite name (catalog name for known suite files, else the file's base name). */
+  suite: string;
+  /** The test's title (the catalog title when catalogued). */
+  title: string;
+  /** Catalog id when the test is in the catalog. */
+  id?: string;
+  /** Test file relative to the project root, when known. */
+  file?: string;
+  state: TestState;
+  durationMs: number;
+  /** Failure message(s), ANSI codes stripped. */
+  error?: string;
+  skipReason?: string;
+}
+
+export interface SuiteCounts {
+  suite: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+/** Counts per suite, in first-seen order. */
+export function countBySuite(tests: readonly TestRecord[]): SuiteCounts[] {
+  const bySuite = new Map<string, SuiteCounts>();
+  for (const t of tests) {
+    const counts = bySuite.get(t.suite) ?? { suite: t.suite, passed: 0, failed: 0, skipped: 0 };
+    counts[t.state] += 1;
+    bySuite.set(t.suite, counts);
+  }
+  return [...bySuite.values()];
+}
+
+export function totals(tests: readonly TestRecord[]): Omit<SuiteCounts, 'suite'> {
+  return {
+    passed: tests.filter((t) => t.state === 'passed').length,
+    failed: tests.filter((t) => t.state === 'failed').length,
+    skipped: tests.filter((t) => t.state === 'skipped').length,
+  };
+}
