@@ -15,7 +15,8 @@ export default defineConfig({
       {
         test: {
           name: 'sim',
-          include: ['harness/**/*.sim.test.ts'],
+          include: ['harness/**/*.sim.test.ts', 'suites/**/*.test.ts'],
+          globalSetup: ['suites/setup/sim.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -27,8 +27,12 @@ export interface RunOptions {
   profile: string;
   /** Directory of templated manifests; undefined = the built-in fixtures. */
   fixturesDir?: string;
-  /** Namespace the fixtures go to; undefined = one per run (`kindgate-<id>`). */
-  namespace?: string;
+  /** Namespace of the applications and routes (default: one per run, `kindgate-<id>`). */
+  namespace: string;
+  /** Namespace of the Gateway (default: `<namespace>-gateway`, apart as in the tutorial). */
+  gatewayNamespace: string;
+  /** True when the namespaces were generated for this run (so teardown removes them). */
+  ownNamespaces: boolean;
   hostname: string;
   listenerPort: number;
   httpbinImage: string;

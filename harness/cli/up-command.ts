@@ -1,0 +1,41 @@
+import { parseRunOptions } from '../config/parse.ts';
+import { createLogger } from '../log.ts';
+import { getProfile } from '../profiles/index.ts';
+import { printPlan } from './plan.ts';
+import { Session } from './session.ts';
+import { asSetupError } from './test-command.ts';
+
+/**
+ * `kindgate up`: provision and keep serving until interrupted. stdout gets only
+ * `KUBECONFIG=<path>` and `GATEWAY_URL=http://host:port` lines, so scripts can `eval` them.
+ */
+export async function upCommand(argv: string[]): Promise<number> {
+  const options = parseRunOptions('up', argv);
+  const log = createLogger({ verbose: options.verbose });
+  const profile = getProfile(options.profile);
+  if (options.dryRun) return printPlan(options, profile);
+
+  const session = await Session.create(options, profile, log);
+  let provisioned;
+  try {
+    provisioned = await session.provision();
+  } catch (error) {
+    await session.teardown();
+    throw asSetupError(error);
+  }
+  const { handle } = provisioned;
+  process.stdout.write(`KUBECONFIG=${handle.kubeconfigPath}\n`);
+  const first = Object.entries(handle.endpoints).find(([, e]) => !('error' in e));
+  if (first) {
+    const endpoint = first[1] as { host: string; port: number };
+    process.stdout.write(`GATEWAY_URL=http://${endpoint.host}:${endpoint.port}\n`);
+  }
+  for (const [key, endpoint] of Object.entries(handle.endpoints)) {
+    if ('error' in endpoint) log.warn(`listener ${key}: ${endpoint.error}`);
+    else log.info(`listener ${key} → http://${endpoint.host}:${endpoint.port} (Host: ${handle.hostname})`);
+  }
+  log.info('serving; press Ctrl-C to stop');
+  // Teardown and exit happen in the session's SIGINT/SIGTERM handler.
+  await new Promise<never>(() => {});
+  return 0;
+}

@@ -1,0 +1,55 @@
+import { pins } from '../pins.ts';
+
+/**
+ * Every command-line option, in one table: the parser, `--help` and the README's option list
+ * are all made from it, so they cannot disagree.
+ */
+export type FlagType = 'string' | 'boolean' | 'number';
+
+export interface FlagSpec {
+  flag: string;
+  /** Key in the config file and in RunOptions (timeouts: `timeouts.<key>`). */
+  key: string;
+  type: FlagType;
+  value?: string;
+  help: string;
+  default?: string;
+  /** Commands that take it; undefined = up and test. */
+  commands?: readonly string[];
+  choices?: readonly string[];
+}
+
+export const flagSpecs: readonly FlagSpec[] = [
+  { flag: 'provider', key: 'provider', type: 'string', value: 'NAME', choices: ['kind', 'sim', 'existing'], default: 'kind', help: 'where the cluster comes from: kind (throwaway Kind cluster), sim (in-process simulated cluster, proves the harness only), existing (your kubeconfig)' },
+  { flag: 'profile', key: 'profile', type: 'string', value: 'NAME', default: 'istio', help: 'implementation profile: install steps and expectations (built-in: istio)' },
+  { flag: 'config', key: 'config', type: 'string', value: 'FILE', help: 'YAML file with any of these options by key (flags win over the file)' },
+  { flag: 'fixtures', key: 'fixturesDir', type: 'string', value: 'DIR', help: 'directory of templated YAML manifests to apply instead of the built-in set' },
+  { flag: 'namespace', key: 'namespace', type: 'string', value: 'NAME', default: 'kindgate-<random>', help: 'namespace of the applications and routes' },
+  { flag: 'gateway-namespace', key: 'gatewayNamespace', type: 'string', value: 'NAME', default: '<namespace>-gateway', help: 'namespace of the Gateway' },
+  { flag: 'hostname', key: 'hostname', type: 'string', value: 'HOST', default: 'httpbin.example.com', help: 'hostname of the HTTPRoute and the Host header the suites send' },
+  { flag: 'listener-port', key: 'listenerPort', type: 'number', value: 'PORT', default: '80', help: 'port of the Gateway listener' },
+  { flag: 'httpbin-image', key: 'httpbinImage', type: 'string', value: 'IMAGE', default: pins.httpbin.image, help: 'image of the httpbin backends (point it at a mirror when air-gapped)' },
+  { flag: 'kubeconfig', key: 'kubeconfig', type: 'string', value: 'FILE', help: 'kubeconfig file: written for sim and kind (mode 0600), read for existing' },
+  { flag: 'context', key: 'context', type: 'string', value: 'NAME', help: 'kube context to use with --provider existing' },
+  { flag: 'allow-existing', key: 'allowExisting', type: 'boolean', help: 'let --provider existing create and delete objects in a cluster kindgate did not create' },
+  { flag: 'name', key: 'clusterName', type: 'string', value: 'NAME', default: 'kindgate-<random>', help: 'Kind cluster name (kindgate- is prefixed when missing, so stale clusters can be found)' },
+  { flag: 'reuse', key: 'reuse', type: 'boolean', help: 'run against an existing Kind cluster of that name instead of creating one' },
+  { flag: 'keep', key: 'keep', type: 'boolean', help: 'keep the cluster (and the fixtures) at the end for a fast re-run' },
+  { flag: 'reach', key: 'reach', type: 'string', value: 'MODE', choices: ['auto', 'direct', 'relay'], default: 'auto', help: 'how to reach Gateway addresses: direct (MetalLB address), relay (container on the kind network), auto (direct if it connects)' },
+  { flag: 'relay-image', key: 'relayImage', type: 'string', value: 'IMAGE', default: 'the pinned relay image', help: 'image of the relay container (point it at a mirror when air-gapped)' },
+  { flag: 'channel', key: 'channel', type: 'string', value: 'NAME', choices: ['standard', 'experimental'], default: 'standard', help: 'Gateway API release channel of the CRDs to install' },
+  { flag: 'cache-dir', key: 'cacheDir', type: 'string', value: 'DIR', default: '$XDG_CACHE_HOME/kindgate', help: 'where downloaded tools and manifests are kept (verified by sha256)' },
+  { flag: 'dry-run', key: 'dryRun', type: 'boolean', help: 'print the plan (commands, URLs, sha256, order) and change nothing' },
+  { flag: 'report-dir', key: 'reportDir', type: 'string', value: 'DIR', default: 'reports', help: 'where JUnit, the conformance report and diagnostics are written', commands: ['test'] },
+  { flag: 'gateway-timeout', key: 'timeouts.gatewayMs', type: 'number', value: 'SECONDS', default: '180', help: 'how long a Gateway may take to get its address and conditions' },
+  { flag: 'route-timeout', key: 'timeouts.routeMs', type: 'number', value: 'SECONDS', default: '60', help: 'how long an HTTPRoute may take to get its parent status' },
+  { flag: 'request-timeout', key: 'timeouts.requestMs', type: 'number', value: 'SECONDS', default: '10', help: 'timeout of one HTTP request to a Gateway' },
+  { flag: 'consistency-window', key: 'timeouts.consistencyMs', type: 'number', value: 'SECONDS', default: '30', help: 'window in which an HTTP expectation must hold', commands: ['test'] },
+  { flag: 'consecutive', key: 'timeouts.consecutive', type: 'number', value: 'N', default: '3', help: 'consecutive matching responses needed for an HTTP expectation', commands: ['test'] },
+  { flag: 'backends-timeout', key: 'timeouts.backendsMs', type: 'number', value: 'SECONDS', default: '180', help: 'how long the fixtures\' Deployments may take to become Available' },
+  { flag: 'verbose', key: 'verbose', type: 'boolean', help: 'show the output of every command and stack traces of errors' },
+];
+
+export function flagsFor(command: string): FlagSpec[] {
+  return flagSpecs.filter((f) => (f.commands ?? ['up', 'test']).includes(command));
+}

@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { UsageError } from '../errors.ts';
+import { pins } from '../pins.ts';
+import { flagsFor, flagSpecs, type FlagSpec } from './flags.ts';
+import { defaultTimeouts, type RunOptions, type Timeouts } from './options.ts';
+
+export const CLUSTER_PREFIX = 'kindgate-';
+
+type Raw = Record<string, unknown>;
+
+/**
+ * Turn `argv` (after the command word) into validated RunOptions.
+ * Precedence: flags > config file > defaults. Every mistake is a UsageError naming the flag or key.
+ */
+export function parseRunOptions(command: 'up' | 'test', argv: string[], env: NodeJS.ProcessEnv = process.env): RunOptions {
+  const specs = flagsFor(command);
+  const fromFlags = readFlags(command, argv, specs);
+  const configFile = fromFlags.config as string | undefined;
+  const fromFile = configFile ? readConfigFile(configFile) : {};
+  return validate({ ...fromFile, ...fromFlags }, env);
+}
+
+function readFlags(command: string, argv: string[], specs: FlagSpec[]): Raw {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: Object.fromEntries(specs.map((s) => [s.flag, { type: s.type === 'boolean' ? 'boolean' : 'string' }])),
+    });
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0].replace(/\.$/, '');
+    throw new UsageError(`kindgate ${command}: ${message}; see kindgate ${command} --help.`);
+  }
+  const raw: Raw = {};
+  for (const spec of specs) {
+    const value = parsed.values[spec.flag];
+    if (value === undefined) continue;
+    raw[spec.key] = spec.type === 'number' ? toNumber(String(value), `--${spec.flag}`) : value;
+  }
+  return raw;
+}
+
+/** A config file uses the option keys (`provider`, `fixturesDir`, `timeouts.gatewayMs` as `timeouts: {gateway: 180}` in seconds). */
+function readConfigFile(file: string): Raw {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`Config file ${file} cannot be read; check the path given to --config.`);
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    throw new UsageError(`Config file ${file} is not valid YAML (${(error as Error).message.split('\n')[0]}); fix the file.`);
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new UsageError(`Config file ${file} must be a YAML mapping of option keys to values.`);
+  }
+  const raw: Raw = {};
+  const keys = new Map(flagSpecs.map((s) => [s.key, s]));
+  for (const [key, value] of Object.entries(data as Raw)) {
+    if (key === 'timeouts' && value && typeof value === 'object') {
+      for (const [tkey, tvalue] of Object.entries(value as Raw)) {
+        const spec = keys.get(`timeouts.${tkey}Ms`) ?? keys.get(`timeouts.${tkey}`);
+        if (!spec) throw new UsageError(`Config file ${file}: unknown timeout "${tkey}"; use one of gateway, route, request, consistency, consecutive, backends.`);
+        raw[spec.key] = toNumber(String(tvalue), `${file}: timeouts.${tkey}`);
+      }
+      continue;
+    }
+    const spec = keys.get(key);
+    if (!spec || key === 'config') {
+      throw new UsageError(`Config file ${file}: unknown key "${key}"; valid keys are ${[...keys.keys()].filter((k) => !k.startsWith('timeouts.') && k !== 'config').join(', ')}, timeouts.`);
+    }
+    if (spec.type === 'number') raw[key] = toNumber(String(value), `${file}: ${key}`);
+    else if (spec.type === 'boolean' && typeof value !== 'boolean') throw new UsageError(`Config file ${file}: ${key} must be true or false.`);
+    else raw[key] = spec.type === 'string' ? String(value) : value;
+  }
+  return raw;
+}
+
+function toNumber(text: string, where: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`${where} must be a positive number, got "${text}".`);
+  return n;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
+  const choice = (flag: string, key: string, fallback: string) => {
+    const spec = flagSpecs.find((s) => s.key === key)!;
+    const value = (raw[key] as string | undefined) ?? fallback;
+    if (spec.choices && !spec.choices.includes(value)) {
+      throw new UsageError(`--${flag} must be one of ${spec.choices.join(', ')}, got "${value}".`);
+    }
+    return value;
+  };
+  const provider = choice('provider', 'provider', 'kind') as RunOptions['provider'];
+  const runId = randomBytes(3).toString('hex');
+  const namespace = (raw.namespace as string | undefined) ?? `kindgate-${runId}`;
+  const gatewayNamespace = (raw.gatewayNamespace as string | undefined) ?? `${namespace}-gateway`;
+  for (const [flag, ns] of [['namespace', namespace], ['gateway-namespace', gatewayNamespace]] as const) {
+    if (ns.length > 63 || !DNS_LABEL.test(ns)) {
+      throw new UsageError(`--${flag} "${ns}" is not a valid namespace name; use at most 63 lower-case letters, digits and '-'.`);
+    }
+  }
+  const hostname = (raw.hostname as string | undefined) ?? 'httpbin.example.com';
+  if (hostname.length > 253 || !HOSTNAME.test(hostname)) {
+    throw new UsageError(`--hostname "${hostname}" is not a valid DNS name; use lower-case labels separated by dots.`);
+  }
+  const listenerPort = (raw.listenerPort as number | undefined) ?? 80;
+  if (!Number.isInteger(listenerPort) || listenerPort < 1 || listenerPort > 65535) {
+    throw new UsageError(`--listener-port must be an integer from 1 to 65535, got ${listenerPort}.`);
+  }
+  const clusterName = withPrefix((raw.clusterName as string | undefined) ?? runId);
+  if (clusterName.length > 50 || !DNS_LABEL.test(clusterName)) {
+    throw new UsageError(`--name "${clusterName}" is not a valid Kind cluster name; use lower-case letters, digits and '-' (at most 50).`);
+  }
+  if (raw.reuse && raw.clusterName === undefined) {
+    throw new UsageError('--reuse needs --name to say which Kind cluster to reuse.');
+  }
+  if (raw.context !== undefined && provider !== 'existing') {
+    throw new UsageError(`--context only applies to --provider existing; remove it or use --provider existing.`);
+  }
+  if (provider === 'existing' && raw.kubeconfig === undefined && !env.KUBECONFIG) {
+    throw new UsageError('--provider existing needs a kubeconfig: pass --kubeconfig FILE or set KUBECONFIG.');
+  }
+  const timeouts: Timeouts = { ...defaultTimeouts };
+  for (const key of Object.keys(timeouts) as (keyof Timeouts)[]) {
+    const value = raw[`timeouts.${key}`] as number | undefined;
+    if (value === undefined) continue;
+    if (key === 'consecutive') {
+      if (!Number.isInteger(value)) throw new UsageError(`--consecutive must be a whole number, got ${value}.`);
+      timeouts.consecutive = value;
+    } else {
+      timeouts[key] = Math.round(value * 1000); // flags and the config file speak seconds
+    }
+  }
+  const cacheDir = (raw.cacheDir as string | undefined) ?? join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kindgate');
+  return {
+    provider,
+    profile: (raw.profile as string | undefined) ?? 'istio',
+    fixturesDir: raw.fixturesDir === undefined ? undefined : resolve(String(raw.fixturesDir)),
+    namespace,
+    gatewayNamespace,
+    ownNamespaces: raw.namespace === undefined,
+    hostname,
+    listenerPort,
+    httpbinImage: (raw.httpbinImage as string | undefined) ?? pins.httpbin.image,
+    kubeconfig: raw.kubeconfig === undefined ? (provider === 'existing' ? env.KUBECONFIG?.split(':')[0] : undefined) : resolve(String(raw.kubeconfig)),
+    context: raw.context as string | undefined,
+    clusterName,
+    reuse: Boolean(raw.reuse),
+    keep: Boolean(raw.keep),
+    reach: choice('reach', 'reach', 'auto') as RunOptions['reach'],
+    relayImage: (raw.relayImage as string | undefined) ?? defaultRelayImage(),
+    channel: choice('channel', 'channel', 'standard') as RunOptions['channel'],
+    cacheDir: resolve(cacheDir),
+    dryRun: Boolean(raw.dryRun),
+    allowExisting: Boolean(raw.allowExisting),
+    reportDir: resolve((raw.reportDir as string | undefined) ?? 'reports'),
+    verbose: Boolean(raw.verbose) || Boolean(env.KINDGATE_DEBUG),
+    timeouts,
+  };
+}
+
+function withPrefix(name: string): string {
+  return name.startsWith(CLUSTER_PREFIX) ? name : `${CLUSTER_PREFIX}${name}`;
+}
+
+function defaultRelayImage(): string {
+  const relay = (pins as { relay?: { image?: string } }).relay;
+  return relay?.image ?? '';
+}

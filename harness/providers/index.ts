@@ -1,0 +1,19 @@
+import type { RunOptions } from '../config/options.ts';
+import { UsageError } from '../errors.ts';
+import type { Profile } from '../profiles/types.ts';
+import { createSimProvider } from './sim.ts';
+import type { Provider } from './types.ts';
+
+/** The provider a run asked for. kind is loaded lazily: sim runs never touch Docker code. */
+export async function createProvider(options: RunOptions, profile: Profile): Promise<Provider> {
+  switch (options.provider) {
+    case 'sim':
+      return createSimProvider(profile, { kubeconfig: options.kubeconfig });
+    case 'kind': {
+      const { createKindProvider } = await import('./kind.ts');
+      return createKindProvider(options, profile);
+    }
+    case 'existing':
+      throw new UsageError('--provider existing is not available yet; use --provider kind or --provider sim.');
+  }
+}

@@ -1,0 +1,154 @@
+import type { RunOptions } from '../config/options.ts';
+import { builtinFixturesDir, loadFixtures, type RenderedFixture } from '../fixtures/render.ts';
+import { Kube } from '../kube/client.ts';
+import type { KubeObject } from '../kube/types.ts';
+import { timedStep, type Logger } from '../log.ts';
+import type { Profile } from '../profiles/types.ts';
+import type { Provider } from '../providers/types.ts';
+import { endpointKey, type ClusterHandle, type ParentInfo, type RouteInfo } from './handle.ts';
+
+export interface Provisioned {
+  handle: ClusterHandle;
+  kube: Kube;
+  fixtures: RenderedFixture[];
+}
+
+/** Render the fixtures first: a broken fixture is a usage error found before anything is created. */
+export function renderRunFixtures(options: RunOptions, profile: Profile): RenderedFixture[] {
+  return loadFixtures(options.fixturesDir ?? builtinFixturesDir, {
+    namespace: options.namespace,
+    gatewayNamespace: options.gatewayNamespace,
+    gatewayClassName: profile.gatewayClassName,
+    hostname: options.hostname,
+    listenerPort: options.listenerPort,
+    httpbinImage: options.httpbinImage,
+  });
+}
+
+/**
+ * Pipeline steps 3–5 and endpoint resolution: start the provider, apply the fixtures, wait for
+ * the backends, and find where each Gateway listener is reached. The caller owns teardown
+ * (provider.stop) whether this resolves or throws.
+ */
+export async function provision(
+  options: RunOptions,
+  profile: Profile,
+  provider: Provider,
+  fixtures: RenderedFixture[],
+  log: Logger,
+): Promise<Provisioned> {
+  await provider.start(log);
+  const kube = Kube.fromFile(provider.kubeconfigPath());
+  const objects = fixtures.flatMap((f) => f.objects);
+
+  await timedStep(log, `fixtures applied (${objects.length} objects)`, () => kube.apply(objects, { fieldManager: 'kindgate', namespace: options.namespace }));
+  await timedStep(log, 'backends available', () => waitForDeployments(kube, objects, options.timeouts.backendsMs));
+
+  const gateways = objects.filter(isGateway).map((gw) => ({
+    namespace: gw.metadata.namespace ?? options.namespace,
+    name: gw.metadata.name,
+    listeners: ((gw.spec as { listeners?: { name: string }[] }).listeners ?? []).map((l) => l.name),
+  }));
+  const endpoints = await timedStep(log, 'gateway endpoints resolved', () => resolveEndpoints(kube, provider, gateways, options, log));
+
+  const handle: ClusterHandle = {
+    provider: provider.name,
+    kubeconfigPath: provider.kubeconfigPath(),
+    profile: {
+      name: profile.name,
+      gatewayClassName: profile.gatewayClassName,
+      controllerName: profile.controllerName,
+      serverHeader: { source: profile.serverHeader.source, flags: profile.serverHeader.flags },
+    },
+    hostname: options.hostname,
+    namespaces: [...new Set(objects.map((o) => (o.kind === 'Namespace' ? o.metadata.name : o.metadata.namespace)).filter((n): n is string => !!n))],
+    gateways,
+    routes: objects.filter(isRoute).map((r) => routeInfo(r, options.namespace)),
+    endpoints,
+    timeouts: options.timeouts,
+  };
+  return { handle, kube, fixtures };
+}
+
+const isGateway = (o: KubeObject) => o.kind === 'Gateway' && o.apiVersion.startsWith('gateway.networking.k8s.io/');
+const isRoute = (o: KubeObject) => ['HTTPRoute', 'GRPCRoute'].includes(o.kind) && o.apiVersion.startsWith('gateway.networking.k8s.io/');
+
+function routeInfo(route: KubeObject, defaultNamespace: string): RouteInfo {
+  const namespace = route.metadata.namespace ?? defaultNamespace;
+  const spec = route.spec as { hostnames?: string[]; parentRefs?: { group?: string; kind?: string; name: string; namespace?: string; sectionName?: string; port?: number }[] };
+  const parents: ParentInfo[] = (spec.parentRefs ?? [])
+    .filter((p) => (p.group ?? 'gateway.networking.k8s.io') === 'gateway.networking.k8s.io' && (p.kind ?? 'Gateway') === 'Gateway')
+    .map((p) => ({ namespace: p.namespace ?? namespace, name: p.name, sectionName: p.sectionName, port: p.port }));
+  return { namespace, name: route.metadata.name, kind: route.kind, hostnames: spec.hostnames ?? [], parents };
+}
+
+/** Every Deployment of the fixtures must report Available=True for its latest generation. */
+async function waitForDeployments(kube: Kube, objects: KubeObject[], timeoutMs: number): Promise<void> {
+  const deployments = objects.filter((o) => o.kind === 'Deployment' && o.apiVersion === 'apps/v1');
+  await Promise.all(
+    deployments.map((d) =>
+      kube.waitFor(
+        { apiVersion: 'apps/v1', kind: 'Deployment', namespace: d.metadata.namespace, name: d.metadata.name },
+        (obj) => {
+          const status = obj?.status as { observedGeneration?: number; conditions?: { type: string; status: string }[] } | undefined;
+          return (
+            !!obj &&
+            (status?.observedGeneration ?? 0) >= (obj.metadata.generation ?? 0) &&
+            !!status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True')
+          );
+        },
+        { timeoutMs, what: 'Available=True (is the image pullable and the pod healthy?)' },
+      ),
+    ),
+  );
+}
+
+/**
+ * Wait for each Gateway to get an address, then ask the provider how to reach each listener.
+ * Failures are recorded per listener: the suites report them, with the Gateway's own state.
+ */
+async function resolveEndpoints(
+  kube: Kube,
+  provider: Provider,
+  gateways: ClusterHandle['gateways'],
+  options: RunOptions,
+  log: Logger,
+): Promise<ClusterHandle['endpoints']> {
+  const endpoints: ClusterHandle['endpoints'] = {};
+  await Promise.all(
+    gateways.map(async (gw) => {
+      try {
+        await kube.waitFor(
+          { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: gw.namespace, name: gw.name },
+          (obj) => ((obj?.status as { addresses?: { value?: string }[] } | undefined)?.addresses ?? []).some((a) => a.value),
+          { timeoutMs: options.timeouts.gatewayMs, what: 'an address in status.addresses' },
+        );
+      } catch (error) {
+        for (const listener of gw.listeners) endpoints[endpointKey(gw.namespace, gw.name, listener)] = { error: (error as Error).message };
+        log.warn((error as Error).message);
+        return;
+      }
+      for (const listener of gw.listeners) {
+        try {
+          endpoints[endpointKey(gw.namespace, gw.name, listener)] = await provider.endpoint(gw, listener);
+        } catch (error) {
+          endpoints[endpointKey(gw.namespace, gw.name, listener)] = { error: (error as Error).message };
+          log.warn((error as Error).message);
+        }
+      }
+    }),
+  );
+  return endpoints;
+}
+
+/** Remove the namespaces this run created, where the cluster itself outlives the run. */
+export async function removeRunNamespaces(kube: Kube, options: RunOptions, log: Logger): Promise<void> {
+  if (!options.ownNamespaces) return;
+  for (const name of [options.namespace, options.gatewayNamespace]) {
+    try {
+      await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name });
+    } catch (error) {
+      log.warn(`Could not delete namespace ${name}: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { inject } from 'vitest';
+import { Kube } from '../harness/kube/client.ts';
+import type { ObjectRef } from '../harness/kube/client.ts';
+import type { ClusterHandle, ParentInfo, RouteInfo } from '../harness/run/handle.ts';
+import { endpointKey } from '../harness/run/handle.ts';
+import type { Endpoint } from '../harness/providers/types.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    kindgate: ClusterHandle;
+  }
+}
+
+/** The cluster the run provisioned (from global setup or `kindgate test`). */
+export function cluster(): ClusterHandle {
+  const handle = inject('kindgate');
+  if (!handle) throw new Error('No cluster handle: run the suites through `kindgate test` or the vitest `sim` project.');
+  return handle;
+}
+
+let kubeClient: Kube | undefined;
+export function kube(): Kube {
+  kubeClient ??= Kube.fromFile(cluster().kubeconfigPath);
+  return kubeClient;
+}
+
+export function serverHeaderPattern(): RegExp {
+  const { source, flags } = cluster().profile.serverHeader;
+  return new RegExp(source, flags);
+}
+
+export const GATEWAY_API = 'gateway.networking.k8s.io/v1';
+
+export function gatewayRef(gw: { namespace: string; name: string }): ObjectRef {
+  return { apiVersion: GATEWAY_API, kind: 'Gateway', namespace: gw.namespace, name: gw.name };
+}
+
+export function routeRef(route: RouteInfo): ObjectRef {
+  return { apiVersion: GATEWAY_API, kind: route.kind, namespace: route.namespace, name: route.name };
+}
+
+/** Does `parent` name listener `listener` of Gateway `gw` (no sectionName = every listener)? */
+export function parentTargets(parent: ParentInfo, gw: { namespace: string; name: string }, listener: string): boolean {
+  return parent.namespace === gw.namespace && parent.name === gw.name && (parent.sectionName === undefined || parent.sectionName === listener);
+}
+
+/** The HTTPRoute the routing suites send traffic through: the first one with a Gateway parent. */
+export function primaryRoute(): { route: RouteInfo; gateway: { namespace: string; name: string }; listener: string } {
+  const handle = cluster();
+  for (const route of handle.routes.filter((r) => r.kind === 'HTTPRoute')) {
+    for (const parent of route.parents) {
+      const gw = handle.gateways.find((g) => g.namespace === parent.namespace && g.name === parent.name);
+      if (!gw) continue;
+      const listener = parent.sectionName ?? gw.listeners[0];
+      return { route, gateway: gw, listener };
+    }
+  }
+  throw new Error('The fixtures have no HTTPRoute attached to one of their Gateways; the routing suites need one.');
+}
+
+/** Where to send requests for a listener; throws the provider's reason when it could not be reached. */
+export function endpointFor(gw: { namespace: string; name: string }, listener: string): Endpoint {
+  const found = cluster().endpoints[endpointKey(gw.namespace, gw.name, listener)];
+  if (!found) throw new Error(`No endpoint was resolved for listener ${listener} of Gateway ${gw.namespace}/${gw.name}.`);
+  if ('error' in found) throw new Error(found.error);
+  return found;
+}
+
+/** The Host the suites send: the route's first hostname, else the configured one. */
+export function hostFor(route: RouteInfo): string {
+  return route.hostnames[0] ?? cluster().hostname;
+}
