@@ -20,7 +20,7 @@ export function cluster(): ClusterHandle {
 
 let kubeClient: Kube | undefined;
 export function kube(): Kube {
-  kubeClient ??= Kube.fromFile(cluster().kubeconfigPath);
+  kubeClient ??= Kube.fromFile(cluster().kubeconfigPath, cluster().context);
   return kubeClient;
 }
 

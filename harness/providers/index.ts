@@ -1,5 +1,4 @@
 import type { RunOptions } from '../config/options.ts';
-import { UsageError } from '../errors.ts';
 import type { Profile } from '../profiles/types.ts';
 import { createSimProvider } from './sim.ts';
 import type { Provider } from './types.ts';
@@ -13,7 +12,9 @@ export async function createProvider(options: RunOptions, profile: Profile): Pro
       const { createKindProvider } = await import('./kind.ts');
       return createKindProvider(options, profile);
     }
-    case 'existing':
-      throw new UsageError('--provider existing is not available yet; use --provider kind or --provider sim.');
+    case 'existing': {
+      const { createExistingProvider } = await import('./existing.ts');
+      return createExistingProvider(options, profile);
+    }
   }
 }

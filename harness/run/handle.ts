@@ -9,6 +9,8 @@ import type { Endpoint } from '../providers/types.ts';
 export interface ClusterHandle {
   provider: ProviderName;
   kubeconfigPath: string;
+  /** Kube context (existing provider); undefined = the file's current context. */
+  context?: string;
   profile: {
     name: string;
     gatewayClassName: string;

@@ -38,7 +38,7 @@ export async function provision(
   log: Logger,
 ): Promise<Provisioned> {
   await provider.start(log);
-  const kube = Kube.fromFile(provider.kubeconfigPath());
+  const kube = Kube.fromFile(provider.kubeconfigPath(), options.context);
   const objects = fixtures.flatMap((f) => f.objects);
 
   await timedStep(log, `fixtures applied (${objects.length} objects)`, () => kube.apply(objects, { fieldManager: 'kindgate', namespace: options.namespace }));
@@ -54,6 +54,7 @@ export async function provision(
   const handle: ClusterHandle = {
     provider: provider.name,
     kubeconfigPath: provider.kubeconfigPath(),
+    context: options.context,
     profile: {
       name: profile.name,
       gatewayClassName: profile.gatewayClassName,
