@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ManifestError, parseManifests } from './yaml.ts';
+
+describe('parseManifests', () => {
+  it('keeps document order, skips empty documents and comments', () => {
+    const objects = parseManifests(`
+---
+# a comment only
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: apps}
+---
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: httpbin
+  namespace: apps
+`);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Namespace/apps', 'Service/httpbin']);
+  });
+
+  it('expands List kinds in place', () => {
+    const objects = parseManifests(`
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: first}
+---
+apiVersion: v1
+kind: List
+items:
+  - {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}
+  - {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: last}
+`);
+    expect(objects.map((o) => o.metadata.name)).toEqual(['first', 'a', 'b', 'last']);
+  });
+
+  it('returns nothing for empty text', () => {
+    expect(parseManifests('')).toEqual([]);
+    expect(parseManifests('---\n---\n')).toEqual([]);
+  });
+
+  it('names the document that is not an object or lacks identity', () => {
+    expect(() => parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\n- just\n- a list\n', 'fixtures/x.yaml')).toThrow(
+      /fixtures\/x.yaml: document 2 is not a Kubernetes object/,
+    );
+    expect(() => parseManifests('kind: ConfigMap\nmetadata: {}\n')).toThrow(/document 1 lacks apiVersion, metadata.name/);
+    expect(() => parseManifests('a: [unclosed\n')).toThrow(ManifestError);
+  });
+});
