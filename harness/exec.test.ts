@@ -14,7 +14,8 @@ describe('runCommand', () => {
   it('carries the command, exit code and stderr tail on failure', async () => {
     const error = await runCommand({ file: process.execPath, args: ['-e', 'console.error("boom happened"); process.exit(3)'], timeoutMs: 10_000 }).catch((e) => e);
     expect(error).toBeInstanceOf(CommandError);
-    expect(error.exitCode).toBe(3);
+    expect(error.status).toBe(3);
+    expect(error.exitCode).toBe(4);
     expect(error.stderrTail).toBe('boom happened');
     expect(error.message).toContain('exited with code 3: boom happened');
     expect(error.command).toContain(process.execPath);

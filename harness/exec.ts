@@ -30,7 +30,7 @@ export type RunCommand = (command: CommandLine, log?: Logger) => Promise<Command
 export class CommandError extends SetupError {
   constructor(
     readonly command: string,
-    readonly exitCode: number | undefined,
+    readonly status: number | undefined,
     readonly stderrTail: string,
     readonly reason: 'exit' | 'timeout' | 'not-found' | 'spawn',
     message: string,
