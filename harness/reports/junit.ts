@@ -1,0 +1,90 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TestRecord } from './results.ts';
+import { firstLine, stripAnsi, stripInvalidXmlChars, truncate } from './text.ts';
+
+/**
+ * JUnit XML in the dialect GitHub Actions (test-reporter/dorny, mikepenz), Jenkins and GitLab all
+ * read: <testsuites> → one <testsuite> per kindgate suite → <testcase name classname time>, with
+ * <failure message type> or <skipped message>. classname is `kindgate.<suite>`, stable across runs,
+ * so CI history tracks each test.
+ */
+
+export const junitFileName = 'junit.xml';
+
+export interface JUnitOptions {
+  /** Provisioning failed before the suites ran: reported as testcase `setup` in `kindgate.setup`. */
+  setupFailure?: string;
+  /** Report timestamp (ISO 8601); defaults to now. */
+  timestamp?: string;
+}
+
+/** Text content of an element: strip colour and characters XML cannot hold, escape markup. */
+export function xmlText(text: string): string {
+  return stripInvalidXmlChars(stripAnsi(text)).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** An attribute value: as text, plus quotes, and line breaks kept (parsers would fold them to spaces). */
+export function xmlAttr(text: string): string {
+  return xmlText(text).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(3);
+
+interface Suite {
+  name: string;
+  cases: TestRecord[];
+}
+
+function groupSuites(tests: readonly TestRecord[], setupFailure: string | undefined): Suite[] {
+  const suites = new Map<string, Suite>();
+  if (setupFailure !== undefined) {
+    suites.set('setup', { name: 'setup', cases: [{ suite: 'setup', title: 'setup', state: 'failed', durationMs: 0, error: setupFailure }] });
+  }
+  for (const t of tests) {
+    const suite = suites.get(t.suite) ?? { name: t.suite, cases: [] };
+    suite.cases.push(t);
+    suites.set(t.suite, suite);
+  }
+  return [...suites.values()];
+}
+
+function testcase(t: TestRecord, classname: string): string {
+  const open = `    <testcase name="${xmlAttr(t.title)}" classname="${xmlAttr(classname)}" time="${seconds(t.durationMs)}"`;
+  if (t.state === 'passed') return `${open}/>`;
+  if (t.state === 'skipped') return `${open}>\n      <skipped message="${xmlAttr(t.skipReason ?? 'skipped')}"/>\n    </testcase>`;
+  const error = t.error ?? 'failed';
+  const message = truncate(firstLine(stripAnsi(error)) || 'failed', 500);
+  return `${open}>\n      <failure message="${xmlAttr(message)}" type="${t.suite === 'setup' ? 'SetupError' : 'TestFailure'}">${xmlText(error)}</failure>\n    </testcase>`;
+}
+
+export function renderJUnit(tests: readonly TestRecord[], options: JUnitOptions = {}): string {
+  const timestamp = (options.timestamp ?? new Date().toISOString()).replace(/\.\d+Z$/, 'Z');
+  const suites = groupSuites(tests, options.setupFailure);
+  const count = (cases: TestRecord[], state: TestRecord['state']) => cases.filter((c) => c.state === state).length;
+  const all = suites.flatMap((s) => s.cases);
+  const totalMs = all.reduce((sum, c) => sum + c.durationMs, 0);
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="kindgate" tests="${all.length}" failures="${count(all, 'failed')}" errors="0" skipped="${count(all, 'skipped')}" time="${seconds(totalMs)}">`,
+  ];
+  for (const suite of suites) {
+    const classname = `kindgate.${suite.name}`;
+    const ms = suite.cases.reduce((sum, c) => sum + c.durationMs, 0);
+    lines.push(
+      `  <testsuite name="${xmlAttr(classname)}" tests="${suite.cases.length}" failures="${count(suite.cases, 'failed')}" errors="0" skipped="${count(suite.cases, 'skipped')}" time="${seconds(ms)}" timestamp="${xmlAttr(timestamp)}">`,
+    );
+    for (const c of suite.cases) lines.push(testcase(c, classname));
+    lines.push('  </testsuite>');
+  }
+  lines.push('</testsuites>', '');
+  return lines.join('\n');
+}
+
+/** Write `<dir>/junit.xml`; returns its path. */
+export async function writeJUnit(dir: string, tests: readonly TestRecord[], options: JUnitOptions = {}): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, junitFileName);
+  await writeFile(path, renderJUnit(tests, options), 'utf8');
+  return path;
+}
