@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { catalog, catalogEntries, entriesOf, findEntry, suiteOfFile, testTitle, upstreamMapping } from './catalog.ts';
+
+describe('catalog', () => {
+  it('gives each suite its titles, unique within the suite', () => {
+    expect(entriesOf('header-routing').map((e) => e.id)).toEqual(['headerV2', 'headerV1', 'headersEcho']);
+    for (const suite of ['gateway', 'httproute', 'routing', 'header-routing']) {
+      const titles = entriesOf(suite).map((e) => e.title);
+      expect(new Set(titles).size).toBe(titles.length);
+    }
+    expect(catalogEntries.every((e) => catalog[e.id as keyof typeof catalog] === e)).toBe(true);
+  });
+
+  it('finds an entry by suite and title, by leaf name or vitest full name', () => {
+    expect(testTitle('routingOk')).toBe('GET /headers through the Gateway answers 200');
+    expect(findEntry('routing', 'GET /headers through the Gateway answers 200')?.id).toBe('routingOk');
+    expect(findEntry('routing', 'routing > GET /headers through the Gateway answers 200')?.id).toBe('routingOk');
+    expect(findEntry('gateway', 'GET /headers through the Gateway answers 200')).toBeUndefined();
+    expect(findEntry('routing', 'something else')).toBeUndefined();
+  });
+
+  it('names suites by their files, and unknown files by base name', () => {
+    expect(suiteOfFile('suites/gateway-status.test.ts')).toBe('gateway');
+    expect(suiteOfFile('/abs/path/suites/header-routing.test.ts')).toBe('header-routing');
+    expect(suiteOfFile('suites\\httproute-status.test.ts')).toBe('httproute');
+    expect(suiteOfFile('suites/negative-routes.test.ts')).toBe('negative-routes');
+    expect(suiteOfFile('harness/x/foo.sim.test.ts')).toBe('foo');
+  });
+
+  it('maps upstream tests to the kindgate tests asserting them', () => {
+    const mapping = upstreamMapping();
+    expect(mapping.get('HTTPRouteCrossNamespace')).toEqual(['routeAccepted', 'routingOk']);
+    expect(mapping.get('HTTPRouteHeaderMatching')).toEqual(['headerV2']);
+    expect(catalog.gatewayAccepted).not.toHaveProperty('upstream');
+  });
+});
