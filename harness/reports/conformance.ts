@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { Document, Scalar } from 'yaml';
 import type { ImplementationInfo, Profile } from '../profiles/types.ts';
 import { catalogEntries, findEntry, type CatalogEntry, type ConformanceProfileName } from './catalog.ts';
 import type { TestRecord } from './results.ts';
@@ -209,7 +209,11 @@ export function buildConformanceReport(input: ConformanceInput): ConformanceRepo
 }
 
 export function renderConformanceReport(report: ConformanceReport): string {
-  return stringify(report, { lineWidth: 0 });
+  const doc = new Document(report);
+  // Quoted as upstream writes it: YAML 1.1 readers (PyYAML, go-yaml v2) would read a timestamp.
+  const date = doc.get('date', true);
+  if (date instanceof Scalar) date.type = Scalar.QUOTE_DOUBLE;
+  return doc.toString({ lineWidth: 0 });
 }
 
 /** Write `<dir>/conformance-report.yaml`; returns its path and the report. */
