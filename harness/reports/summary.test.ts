@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { TestRecord } from './results.ts';
+import { formatSummary } from './summary.ts';
+
+const tests: TestRecord[] = [
+  { suite: 'gateway', title: 'Gateway is Accepted and Programmed at its latest generation', state: 'passed', durationMs: 1 },
+  { suite: 'gateway', title: 'Gateway has an address in status.addresses', state: 'passed', durationMs: 1 },
+  { suite: 'httproute', title: 'HTTPRoute is Accepted with ResolvedRefs for its parent Gateway', state: 'failed', durationMs: 1, error: '\u001b[31mHTTPRoute apps/httpbin-route: ResolvedRefs=False (BackendNotFound)\u001b[39m after 60 s\n    at stack line' },
+  { suite: 'header-routing', title: '/headers echoes X-Version: v2', state: 'skipped', durationMs: 0, skipReason: 'feature not supported' },
+];
+
+describe('formatSummary', () => {
+  it('tabulates suites with a total, lists failures with their first error line, and the report paths', () => {
+    const text = formatSummary({ tests, reports: { junit: 'reports/junit.xml', conformance: 'reports/conformance-report.yaml', diagnostics: 'reports/diagnostics' } });
+    expect(text).toBe(
+      [
+        'suite            passed   failed  skipped',
+        'gateway               2        0        0',
+        'httproute             0        1        0',
+        'header-routing        0        0        1',
+        '-----------------------------------------',
+        'total                 2        1        1',
+        '',
+        'Failed:',
+        '  ✗ httproute › HTTPRoute is Accepted with ResolvedRefs for its parent Gateway',
+        '      HTTPRoute apps/httpbin-route: ResolvedRefs=False (BackendNotFound) after 60 s',
+        '',
+        'Skipped:',
+        '  - header-routing › /headers echoes X-Version: v2: feature not supported',
+        '',
+        'Reports:',
+        '  JUnit               reports/junit.xml',
+        '  Conformance report  reports/conformance-report.yaml',
+        '  Diagnostics         reports/diagnostics',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('has no colour unless asked, and colours counts when asked', () => {
+    expect(formatSummary({ tests })).not.toContain('\u001b');
+    expect(formatSummary({ tests, color: true })).toContain('\u001b[31m');
+  });
+
+  it('leads with a setup failure and says when no tests ran', () => {
+    const text = formatSummary({ tests: [], setupFailure: 'Cluster did not come up\ndetails', reports: { junit: 'r/junit.xml' } });
+    expect(text.split('\n')[0]).toBe('Setup failed before the suites ran: Cluster did not come up');
+    expect(text).toContain('JUnit  r/junit.xml');
+    expect(formatSummary({ tests: [] })).toBe('No tests ran.\n');
+  });
+});

@@ -1,0 +1,80 @@
+import { countBySuite, totals, type TestRecord } from './results.ts';
+import { firstLine, stripAnsi, truncate } from './text.ts';
+
+/**
+ * The end-of-run summary for a person: suites with their counts, each failure with its first
+ * error line, and where the reports are. Plain text; colour only when the caller says so
+ * (log.useColor decides for the terminal).
+ */
+
+export interface ReportPaths {
+  junit?: string;
+  conformance?: string;
+  diagnostics?: string;
+}
+
+export interface SummaryInput {
+  tests: readonly TestRecord[];
+  /** Provisioning failed before the suites ran. */
+  setupFailure?: string;
+  reports?: ReportPaths;
+  color?: boolean;
+  /** Width of the error excerpt per failed test (default 160). */
+  width?: number;
+}
+
+export function formatSummary(input: SummaryInput): string {
+  const paint = (code: number, text: string) => (input.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const width = input.width ?? 160;
+  const lines: string[] = [];
+
+  if (input.setupFailure !== undefined) {
+    lines.push(`${paint(31, 'Setup failed')} before the suites ran: ${firstLine(stripAnsi(input.setupFailure))}`);
+  }
+
+  const suites = countBySuite(input.tests);
+  if (suites.length > 0) {
+    const all = totals(input.tests);
+    const rows = [...suites.map((s) => [s.suite, s.passed, s.failed, s.skipped] as const), ['total', all.passed, all.failed, all.skipped] as const];
+    const nameWidth = Math.max('suite'.length, ...rows.map((r) => r[0].length));
+    const num = (n: number, code: number) => {
+      const text = String(n).padStart(7);
+      return n > 0 ? paint(code, text) : text;
+    };
+    lines.push(`${'suite'.padEnd(nameWidth)}  ${'passed'.padStart(7)}  ${'failed'.padStart(7)}  ${'skipped'.padStart(7)}`);
+    for (const [i, [name, passed, failed, skipped]] of rows.entries()) {
+      if (i === rows.length - 1) lines.push('-'.repeat(nameWidth + 2 + 7 * 3 + 4));
+      lines.push(`${name.padEnd(nameWidth)}  ${num(passed, 32)}  ${num(failed, 31)}  ${num(skipped, 33)}`);
+    }
+  } else if (input.setupFailure === undefined) {
+    lines.push('No tests ran.');
+  }
+
+  const failed = input.tests.filter((t) => t.state === 'failed');
+  if (failed.length > 0) {
+    lines.push('', 'Failed:');
+    for (const t of failed) {
+      lines.push(`  ${paint(31, '✗')} ${t.suite} › ${t.title}`);
+      const reason = firstLine(stripAnsi(t.error ?? ''));
+      if (reason) lines.push(`      ${truncate(reason, width)}`);
+    }
+  }
+  const skipped = input.tests.filter((t) => t.state === 'skipped');
+  if (skipped.length > 0) {
+    lines.push('', 'Skipped:');
+    for (const t of skipped) lines.push(`  ${paint(33, '-')} ${t.suite} › ${t.title}${t.skipReason ? `: ${truncate(t.skipReason, width)}` : ''}`);
+  }
+
+  const reports = input.reports ?? {};
+  const where = [
+    ['JUnit', reports.junit],
+    ['Conformance report', reports.conformance],
+    ['Diagnostics', reports.diagnostics],
+  ].filter((r): r is [string, string] => r[1] !== undefined);
+  if (where.length > 0) {
+    lines.push('', 'Reports:');
+    const labelWidth = Math.max(...where.map(([label]) => label.length));
+    for (const [label, path] of where) lines.push(`  ${label.padEnd(labelWidth)}  ${path}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
