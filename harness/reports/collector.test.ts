@@ -1,0 +1,103 @@
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ResultCollector } from './collector.ts';
+import type { TestRecord } from './results.ts';
+
+// A real vitest run over small suite files (one per case the collector must handle), so the test
+// exercises vitest 4's reporter API as it is, not a hand-made imitation of it.
+const files: Record<string, string> = {
+  'suites/routing.test.ts': `
+import { describe, expect, it } from 'vitest';
+describe('routing', () => {
+  it('GET /headers through the Gateway answers 200', () => {});
+  it("responses carry the profile's server header", () => { expect('\\u001b[31mistio-envoy\\u001b[39m').toBe('envoy'); });
+});
+it.skip('skipped in the file', () => {});
+it('skipped at run time', (ctx) => { ctx.skip('feature HTTPRouteRequestMirror is not supported'); });
+`,
+  'suites/header-routing.test.ts': `
+import { beforeAll, describe, it } from 'vitest';
+describe('needs a backend', () => {
+  beforeAll(() => { throw new Error('backend httpbin-v2 never became Available'); });
+  it('x-version: v2 routes /env to v2', () => {});
+});
+`,
+  'suites/broken.test.ts': `
+import './missing-helper.ts';
+import { it } from 'vitest';
+it('never collected', () => {});
+`,
+};
+
+const projectNodeModules = fileURLToPath(new URL('../../node_modules', import.meta.url));
+
+describe('ResultCollector in a real vitest run', () => {
+  let root: string;
+  let results: readonly TestRecord[] = [];
+  const find = (title: string) => results.find((r) => r.title === title);
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'kindgate-collector-'));
+    await symlink(projectNodeModules, join(root, 'node_modules'), 'dir');
+    await mkdir(join(root, 'suites'));
+    for (const [file, text] of Object.entries(files)) await writeFile(join(root, file), text);
+    const { startVitest } = await import('vitest/node');
+    const collector = new ResultCollector();
+    const exitCode = process.exitCode;
+    const vitest = await startVitest(
+      'test',
+      [],
+      { root, config: false, watch: false, include: ['suites/**/*.test.ts'], reporters: [collector] } as never,
+      { logLevel: 'silent' },
+    );
+    await vitest.close();
+    // startVitest marks the process failed when the inner run fails; that is not our outcome.
+    process.exitCode = exitCode;
+    expect(collector.finished).toBe(true);
+    results = collector.results;
+  }, 60_000);
+
+  afterAll(async () => {
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it('records a passing catalogued test with its suite, catalog title and id', () => {
+    expect(find('GET /headers through the Gateway answers 200')).toMatchObject({
+      suite: 'routing',
+      id: 'routingOk',
+      file: 'suites/routing.test.ts',
+      state: 'passed',
+    });
+  });
+
+  it('records a failure with its message, without ANSI codes', () => {
+    const failed = find("responses carry the profile's server header");
+    expect(failed).toMatchObject({ suite: 'routing', id: 'serverHeader', state: 'failed' });
+    expect(failed?.error).toContain("expected '");
+    expect(failed?.error).toContain('Expected: "envoy"');
+    expect(failed?.error).not.toMatch(/\u001b\[/);
+  });
+
+  it('records skips with their reasons', () => {
+    expect(find('skipped in the file')).toMatchObject({ state: 'skipped', skipReason: 'skipped in the suite' });
+    expect(find('skipped at run time')).toMatchObject({ state: 'skipped', skipReason: 'feature HTTPRouteRequestMirror is not supported' });
+  });
+
+  it('records a failing beforeAll as a failure, and its tests as not run', () => {
+    expect(find('needs a backend (hook failed)')).toMatchObject({ suite: 'header-routing', state: 'failed', error: 'backend httpbin-v2 never became Available' });
+    expect(find('x-version: v2 routes /env to v2')).toMatchObject({ id: 'headerV2', state: 'skipped', skipReason: 'not run: a hook of its suite failed' });
+  });
+
+  it('records a file that failed to load as a failure', () => {
+    const broken = results.find((r) => r.file === 'suites/broken.test.ts');
+    expect(broken).toMatchObject({ suite: 'broken', state: 'failed' });
+    expect(broken?.error).toContain('missing-helper.ts');
+  });
+
+  it('has nothing else', () => {
+    expect(results).toHaveLength(7);
+  });
+});
