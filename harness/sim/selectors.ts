@@ -9,26 +9,29 @@ import type { KubeObject } from './store.ts';
 
 export class SelectorError extends Error {}
 
+const KEY = '[A-Za-z0-9][-A-Za-z0-9_./]*';
+const VALUE = '[-A-Za-z0-9_.]*';
+
 type Requirement = (labels: Record<string, string>) => boolean;
 
 export function parseLabelSelector(text: string | null | undefined): (obj: KubeObject) => boolean {
   const reqs: Requirement[] = [];
   for (const term of splitTerms(text ?? '')) {
     let m: RegExpMatchArray | null;
-    if ((m = term.match(/^([^\s!=]+)\s+(in|notin)\s+\(([^)]*)\)$/))) {
+    if ((m = term.match(new RegExp(`^(${KEY})\\s+(in|notin)\\s+\\(([^)]*)\\)$`)))) {
       const [, key, op, list] = m;
       const values = new Set(list.split(',').map((v) => v.trim()).filter(Boolean));
       reqs.push(op === 'in' ? (l) => key in l && values.has(l[key]) : (l) => !(key in l) || !values.has(l[key]));
-    } else if ((m = term.match(/^([^\s!=]+)\s*!=\s*(\S*)$/))) {
+    } else if ((m = term.match(new RegExp(`^(${KEY})\\s*!=\\s*(${VALUE})$`)))) {
       const [, key, value] = m;
       reqs.push((l) => l[key] !== value);
-    } else if ((m = term.match(/^([^\s!=]+)\s*==?\s*(\S*)$/))) {
+    } else if ((m = term.match(new RegExp(`^(${KEY})\\s*==?\\s*(${VALUE})$`)))) {
       const [, key, value] = m;
       reqs.push((l) => l[key] === value);
-    } else if ((m = term.match(/^!\s*([^\s!=]+)$/))) {
+    } else if ((m = term.match(new RegExp(`^!\\s*(${KEY})$`)))) {
       const key = m[1];
       reqs.push((l) => !(key in l));
-    } else if ((m = term.match(/^([^\s!=(),]+)$/))) {
+    } else if ((m = term.match(new RegExp(`^(${KEY})$`)))) {
       const key = m[1];
       reqs.push((l) => key in l);
     } else {
