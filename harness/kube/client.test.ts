@@ -118,6 +118,14 @@ describe('Kube.fromFile', () => {
     );
   });
 
+  it('refuses a plain-http server without insecure-skip-tls-verify, saying how to fix it', () => {
+    const path = join(dir, 'plain-http');
+    writeFileSync(path, kubeconfigYaml(url).replace(', insecure-skip-tls-verify: true', ''));
+    expect(() => Kube.fromFile(path)).toThrow(
+      `Cluster "fake" in kubeconfig ${path} uses plain HTTP (${url}), which @kubernetes/client-node only allows with insecure-skip-tls-verify: true; set that on the cluster entry or use its https address.`,
+    );
+  });
+
   it('selects the given context', () => {
     expect(Kube.fromFile(kubeconfig, 'other').kubeConfig.getCurrentContext()).toBe('other');
   });

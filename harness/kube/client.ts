@@ -72,9 +72,17 @@ export class Kube {
         `Kubeconfig ${kubeconfigPath} has no current context; set current-context in the file or pass --context.`,
       );
     }
-    if (!kc.getCurrentCluster()) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) {
       throw new UsageError(
         `Context "${current}" in kubeconfig ${kubeconfigPath} names a cluster the file does not define; fix the file or pass another --context.`,
+      );
+    }
+    // client-node 1.x refuses every request to an http:// server unless TLS verification is
+    // explicitly skipped; say so now instead of failing each call obscurely.
+    if (cluster.server.startsWith('http:') && !cluster.skipTLSVerify) {
+      throw new UsageError(
+        `Cluster "${cluster.name}" in kubeconfig ${kubeconfigPath} uses plain HTTP (${cluster.server}), which @kubernetes/client-node only allows with insecure-skip-tls-verify: true; set that on the cluster entry or use its https address.`,
       );
     }
     return new Kube(kc);

@@ -45,7 +45,9 @@ export function jsonPath(value: unknown, path: string): unknown {
  * The JSON body at `path` equals `expected` (or satisfies it, when a function is given).
  * e.g. expectJsonPath('env.HTTPBIN_ENV_VERSION', 'v2').
  */
-export function expectJsonPath(path: string, expected: unknown | ((value: unknown) => boolean)): Check {
+export function expectJsonPath(path: string, expected: (value: unknown) => boolean): Check;
+export function expectJsonPath(path: string, expected: unknown): Check;
+export function expectJsonPath(path: string, expected: unknown): Check {
   return (res) => {
     let body: unknown;
     try {
