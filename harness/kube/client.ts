@@ -5,7 +5,7 @@ import { isNotFound, networkErrorCode, toKubeError } from './api-error.ts';
 import { RawObjectApi } from './object-api.ts';
 import type { KubeObject, ObjectRef } from './types.ts';
 import { waitForObject, type WaitOptions, type WaitSource } from './wait.ts';
-import { parseManifests } from './yaml.ts';
+import { expandDocument, parseManifests } from './yaml.ts';
 
 export type { KubeObject, ObjectRef } from './types.ts';
 export type { WaitOptions } from './wait.ts';
@@ -90,7 +90,8 @@ export class Kube {
 
   /** Server-side apply of every object (multi-document YAML or objects), in order. */
   async apply(input: string | KubeObject[], opts: ApplyOptions = {}): Promise<KubeObject[]> {
-    const objects = typeof input === 'string' ? parseManifests(input) : input;
+    const objects =
+      typeof input === 'string' ? parseManifests(input) : input.flatMap((o, i) => expandDocument(o, `object ${i + 1}`));
     const applied: KubeObject[] = [];
     for (const original of objects) {
       const obj = applyBody(original);
