@@ -40,4 +40,12 @@ export const pins = {
   httpbin: {
     image: 'mccutchen/go-httpbin:2.25.0',
   },
+  /**
+   * The relay container (Docker Desktop / --reach relay): socat from alpine/socat, ENTRYPOINT
+   * ["socat"], ~5 MB. Tag 1.8.0.3 by digest; the same digest is pinned independently by several
+   * public projects. Overridable with --relay-image (air-gapped mirrors).
+   */
+  relay: {
+    image: 'docker.io/alpine/socat:1.8.0.3@sha256:beb4a68d9e4fe6b0f21ea774a0fde6c31f580dde6368939ed70100c5385b015e',
+  },
 } as const;

@@ -55,20 +55,31 @@ export async function whichOnPath(name: string, pathEnv = process.env.PATH ?? ''
   return undefined;
 }
 
+/** The tool on PATH when it prints the pinned version; otherwise undefined (and why, in `note`). */
+export async function pinnedOnPath(spec: ToolSpec, deps: Pick<ToolDeps, 'run' | 'which'>, log?: Logger): Promise<{ path?: string; note?: string }> {
+  const onPath = await deps.which(spec.name);
+  if (!onPath) return {};
+  const found = await deps
+    .run({ file: onPath, args: spec.versionArgs, timeoutMs: 30_000 }, log)
+    .then((r) => parseToolVersion(spec.name, r.stdout))
+    .catch(() => undefined);
+  if (found === spec.version) return { path: onPath };
+  return { note: `${spec.name} on PATH (${onPath}) is ${found ?? 'of unknown version'}, not the pinned ${spec.version}; using the pinned release` };
+}
+
+/** True when a verified copy of the tool is already in the cache (no download needed). */
+export function toolCached(spec: ToolSpec): boolean {
+  return existsSync(spec.binPath) && existsSync(`${spec.binPath}.sha256`);
+}
+
 /** The tool on PATH at the pinned version, else a cached verified copy, else a verified download. */
 export async function resolveTool(spec: ToolSpec, deps: ToolDeps, log: Logger): Promise<string> {
-  const onPath = await deps.which(spec.name);
-  if (onPath) {
-    const found = await deps
-      .run({ file: onPath, args: spec.versionArgs, timeoutMs: 30_000 }, log)
-      .then((r) => parseToolVersion(spec.name, r.stdout))
-      .catch(() => undefined);
-    if (found === spec.version) {
-      log.debug(`${spec.name} ${found} from PATH (${onPath})`);
-      return onPath;
-    }
-    log.info(`${spec.name} on PATH (${onPath}) is ${found ?? 'of unknown version'}, not the pinned ${spec.version}; using the pinned release`);
+  const onPath = await pinnedOnPath(spec, deps, log);
+  if (onPath.path) {
+    log.debug(`${spec.name} ${spec.version} from PATH (${onPath.path})`);
+    return onPath.path;
   }
+  if (onPath.note) log.info(onPath.note);
   if (!spec.archiveMember) {
     const { path } = await ensureArtifact(spec.artifact, deps.download, log);
     await chmod(path, 0o755);

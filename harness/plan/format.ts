@@ -1,0 +1,70 @@
+import { formatCommand, type CommandLine } from '../exec.ts';
+import type { ObjectRef } from '../kube/types.ts';
+import type { Artifact } from '../tools/artifact.ts';
+import type { KindRunPlan } from './kind-plan.ts';
+
+const cmd = (c: CommandLine) => `$ ${formatCommand(c)}`;
+const ref = (r: ObjectRef) => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
+const secs = (ms: number) => `${Math.round(ms / 1000)} s`;
+
+function artifactLines(a: Artifact, indent: string): string[] {
+  return [
+    `${indent}GET ${a.url}${a.bytes ? ` (${a.bytes.toLocaleString('en-US')} bytes)` : ''}`,
+    a.sha256 ? `${indent}  sha256 ${a.sha256}` : `${indent}  sha256 from ${a.checksumUrl} (published beside it)`,
+    `${indent}  verified copy: ${a.cachePath} (reused when its sha256 still matches)`,
+  ];
+}
+
+/** The `--dry-run` text: what will happen to this machine, in order; nothing is executed. */
+export function formatPlan(plan: KindRunPlan): string {
+  const { cluster, installs, tools } = plan;
+  const { metallb, gatewayApiCrds: crds, istio } = installs;
+  const out: string[] = [];
+  out.push(`kindgate plan: provider kind, cluster ${plan.clusterName} (dry run; nothing below is executed)`, '');
+  out.push('1. Preflight (each failure stops the run with one sentence and leaves nothing behind)');
+  out.push(`   - Node.js >= ${plan.preflight.nodeMinimum}; platform ${plan.platform.os}/${plan.platform.arch}`);
+  out.push(`   - container engine reachable: ${cmd(plan.preflight.engineInfo)}`);
+  out.push(`   - download hosts answer a HEAD request within ${secs(plan.preflight.hostProbeTimeoutMs)} (only for downloads not already in the cache)`);
+  out.push('', '2. Tools (one on PATH is used when it prints the pinned version; otherwise the verified download)');
+  for (const tool of tools) {
+    out.push(`   - ${tool.name} ${tool.version}: ${cmd({ file: tool.name, args: tool.versionArgs, timeoutMs: 0 })}`);
+    out.push(...artifactLines(tool.artifact, '       '));
+    out.push(tool.archiveMember ? `       extract ${tool.archiveMember} → ${tool.binPath}, chmod 755` : `       chmod 755 ${tool.binPath}`);
+  }
+  out.push('', `3. Cluster ${plan.clusterName} (node image ${cluster.nodeImage})`);
+  if (plan.reuse) {
+    out.push(`   - --reuse: ${cmd(cluster.list)} must list ${plan.clusterName}`);
+    out.push(`   - ${cmd(cluster.getKubeconfig)} → ${plan.kubeconfigPath} (mode 0600)`);
+  } else {
+    out.push(`   - write ${cluster.configPath} (mode 0600):`);
+    out.push(...cluster.configYaml.trimEnd().split('\n').map((l) => `       ${l}`));
+    out.push(`   - ${cmd(cluster.list)} must not list ${plan.clusterName} (use --reuse to run against it)`);
+    out.push(`   - ${cmd(cluster.create)}`);
+    out.push(`     kubeconfig written to ${plan.kubeconfigPath} (mode 0600); ~/.kube/config is not touched`);
+  }
+  out.push(`   - wait until the API server answers (${secs(cluster.apiTimeoutMs)})`);
+  out.push('', '4. Concurrently, once the API server answers:');
+  out.push(`   4a. MetalLB ${metallb.version}`);
+  out.push(...artifactLines(metallb.manifest, '       '));
+  out.push('       server-side apply (field manager kindgate)');
+  out.push(`       wait ${ref(metallb.controller)} Available (${secs(metallb.controllerTimeoutMs)})`);
+  out.push(`       ${cmd(metallb.networkInspect)} → the IPv4 subnet (by address family) → pool at its top (x.y.255.200-x.y.255.250 for a /16)`);
+  out.push(`       server-side apply IPAddressPool ${metallb.namespace}/${metallb.poolName} + L2Advertisement ${metallb.namespace}/${metallb.l2AdvertisementName} (metallb.io/v1beta1), retried while the webhook refuses, up to ${secs(metallb.poolRetryMs)}`);
+  out.push(`   4b. Gateway API ${crds.version} CRDs, ${crds.channel} channel`);
+  out.push(...artifactLines(crds.bundle, '       '));
+  out.push(`       server-side apply (field manager kindgate); wait every CRD Established (${secs(crds.establishedTimeoutMs)})`);
+  out.push(`   4c. Istio ${istio.version}`);
+  out.push(`       ${cmd(istio.install)}`);
+  out.push(`       wait ${ref(istio.istiod)} Available (${secs(istio.istiodTimeoutMs)})`);
+  out.push(`       after 4b: wait ${ref(istio.gatewayClass)} Accepted=True (${secs(istio.gatewayClassTimeoutMs)})`);
+  out.push('', `5. Reaching a Gateway (--reach ${plan.reach}): its Gateway.status.addresses address`);
+  out.push(
+    plan.reach === 'relay'
+      ? `   - always through a relay container: image ${plan.relayImage}, network ${plan.network}, label ${Object.entries(plan.teardown.relayLabel).map(([k, v]) => `${k}=${v}`).join(',')}`
+      : `   - direct when a TCP connect to it works${plan.reach === 'auto' ? `; otherwise a relay container (image ${plan.relayImage}) on docker network ${plan.network} forwards a host port to it` : ''}`,
+  );
+  out.push('', '6. Teardown (always, also after a failed setup or on SIGINT/SIGTERM)');
+  out.push(`   - remove relay containers labelled ${Object.entries(plan.teardown.relayLabel).map(([k, v]) => `${k}=${v}`).join(',')}`);
+  out.push(plan.teardown.delete ? `   - ${cmd(plan.teardown.delete)}` : `   - cluster kept (${plan.reuse ? '--reuse: kindgate did not create it' : '--keep'}); kubeconfig ${plan.kubeconfigPath}`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,191 @@
+import { chmod } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunOptions } from '../config/options.ts';
+import { KindgateError, SetupError, UsageError } from '../errors.ts';
+import { runCommand, type RunCommand } from '../exec.ts';
+import { installGatewayApiCrds } from '../install/gateway-api-crds.ts';
+import type { KubeLike } from '../install/deps.ts';
+import { installIstio } from '../install/istio.ts';
+import { installMetallb } from '../install/metallb.ts';
+import { parseClusterList, kindCommands } from '../kind/cluster.ts';
+import { preparePrivateFile } from '../kind/kubeconfig.ts';
+import { Kube } from '../kube/client.ts';
+import { timedStep, type Logger } from '../log.ts';
+import { formatPlan } from '../plan/format.ts';
+import { planKindRun, type KindRunPlan, type PlanEnv } from '../plan/kind-plan.ts';
+import { withTools } from '../plan/tools.ts';
+import { preflight } from '../preflight.ts';
+import type { Profile } from '../profiles/types.ts';
+import { GatewayReach } from '../reach/endpoint.ts';
+import { removeLabelledContainers, startRelayContainer, type StartRelay } from '../reach/relay.ts';
+import { tcpConnectable } from '../reach/tcp.ts';
+import { httpDownloader, type Downloader } from '../tools/download.ts';
+import { resolveTool, whichOnPath } from '../tools/resolve.ts';
+import type { Endpoint, GatewayRef, Provider } from './types.ts';
+
+export { formatPlan, planKindRun };
+export type { KindRunPlan };
+
+/** Everything the kind provider touches outside the process; tests replace these. */
+export interface KindProviderDeps {
+  run: RunCommand;
+  download: Downloader;
+  which(name: string): Promise<string | undefined>;
+  kube(kubeconfigPath: string): KubeLike;
+  startRelay: StartRelay;
+  connectable(host: string, port: number, timeoutMs: number): Promise<boolean>;
+  host: PlanEnv;
+  nodeVersion?: string;
+}
+
+const defaultDeps: KindProviderDeps = {
+  run: runCommand,
+  download: httpDownloader,
+  which: (name) => whichOnPath(name),
+  kube: (path) => Kube.fromFile(path),
+  startRelay: startRelayContainer,
+  connectable: tcpConnectable,
+  host: {},
+};
+
+function asSetupError(error: unknown): KindgateError {
+  if (error instanceof KindgateError) return error;
+  return new SetupError(`${(error as Error)?.message ?? String(error)}`.replace(/\.?$/, '; rerun with --verbose for details.'), { cause: error });
+}
+
+export interface KindProvider extends Provider {
+  readonly plan: KindRunPlan;
+}
+
+/**
+ * The `kind` provider: preflight → tools → cluster (or --reuse) → API server → concurrently
+ * MetalLB, Gateway API CRDs, Istio; each step logged with its duration. `start` cleans up after
+ * itself when it fails; `stop` is idempotent and safe at any point (also mid-start, on a signal).
+ */
+export function createKindProvider(options: RunOptions, profile: Profile, overrides: Partial<KindProviderDeps> = {}): KindProvider {
+  const deps: KindProviderDeps = { ...defaultDeps, ...overrides };
+  const plan = planKindRun(options, profile, deps.host);
+  const name = plan.clusterName;
+  const tools: Record<string, string> = {};
+  let kube: KubeLike | undefined;
+  let reach: GatewayReach | undefined;
+  let clusterOurs = false;
+  let relaysRequested = false;
+  let runLog: Logger | undefined;
+  let stopping: Promise<void> | undefined;
+
+  async function cluster(log: Logger): Promise<void> {
+    const listed = parseClusterList((await deps.run(withTools(plan.cluster.list, tools), log)).stdout);
+    const exists = listed.includes(name);
+    if (plan.reuse) {
+      if (!exists) {
+        throw new UsageError(`--reuse was given but there is no kind cluster named ${name} (kind get clusters lists: ${listed.join(', ') || 'none'}); drop --reuse to create it.`);
+      }
+      const out = await deps.run(withTools(plan.cluster.getKubeconfig, tools), log);
+      await preparePrivateFile(plan.kubeconfigPath, out.stdout);
+      return;
+    }
+    if (exists) {
+      throw new SetupError(`A kind cluster named ${name} already exists and kindgate will not overwrite it; pass --reuse to run against it, or delete it with \`kind delete cluster --name ${name}\`.`);
+    }
+    await preparePrivateFile(plan.cluster.configPath, plan.cluster.configYaml);
+    await preparePrivateFile(plan.kubeconfigPath);
+    clusterOurs = true; // from here on, teardown deletes it (kind delete is a no-op for a missing cluster)
+    await deps.run(withTools(plan.cluster.create, tools), log);
+    await chmod(plan.kubeconfigPath, 0o600);
+  }
+
+  async function installs(log: Logger, client: KubeLike): Promise<void> {
+    const { metallb, gatewayApiCrds, istio } = plan.installs;
+    const common = { kube: client, run: deps.run, download: deps.download, tools };
+    const crds = timedStep(log, `Gateway API ${gatewayApiCrds.version} CRDs (${gatewayApiCrds.channel}) Established`, () => installGatewayApiCrds(gatewayApiCrds, common, log));
+    const results = await Promise.allSettled([
+      timedStep(log, `MetalLB ${metallb.version} ready`, async () => {
+        const pool = await installMetallb(metallb, { ...common, engine: plan.engine, network: plan.network }, log);
+        log.info(`MetalLB pool ${pool.range} (docker network ${plan.network}, ${pool.subnet})`);
+      }),
+      crds,
+      timedStep(log, `Istio ${istio.version} ready (istiod Available, GatewayClass ${istio.gatewayClass.name} Accepted)`, () =>
+        installIstio(istio, { ...common, crdsReady: crds }, log),
+      ),
+    ]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  const provider: KindProvider = {
+    name: 'kind',
+    plan,
+
+    async start(log) {
+      runLog = log;
+      stopping = undefined;
+      try {
+        await timedStep(log, 'preflight', () => preflight(plan, deps, log));
+        await timedStep(log, `tools: kind ${plan.tools[0].version}, istioctl ${plan.tools[1].version}`, async () => {
+          for (const spec of plan.tools) tools[spec.name] = await resolveTool(spec, deps, log);
+        });
+        await timedStep(log, plan.reuse ? `cluster ${name} reused` : `cluster ${name} created`, () => cluster(log));
+        const client = deps.kube(plan.kubeconfigPath);
+        kube = client;
+        await timedStep(log, 'API server answers', () => client.waitForApi(plan.cluster.apiTimeoutMs));
+        await installs(log, client);
+      } catch (error) {
+        await provider.stop(log);
+        throw asSetupError(error);
+      }
+    },
+
+    stop(log) {
+      stopping ??= (async () => {
+        if (reach) await reach.close().catch((e: Error) => log.warn(`removing relay containers: ${e.message}`));
+        if (relaysRequested) {
+          await removeLabelledContainers(plan.engine, plan.teardown.relayLabel, deps.run, log).catch((e: Error) => log.warn(`removing relay containers by label: ${e.message}`));
+        }
+        reach = undefined;
+        relaysRequested = false;
+        kube = undefined;
+        if (clusterOurs && plan.teardown.delete && tools.kind) {
+          const command = withTools(plan.teardown.delete, tools);
+          await timedStep(log, `cluster ${name} deleted`, () => deps.run(command, log)).catch((e: Error) =>
+            log.warn(`could not delete kind cluster ${name} (${e.message}); delete it with \`kind delete cluster --name ${name}\``),
+          );
+        } else if (clusterOurs && options.keep) {
+          log.info(`cluster ${name} kept (--keep); KUBECONFIG=${plan.kubeconfigPath}`);
+        }
+        clusterOurs = false;
+      })();
+      return stopping;
+    },
+
+    kubeconfigPath: () => plan.kubeconfigPath,
+
+    async endpoint(gateway: GatewayRef, listener: string): Promise<Endpoint> {
+      const client = kube;
+      if (!client) throw new SetupError(`The kind provider is not started, so Gateway ${gateway.namespace}/${gateway.name} cannot be reached; call start() first.`);
+      reach ??= new GatewayReach(
+        { mode: plan.reach, relayImage: plan.relayImage, network: plan.network, labels: plan.teardown.relayLabel },
+        {
+          getGateway: (ref) => client.get({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: ref.namespace, name: ref.name }),
+          connectable: deps.connectable,
+          startRelay: (spec, log) => {
+            relaysRequested = true;
+            return deps.startRelay(spec, log);
+          },
+        },
+        runLog ?? { step() {}, fail() {}, info() {}, warn() {}, debug() {} },
+      );
+      return reach.endpoint(gateway, listener);
+    },
+
+    async diagnose(dir, log) {
+      if (!tools.kind) return;
+      try {
+        await deps.run(withTools(kindCommands.exportLogs(name, join(dir, 'kind-logs')), tools), log);
+      } catch (error) {
+        log.warn(`kind export logs failed: ${(error as Error).message}`);
+      }
+    },
+  };
+  return provider;
+}
