@@ -1,0 +1,290 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { defaultTimeouts, type RunOptions } from '../config/options.ts';
+import { CommandError, formatCommand, type CommandLine, type CommandResult } from '../exec.ts';
+import type { KubeLike } from '../install/deps.ts';
+import type { KubeObject } from '../kube/types.ts';
+import { createMemoryLogger } from '../log.ts';
+import { pins } from '../pins.ts';
+import { istioProfile } from '../profiles/istio.ts';
+import type { Downloader } from '../tools/download.ts';
+import { createKindProvider, formatPlan, planKindRun, type KindProviderDeps } from './kind.ts';
+
+function options(over: Partial<RunOptions> = {}): RunOptions {
+  return {
+    provider: 'kind', profile: 'istio', hostname: 'httpbin.example.com', listenerPort: 80, httpbinImage: pins.httpbin.image,
+    clusterName: 'kindgate-t1', reuse: false, keep: false, reach: 'auto', relayImage: pins.relay.image, channel: 'standard',
+    cacheDir: mkdtempSync(join(tmpdir(), 'kg-kind-')), dryRun: false, allowExisting: false, reportDir: 'reports', verbose: true,
+    timeouts: defaultTimeouts, ...over,
+  };
+}
+
+const BUNDLE = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gateways.gateway.networking.k8s.io}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: httproutes.gateway.networking.k8s.io}
+`;
+const INSPECT = JSON.stringify([{ Name: 'kind', IPAM: { Config: [{ Subnet: 'fc00:f853:ccd:e793::/64' }, { Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }] } }]);
+
+type Failures = Partial<Record<'docker' | 'create' | 'metallb' | 'crds' | 'istio' | 'pool', Error>>;
+
+/** Fakes for the machine: commands, network and cluster, recording what was asked of them. */
+function fakes(fail: Failures = {}, extra: { clusters?: string[] } = {}) {
+  const commands: string[] = [];
+  const applied: string[] = [];
+  const waited: string[] = [];
+  const relays: { stopped: boolean }[] = [];
+  let poolRefusals = 0;
+  const run = async (c: CommandLine): Promise<CommandResult> => {
+    const line = formatCommand(c);
+    commands.push(line);
+    const ok = (stdout = '') => ({ stdout, stderr: '', exitCode: 0 });
+    const args = c.args.join(' ');
+    if (c.file === 'docker' && args.startsWith('info')) {
+      if (fail.docker) throw fail.docker;
+      return ok('20.10.24\n');
+    }
+    if (args === 'version') return ok('kind v0.33.0 go1.24.6 linux/amd64\n');
+    if (args.startsWith('version --remote=false')) return ok('client version: 1.31.0\n');
+    if (args === 'get clusters') return ok((extra.clusters ?? []).join('\n'));
+    if (args.startsWith('get kubeconfig')) return ok('apiVersion: v1\nkind: Config\n');
+    if (args.startsWith('create cluster')) {
+      if (fail.create) throw fail.create;
+      return ok();
+    }
+    if (args.startsWith('network inspect')) return ok(INSPECT);
+    if (args.startsWith('install')) {
+      if (fail.istio) throw fail.istio;
+      return ok();
+    }
+    return ok();
+  };
+  const download: Downloader = {
+    async toFile(url, dest) {
+      const body = url.includes('metallb') ? 'kind: Namespace\napiVersion: v1\nmetadata: {name: metallb-system}\n' : BUNDLE;
+      await writeFile(dest, body);
+      // The fake network serves what the pins promise.
+      const sha256 = url.includes('metallb') ? pins.metallb.sha256 : pins.gatewayApi.standard.sha256;
+      return { sha256, bytes: body.length };
+    },
+    text: async () => '',
+    head: async () => 200,
+  };
+  const kube: KubeLike = {
+    async apply(input) {
+      const text = String(input);
+      if (text.includes('IPAddressPool')) {
+        if (fail.pool && poolRefusals++ < 2) throw fail.pool;
+      } else if (text.includes('metallb-system') && fail.metallb) throw fail.metallb;
+      else if (text.includes('CustomResourceDefinition') && fail.crds) throw fail.crds;
+      applied.push(text);
+      return [];
+    },
+    async get(ref) {
+      return { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: ref.name, namespace: ref.namespace }, spec: { listeners: [{ name: 'http', port: 80 }] }, status: { addresses: [{ type: 'IPAddress', value: '172.18.255.200' }] } } as KubeObject;
+    },
+    async waitFor(ref) {
+      waited.push(`${ref.kind} ${ref.namespace ?? ''}/${ref.name}`);
+      return {} as KubeObject;
+    },
+    async waitForApi() {},
+  };
+  const deps: Partial<KindProviderDeps> = {
+    run, download, kube: () => kube, host: { platform: 'linux', arch: 'x64', env: {} }, nodeVersion: '20.19.0',
+    which: async (name) => (name === 'kind' || name === 'istioctl' ? `/usr/local/bin/${name}` : undefined),
+    connectable: async () => false,
+    startRelay: async () => {
+      const relay = { stopped: false };
+      relays.push(relay);
+      return { id: 'r1', endpoint: { host: '127.0.0.1', port: 32768 }, stop: async () => void (relay.stopped = true) };
+    },
+  };
+  return { deps, commands, applied, waited, relays };
+}
+
+const deleteLine = (o: RunOptions) => `/usr/local/bin/kind delete cluster --name kindgate-t1 --kubeconfig ${join(o.cacheDir, 'clusters', 'kindgate-t1.kubeconfig')}`;
+
+describe('plan: command lines and generated files', () => {
+  const o = options({ cacheDir: '/home/u/.cache/kindgate' });
+  const plan = planKindRun(o, istioProfile, { platform: 'linux', arch: 'x64', env: {} });
+  const kc = '/home/u/.cache/kindgate/clusters/kindgate-t1.kubeconfig';
+
+  it('creates the cluster with the pinned node image by digest, a private kubeconfig and --wait', () => {
+    expect(formatCommand(plan.cluster.create)).toBe(
+      `kind create cluster --name kindgate-t1 --image ${pins.nodeImage} --config /home/u/.cache/kindgate/clusters/kindgate-t1.kind.yaml --kubeconfig ${kc} --wait 5m`,
+    );
+    expect(plan.cluster.nodeImage).toMatch(/^kindest\/node:v1\.36\.4@sha256:[0-9a-f]{64}$/);
+  });
+
+  it('generates a kind.x-k8s.io/v1alpha4 cluster config', () => {
+    expect(parse(plan.cluster.configYaml)).toEqual({ kind: 'Cluster', apiVersion: 'kind.x-k8s.io/v1alpha4', name: 'kindgate-t1', nodes: [{ role: 'control-plane' }], networking: { ipFamily: 'ipv4' } });
+  });
+
+  it('installs Istio with the minimal profile and the run kubeconfig, nothing invented', () => {
+    expect(formatCommand(plan.installs.istio.install)).toBe(`istioctl install --set profile=minimal -y --kubeconfig ${kc}`);
+  });
+
+  it('deletes with the private kubeconfig; keeps when --keep or --reuse', () => {
+    expect(formatCommand(plan.teardown.delete!)).toBe(`kind delete cluster --name kindgate-t1 --kubeconfig ${kc}`);
+    expect(planKindRun({ ...o, keep: true }, istioProfile, { platform: 'linux', arch: 'x64', env: {} }).teardown.delete).toBeUndefined();
+    expect(planKindRun({ ...o, reuse: true }, istioProfile, { platform: 'linux', arch: 'x64', env: {} }).teardown.delete).toBeUndefined();
+  });
+
+  it('pins the downloads: kind by sha256, istioctl by its published checksum, manifests by sha256', () => {
+    expect(plan.tools[0].artifact).toMatchObject({ url: 'https://kind.sigs.k8s.io/dl/v0.33.0/kind-linux-amd64', sha256: pins.kind.sha256['linux-amd64'] });
+    expect(planKindRun(o, istioProfile, { platform: 'darwin', arch: 'arm64', env: {} }).tools[0].artifact).toMatchObject({
+      url: 'https://kind.sigs.k8s.io/dl/v0.33.0/kind-darwin-arm64', checksumUrl: 'https://kind.sigs.k8s.io/dl/v0.33.0/kind-darwin-arm64.sha256sum',
+    });
+    expect(plan.tools[1].artifact).toMatchObject({
+      url: 'https://github.com/istio/istio/releases/download/1.31.0/istioctl-1.31.0-linux-amd64.tar.gz',
+      checksumUrl: 'https://github.com/istio/istio/releases/download/1.31.0/istioctl-1.31.0-linux-amd64.tar.gz.sha256',
+    });
+    expect(plan.installs.metallb.manifest).toMatchObject({ url: pins.metallb.url, sha256: pins.metallb.sha256 });
+    expect(plan.installs.gatewayApiCrds.bundle).toMatchObject({ url: pins.gatewayApi.standard.url, sha256: pins.gatewayApi.standard.sha256 });
+    expect(planKindRun({ ...o, channel: 'experimental' }, istioProfile, { platform: 'linux', arch: 'x64', env: {} }).installs.gatewayApiCrds.bundle.sha256).toBe(pins.gatewayApi.experimental.sha256);
+  });
+
+  it('inspects the podman network when kind is told to use podman', () => {
+    const podman = planKindRun(o, istioProfile, { platform: 'linux', arch: 'x64', env: { KIND_EXPERIMENTAL_PROVIDER: 'podman' } });
+    expect(formatCommand(podman.installs.metallb.networkInspect)).toBe('podman network inspect kind');
+    expect(formatCommand(plan.installs.metallb.networkInspect)).toBe('docker network inspect kind');
+  });
+
+  it('formatPlan prints every pin, URL and command, and what runs concurrently', () => {
+    const text = formatPlan(plan);
+    for (const needle of [
+      pins.nodeImage, pins.metallb.url, pins.metallb.sha256, pins.gatewayApi.standard.url, pins.gatewayApi.standard.sha256,
+      pins.kind.sha256['linux-amd64'], formatCommand(plan.cluster.create), formatCommand(plan.installs.istio.install),
+      formatCommand(plan.teardown.delete!), 'docker network inspect kind', 'Concurrently', 'apiVersion: kind.x-k8s.io/v1alpha4',
+      "docker info --format '{{.ServerVersion}}'", 'istioctl-1.31.0-linux-amd64.tar.gz.sha256', pins.relay.image,
+    ]) expect(text).toContain(needle);
+  });
+});
+
+describe('kind provider start/stop', () => {
+  it('runs the pipeline in order, logs each step with its duration, and deletes the cluster at stop (once)', async () => {
+    const o = options();
+    const f = fakes();
+    const log = createMemoryLogger();
+    const provider = createKindProvider(o, istioProfile, f.deps);
+    await provider.start(log);
+    const kc = provider.kubeconfigPath();
+    expect(statSync(kc).mode & 0o777).toBe(0o600);
+    expect(statSync(join(o.cacheDir, 'clusters', 'kindgate-t1.kind.yaml')).mode & 0o777).toBe(0o600);
+    expect(f.commands.indexOf('/usr/local/bin/kind get clusters')).toBeLessThan(f.commands.findIndex((c) => c.includes('create cluster')));
+    expect(f.commands).toContain(`/usr/local/bin/istioctl install --set profile=minimal -y --kubeconfig ${kc}`);
+    const pool = f.applied.find((a) => a.includes('IPAddressPool'))!;
+    expect(pool).toContain('172.18.255.200-172.18.255.250');
+    expect(f.waited).toEqual(expect.arrayContaining(['Deployment metallb-system/controller', 'CustomResourceDefinition /gateways.gateway.networking.k8s.io', 'Deployment istio-system/istiod', 'GatewayClass /istio']));
+    expect(f.waited.indexOf('GatewayClass /istio')).toBeGreaterThan(f.waited.indexOf('CustomResourceDefinition /httproutes.gateway.networking.k8s.io'));
+    for (const step of ['preflight', 'cluster kindgate-t1 created', 'API server answers', 'MetalLB v0.16.1 ready', 'Gateway API v1.6.1 CRDs (standard) Established']) {
+      expect(log.lines.some((l) => l.startsWith(`✓ ${step} (`) && / s\)$/.test(l))).toBe(true);
+    }
+    await provider.stop(log);
+    await provider.stop(log);
+    expect(f.commands.filter((c) => c === deleteLine(o))).toHaveLength(1);
+  });
+
+  it.each([
+    ['cluster create', { create: new CommandError('kind create cluster', 1, 'ERROR: failed to create cluster', 'exit', '`kind create cluster` exited with code 1: ERROR: failed to create cluster') }],
+    ['MetalLB', { metallb: new Error('the server could not apply metallb-native.yaml') }],
+    ['Gateway API CRDs', { crds: new Error('CRD apply refused') }],
+    ['Istio', { istio: new CommandError('istioctl install', 1, 'Error: failed to install manifests', 'exit', '`istioctl install` exited with code 1: Error: failed to install manifests') }],
+  ])('a failure at %s deletes the cluster and propagates with exit code 4', async (_step, failure) => {
+    const o = options();
+    const f = fakes(failure as Failures);
+    const provider = createKindProvider(o, istioProfile, f.deps);
+    const error = await provider.start(createMemoryLogger()).catch((e) => e);
+    expect(error.exitCode).toBe(4);
+    expect(error.message).toMatch(/failed to create cluster|metallb-native|CRD apply refused|failed to install manifests/);
+    expect(f.commands).toContain(deleteLine(o));
+    await provider.stop(createMemoryLogger());
+    expect(f.commands.filter((c) => c === deleteLine(o))).toHaveLength(1);
+  });
+
+  it('a preflight failure exits 3 with one sentence and creates (and deletes) nothing', async () => {
+    const f = fakes({ docker: new CommandError('docker info', 1, 'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock', 'exit', 'x') });
+    const error = await createKindProvider(options(), istioProfile, f.deps).start(createMemoryLogger()).catch((e) => e);
+    expect(error.exitCode).toBe(3);
+    expect(error.message).toMatch(/permission denied.*docker group.*--provider sim\.$/);
+    expect(f.commands.some((c) => c.includes('kind'))).toBe(false);
+  });
+
+  it('says "no engine" when the daemon is not running', async () => {
+    const f = fakes({ docker: new CommandError('docker info', 1, 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?', 'exit', 'x') });
+    const error = await createKindProvider(options(), istioProfile, f.deps).start(createMemoryLogger()).catch((e) => e);
+    expect(error.message).toMatch(/^No docker engine is running.*start it.*--provider sim\.$/);
+  });
+
+  it('retries the pool while the MetalLB webhook refuses connections', async () => {
+    const refused = new Error('Internal error occurred: failed calling webhook "ipaddresspoolvalidationwebhook.metallb.io": dial tcp 10.96.10.10:443: connect: connection refused');
+    const f = fakes({ pool: refused });
+    const provider = createKindProvider(options(), istioProfile, f.deps);
+    await provider.start(createMemoryLogger());
+    expect(f.applied.filter((a) => a.includes('IPAddressPool'))).toHaveLength(1);
+    await provider.stop(createMemoryLogger());
+  });
+
+  it('explains a Gateway API safe-upgrades refusal in one sentence', async () => {
+    const f = fakes({ crds: new Error("customresourcedefinitions.apiextensions.k8s.io \"gateways.gateway.networking.k8s.io\" is forbidden: ValidatingAdmissionPolicy 'safe-upgrades.gateway.networking.k8s.io' with binding 'safe-upgrades.gateway.networking.k8s.io' denied request: Installing CRDs with version before v1.5.0 is prohibited by default.") });
+    const error = await createKindProvider(options(), istioProfile, f.deps).start(createMemoryLogger()).catch((e) => e);
+    expect(error.message).toMatch(/^The cluster's ValidatingAdmissionPolicy safe-upgrades\.gateway\.networking\.k8s\.io refused the Gateway API v1\.6\.1 standard CRDs .*without --reuse/);
+  });
+
+  it('--reuse writes the existing cluster kubeconfig privately and never creates or deletes', async () => {
+    const o = options({ reuse: true });
+    const f = fakes({}, { clusters: ['kind', 'kindgate-t1'] });
+    const provider = createKindProvider(o, istioProfile, f.deps);
+    await provider.start(createMemoryLogger());
+    await provider.stop(createMemoryLogger());
+    expect(readFileSync(provider.kubeconfigPath(), 'utf8')).toContain('kind: Config');
+    expect(statSync(provider.kubeconfigPath()).mode & 0o777).toBe(0o600);
+    expect(f.commands.some((c) => c.includes('create cluster') || c.includes('delete cluster'))).toBe(false);
+  });
+
+  it('refuses to create over an existing cluster of the same name, and does not delete it', async () => {
+    const f = fakes({}, { clusters: ['kindgate-t1'] });
+    const error = await createKindProvider(options(), istioProfile, f.deps).start(createMemoryLogger()).catch((e) => e);
+    expect(error.message).toMatch(/already exists.*--reuse/);
+    expect(f.commands.some((c) => c.includes('delete cluster'))).toBe(false);
+  });
+
+  it('--keep leaves the cluster', async () => {
+    const f = fakes();
+    const provider = createKindProvider(options({ keep: true }), istioProfile, f.deps);
+    await provider.start(createMemoryLogger());
+    await provider.stop(createMemoryLogger());
+    expect(f.commands.some((c) => c.includes('delete cluster'))).toBe(false);
+  });
+
+  it('reaches an unreachable Gateway address through one relay, removed at stop with a label sweep', async () => {
+    const o = options();
+    const f = fakes();
+    const provider = createKindProvider(o, istioProfile, f.deps);
+    await provider.start(createMemoryLogger());
+    const gw = { namespace: 'istio-system', name: 'external-gateway' };
+    expect(await provider.endpoint(gw, 'http')).toEqual({ host: '127.0.0.1', port: 32768 });
+    await provider.endpoint(gw, 'http');
+    expect(f.relays).toHaveLength(1);
+    await provider.stop(createMemoryLogger());
+    expect(f.relays[0].stopped).toBe(true);
+    expect(f.commands).toContain('docker ps -aq --filter label=kindgate.relay=kindgate-t1');
+    expect(f.commands).toContain(deleteLine(o));
+  });
+
+  it('uses the status address directly when it answers', async () => {
+    const f = fakes();
+    const provider = createKindProvider(options(), istioProfile, { ...f.deps, connectable: async () => true });
+    await provider.start(createMemoryLogger());
+    expect(await provider.endpoint({ namespace: 'istio-system', name: 'external-gateway' }, 'http')).toEqual({ host: '172.18.255.200', port: 80 });
+    expect(f.relays).toHaveLength(0);
+    await provider.stop(createMemoryLogger());
+  });
+});
