@@ -142,16 +142,19 @@ export async function startHttpbin(opts: { env: Record<string, string> }): Promi
 
   const server = createServer((req, res) => {
     const started = process.hrtime.bigint();
-    res.on('finish', () => {
+    // Logged as soon as the handler has answered (before the client can read the response).
+    const logRequest = () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       log(
         `time=${new Date().toISOString()} level=INFO msg="${res.statusCode} ${req.method} ${req.url} ${ms.toFixed(1)}ms" status=${res.statusCode} method=${req.method} uri=${req.url} duration_ms=${ms.toFixed(3)} user_agent="${req.headers['user-agent'] ?? ''}" client_ip=${clientIp(req)}`,
       );
-    });
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendError(res, 500, 'Internal Server Error', String(error));
-      else res.destroy();
-    });
+    };
+    handle(req, res)
+      .catch((error: unknown) => {
+        if (!res.headersSent) sendError(res, 500, 'Internal Server Error', String(error));
+        else res.destroy();
+      })
+      .finally(logRequest);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
