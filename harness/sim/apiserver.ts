@@ -491,7 +491,8 @@ export function kubeconfigFor(server: SimApiServer, contextName = 'kindgate-sim'
   return YAML.stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: contextName, cluster: { server: server.url } }],
+    // client-node refuses plain http:// unless the cluster entry says insecure-skip-tls-verify.
+    clusters: [{ name: contextName, cluster: { server: server.url, 'insecure-skip-tls-verify': true } }],
     users: [{ name: `${contextName}-user`, user: { token } }],
     contexts: [{ name: contextName, context: { cluster: contextName, user: `${contextName}-user`, namespace: 'default' } }],
     'current-context': contextName,
