@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catalog, catalogEntries, entriesOf, findEntry, suiteOfFile, testTitle, upstreamMapping } from './catalog.ts';
+import { catalog, catalogEntries, entriesOf, findEntry, listenerReadyTitle, suiteOfFile, testTitle, upstreamMapping } from './catalog.ts';
 
 describe('catalog', () => {
   it('gives each suite its titles, unique within the suite', () => {
@@ -32,5 +32,12 @@ describe('catalog', () => {
     expect(mapping.get('HTTPRouteCrossNamespace')).toEqual(['routeAccepted', 'routingOk']);
     expect(mapping.get('HTTPRouteHeaderMatching')).toEqual(['headerV2']);
     expect(catalog.gatewayAccepted).not.toHaveProperty('upstream');
+  });
+});
+
+describe('parameterised titles', () => {
+  it('matches listenerReady for any listener name', () => {
+    expect(findEntry('gateway', listenerReadyTitle('https'))?.id).toBe('listenerReady');
+    expect(listenerReadyTitle('http')).toBe(testTitle('listenerReady'));
   });
 });

@@ -24,6 +24,8 @@ export interface CatalogEntry {
   level: ConformanceLevel;
   /** Upstream feature name an extended test needs; unsupported by the profile means skipped. */
   feature?: string;
+  /** Titles of the same test for other parameters (e.g. another listener name). */
+  matches?: RegExp;
 }
 
 export const suiteFiles: Record<SuiteName, string> = {
@@ -46,6 +48,7 @@ export const catalog = {
   // GatewayWithAttachedRoutes: listener `http` Accepted + ResolvedRefs, attachedRoutes counted.
   listenerReady: entry('listenerReady', 'gateway', 'listener http is Accepted, Programmed and ResolvedRefs with the attached routes counted', {
     upstream: 'GatewayWithAttachedRoutes',
+    matches: /^listener \S+ is Accepted, Programmed and ResolvedRefs with the attached routes counted$/,
   }),
   // HTTPRouteCrossNamespace: a route in another namespace than its Gateway is accepted with
   // ResolvedRefs=True and a request reaches its backend (our fixtures keep them apart, as upstream).
@@ -75,6 +78,11 @@ export function testTitle(id: TestId): string {
   return catalog[id].title;
 }
 
+/** The listenerReady title for a listener other than the fixtures' `http`. */
+export function listenerReadyTitle(listener: string): string {
+  return catalog.listenerReady.title.replace(/^listener http /, `listener ${listener} `);
+}
+
 /** Catalog entries of one suite, in catalog order. */
 export function entriesOf(suite: string): CatalogEntry[] {
   return catalogEntries.filter((e) => e.suite === suite);
@@ -83,7 +91,7 @@ export function entriesOf(suite: string): CatalogEntry[] {
 /** The catalog entry of a vitest test, by its suite and title (leaf name or full name). */
 export function findEntry(suite: string, title: string): CatalogEntry | undefined {
   const leaf = title.includes(' > ') ? title.slice(title.lastIndexOf(' > ') + 3) : title;
-  return catalogEntries.find((e) => e.suite === suite && (e.title === title || e.title === leaf));
+  return catalogEntries.find((e) => e.suite === suite && (e.title === title || e.title === leaf || e.matches?.test(leaf) === true));
 }
 
 /**

@@ -25,6 +25,19 @@ describe('needs a backend', () => {
   it('x-version: v2 routes /env to v2', () => {});
 });
 `,
+  'suites/gateway-status.test.ts': `
+import { describe, it } from 'vitest';
+describe('gateway', () => {
+  for (const gw of ['ns/a', 'ns/b']) {
+    describe('Gateway ' + gw, () => {
+      it('Gateway has an address in status.addresses', () => {});
+    });
+  }
+  describe('Gateway ns/a', () => {
+    it('listener https is Accepted, Programmed and ResolvedRefs with the attached routes counted', () => {});
+  });
+});
+`,
   'suites/broken.test.ts': `
 import './missing-helper.ts';
 import { it } from 'vitest';
@@ -97,7 +110,20 @@ describe('ResultCollector in a real vitest run', () => {
     expect(broken?.error).toContain('missing-helper.ts');
   });
 
+  it('names repeated tests by their describe path, and matches parameterised catalog titles', () => {
+    const gateway = results.filter((r) => r.suite === 'gateway');
+    expect(gateway.map((r) => [r.title, r.id])).toEqual([
+      ['Gateway has an address in status.addresses (Gateway ns/a)', 'gatewayAddress'],
+      ['Gateway has an address in status.addresses (Gateway ns/b)', 'gatewayAddress'],
+      ['listener https is Accepted, Programmed and ResolvedRefs with the attached routes counted', 'listenerReady'],
+    ]);
+  });
+
+  it('keeps a single catalogued test under its plain title, with its describe path beside it', () => {
+    expect(find('x-version: v2 routes /env to v2')).toMatchObject({ context: 'needs a backend' });
+  });
+
   it('has nothing else', () => {
-    expect(results).toHaveLength(7);
+    expect(results).toHaveLength(10);
   });
 });

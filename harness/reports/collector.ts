@@ -55,17 +55,43 @@ export function collectRecords(
     }
     for (const test of mod.children.allTests()) records.push(recordOf(test, suite, file, reason));
   }
+  disambiguate(records);
   if (unhandledErrors.length > 0) {
     records.push({ suite: 'vitest', title: 'unhandled errors during the run', state: 'failed', durationMs: 0, error: formatErrors(unhandledErrors) });
   }
   return records;
 }
 
+/**
+ * Suites repeat a test per Gateway or route inside describe blocks. With one of each (the built-in
+ * fixtures) the title stays the plain test name, stable across runs for CI history; only when a
+ * name repeats within a suite does the describe path get added to tell them apart.
+ */
+function disambiguate(records: TestRecord[]): void {
+  const key = (r: TestRecord) => `${r.suite}\u0000${r.title}`;
+  const seen = new Map<string, number>();
+  for (const r of records) seen.set(key(r), (seen.get(key(r)) ?? 0) + 1);
+  for (const r of records) {
+    if ((seen.get(key(r)) ?? 0) > 1 && r.context) r.title = `${r.title} (${r.context})`;
+  }
+}
+
+/** The describe path of a test, without a top-level describe named like the suite. */
+function contextOf(test: TestCase, suite: string): string {
+  const names: string[] = [];
+  for (let parent = test.parent; parent.type === 'suite'; parent = parent.parent) names.unshift(parent.name);
+  if (names[0] === suite) names.shift();
+  return names.join(' > ');
+}
+
 function recordOf(test: TestCase, suite: string, file: string, reason: TestRunEndReason): TestRecord {
-  const entry = findEntry(suite, test.name) ?? findEntry(suite, test.fullName);
+  const entry = findEntry(suite, test.name);
+  const context = contextOf(test, suite);
   const base = {
     suite,
-    title: entry?.title ?? test.fullName,
+    // Catalogued tests keep their own name (a listener other than http keeps its name too).
+    title: entry ? test.name : context ? `${context} > ${test.name}` : test.name,
+    ...(context ? { context } : {}),
     ...(entry ? { id: entry.id } : {}),
     file,
     durationMs: Math.round(test.diagnostic()?.duration ?? 0),

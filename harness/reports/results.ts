@@ -9,6 +9,8 @@ export interface TestRecord {
   title: string;
   /** Catalog id when the test is in the catalog. */
   id?: string;
+  /** The describe path inside the suite (e.g. `Gateway ns/external-gateway`), when there is one. */
+  context?: string;
   /** Test file relative to the project root, when known. */
   file?: string;
   state: TestState;
