@@ -28,9 +28,10 @@ afterAll(async () => {
 });
 
 const GW = 'gateway.networking.k8s.io/v1';
-const gateway = (ns: string, name: string, spec: Record<string, unknown>, labels?: Record<string, string>) =>
-  ({ apiVersion: GW, kind: 'Gateway', metadata: { name, namespace: ns, ...(labels ? { labels } : {}) }, spec }) as KubernetesObject;
-const apply = (obj: KubernetesObject, manager = 'kindgate', force?: boolean) =>
+type Manifest = KubernetesObject & { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; resourceVersion?: string } };
+const gateway = (ns: string, name: string, spec: Record<string, unknown>, labels?: Record<string, string>): Manifest =>
+  ({ apiVersion: GW, kind: 'Gateway', metadata: { name, namespace: ns, ...(labels ? { labels } : {}) }, spec }) as Manifest;
+const apply = (obj: Manifest, manager = 'kindgate', force?: boolean) =>
   objects.patch(obj, undefined, undefined, manager, force, PatchStrategy.ServerSideApply) as Promise<KubeObject & KubernetesObject>;
 const namespace = (name: string) => apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 
@@ -108,7 +109,7 @@ describe('sim API server with @kubernetes/client-node', () => {
     expect(withStatus.spec).toEqual({ gatewayClassName: 'istio' });
     expect(withStatus.status).toEqual({ conditions: [{ type: 'Programmed', status: 'True' }] });
     expect(withStatus.metadata.generation).toBe(1);
-    const mainWrite = (await apply({ ...gateway('status', 'gw', { gatewayClassName: 'istio' }), status: { conditions: [] } } as KubernetesObject)) as KubeObject;
+    const mainWrite = (await apply({ ...gateway('status', 'gw', { gatewayClassName: 'istio' }), status: { conditions: [] } } as Manifest)) as KubeObject;
     expect(mainWrite.status).toEqual({ conditions: [{ type: 'Programmed', status: 'True' }] });
   });
 
@@ -125,7 +126,7 @@ describe('sim API server with @kubernetes/client-node', () => {
     expect(noNamespace).toMatchObject({ code: 404, status: { reason: 'NotFound', message: 'namespaces "does-not-exist" not found' } });
 
     await namespace('errors');
-    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'errors' }, data: { a: '1' } };
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'errors' } as Manifest['metadata'], data: { a: '1' } };
     const first = await objects.create(cm);
     const again = await statusOf(objects.create(cm));
     expect(again).toMatchObject({ code: 409, status: { reason: 'AlreadyExists', message: 'configmaps "cm" already exists' } });
