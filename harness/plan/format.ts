@@ -2,6 +2,7 @@ import { formatCommand, type CommandLine } from '../exec.ts';
 import type { ObjectRef } from '../kube/types.ts';
 import type { Artifact } from '../tools/artifact.ts';
 import type { KindRunPlan } from './kind-plan.ts';
+import { RELAY_PORT, relayCommand } from '../reach/relay.ts';
 
 const cmd = (c: CommandLine) => `$ ${formatCommand(c)}`;
 const ref = (r: ObjectRef) => `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
@@ -63,6 +64,7 @@ export function formatPlan(plan: KindRunPlan): string {
       ? `   - always through a relay container: image ${plan.relayImage}, network ${plan.network}, label ${Object.entries(plan.teardown.relayLabel).map(([k, v]) => `${k}=${v}`).join(',')}`
       : `   - direct when a TCP connect to it works${plan.reach === 'auto' ? `; otherwise a relay container (image ${plan.relayImage}) on docker network ${plan.network} forwards a host port to it` : ''}`,
   );
+  out.push(`   - relay (testcontainers, network ${plan.network}, container port ${RELAY_PORT} → a free host port): ${plan.relayImage} ${relayCommand({ host: '<address>', port: 0 }).join(' ').replace(':0', ':<listener port>')}`);
   out.push('', '6. Teardown (always, also after a failed setup or on SIGINT/SIGTERM)');
   out.push(`   - remove relay containers labelled ${Object.entries(plan.teardown.relayLabel).map(([k, v]) => `${k}=${v}`).join(',')}`);
   out.push(plan.teardown.delete ? `   - ${cmd(plan.teardown.delete)}` : `   - cluster kept (${plan.reuse ? '--reuse: kindgate did not create it' : '--keep'}); kubeconfig ${plan.kubeconfigPath}`);
