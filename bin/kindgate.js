@@ -4,4 +4,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../harness/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// Teardown is done when main returns; exit even if a library left a keep-alive socket or timer,
+// once stdout (possibly a pipe) has been flushed.
+process.stdout.write('', () => process.exit(code));

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { ExitCode, KindgateError } from '../errors.ts';
 import { commandHelp, commands, usage } from './help.ts';
-import { testCommand } from './test-command.ts';
-import { upCommand } from './up-command.ts';
 
+// Commands load lazily: `--help` and usage errors should not pay for the Kubernetes client.
 const run: Record<keyof typeof commands, (argv: string[]) => Promise<number>> = {
-  test: testCommand,
-  up: upCommand,
+  test: async (argv) => (await import('./test-command.ts')).testCommand(argv),
+  up: async (argv) => (await import('./up-command.ts')).upCommand(argv),
 };
 
 /** Entry point of the `kindgate` bin; returns the process exit code. */

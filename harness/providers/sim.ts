@@ -27,6 +27,7 @@ export function createSimProvider(profile: Profile, options: SimProviderOptions 
   return {
     name: 'sim',
     async start(log: Logger) {
+      const started = performance.now();
       cluster = await startSimCluster({
         gatewayClassName: profile.gatewayClassName,
         controllerName: profile.controllerName,
@@ -45,6 +46,7 @@ export function createSimProvider(profile: Profile, options: SimProviderOptions 
         await this.stop(log);
         throw new SetupError(`Cannot write the kubeconfig to ${kubeconfigPath} (${(error as Error).message}); pass --kubeconfig with a writable path.`);
       }
+      log.step('simulated cluster started (proves the harness, not an implementation)', (performance.now() - started) / 1000);
       log.debug(`simulated API server at ${cluster.api.url}`);
     },
     async stop() {

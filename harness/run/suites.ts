@@ -16,8 +16,8 @@ function progressReporter(log: Logger): Reporter {
   return {
     onTestCaseResult(test: TestCase) {
       const result = test.result();
-      const suite = test.module.moduleId.split('/').pop()?.replace(/\.test\.ts$/, '') ?? '';
-      const name = `${suite} › ${test.fullName}`;
+      // fullName is "suite > describe… > test": show it as "suite › … › test".
+      const name = test.fullName.split(' > ').join(' › ');
       const seconds = (test.diagnostic()?.duration ?? 0) / 1000;
       if (result.state === 'passed') log.step(name, seconds);
       else if (result.state === 'failed') {
