@@ -198,7 +198,8 @@ class Controller {
     for (const gw of owned.values()) {
       const ref = { namespace: gw.obj.metadata.namespace ?? 'default', name: gw.obj.metadata.name };
       for (const l of this.dataPlane.listenerNames(ref)) {
-        this.dataPlane.setRoutes(ref, l, tables.get(gatewayKey(ref.namespace, ref.name))?.get(l) ?? []);
+        const specPort = gw.spec.listeners?.find((x) => x.name === l)?.port;
+        this.dataPlane.setRoutes(ref, l, tables.get(gatewayKey(ref.namespace, ref.name))?.get(l) ?? [], specPort);
       }
     }
   }
@@ -421,7 +422,7 @@ class Controller {
   private dataPlaneRules(route: RouteView, lookup: ReferenceLookup): DataPlaneRule[] {
     return (route.spec.rules ?? []).map((rule) => ({
       matches: rule.matches,
-      filters: rule.filters,
+      filters: rule.filters as DataPlaneRule['filters'],
       backends: (rule.backendRefs ?? []).map((ref) => {
         const resolution = resolveBackendRef(ref, route.namespace, lookup);
         return {

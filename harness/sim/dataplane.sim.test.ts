@@ -71,7 +71,17 @@ describe('data plane', () => {
       route('broken', ['broken.example.com'], [{ backends: [{ weight: 1, target: { kind: 'invalid', reason: 'BackendNotFound' } }] }]),
       route('none', ['none.example.com'], [{ backends: [] }]),
       route('empty', ['empty.example.com'], [{ backends: [svc('empty')] }]),
-    ]);
+      route('redirect', ['redirect.example.com'], [
+        { filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }], backends: [] },
+      ]),
+      route('rewrite', ['rewrite.example.com'], [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/api' } }],
+          filters: [{ type: 'URLRewrite', urlRewrite: { hostname: 'internal.example', path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }],
+          backends: [svc('v1')],
+        },
+      ]),
+    ], 80);
   });
 
   afterAll(async () => {
@@ -113,6 +123,15 @@ describe('data plane', () => {
     expect(empty.status).toBe(503);
     expect(empty.body).toBe('no healthy upstream');
     expect(empty.headers.server).toBe('istio-envoy');
+  });
+
+  it('answers a RequestRedirect itself and forwards a URLRewrite with the new path and Host', async () => {
+    const redirected = await get(endpoint, '/some/path?x=1', 'redirect.example.com');
+    expect(redirected.status).toBe(301);
+    expect(redirected.headers.location).toBe('https://redirect.example.com/some/path?x=1');
+    expect(redirected.headers.server).toBe('istio-envoy');
+    const rewritten = JSON.parse((await get(endpoint, '/api/get?y=2', 'rewrite.example.com')).body);
+    expect(rewritten.url).toBe('http://internal.example/get?y=2');
   });
 
   it('keeps an Envoy-style access log per Gateway', async () => {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Endpoint, GatewayRef } from '../providers/types.ts';
 import type { HTTPHeaderModifier, HTTPRouteFilter, HTTPRouteMatch } from './gateway-api-types.ts';
 import { type CandidateRoute, type RequestFacts, selectRoute } from './route-match.ts';
+import { type RequestRedirect, type URLRewrite, modifyPath, redirectLocation } from './url-filters.ts';
 
 /**
  * The sim's data plane: one HTTP server on 127.0.0.1 (ephemeral port) per Gateway listener,
@@ -22,9 +23,12 @@ export interface DataPlaneBackend {
   filters?: HTTPRouteFilter[];
 }
 
+/** Route filters as the data plane applies them (header modifiers, redirect, rewrite). */
+export type DataPlaneFilter = HTTPRouteFilter & { requestRedirect?: RequestRedirect; urlRewrite?: URLRewrite };
+
 export interface DataPlaneRule {
   matches?: HTTPRouteMatch[];
-  filters?: HTTPRouteFilter[];
+  filters?: DataPlaneFilter[];
   backends: DataPlaneBackend[];
 }
 
@@ -47,6 +51,8 @@ interface ListenerState {
   server: Server;
   endpoint: Endpoint;
   routes: ListenerRoutes;
+  /** The listener's port in the Gateway spec (redirects derive their port from it). */
+  specPort: number;
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
@@ -110,7 +116,7 @@ export class DataPlane {
     const gk = gatewayKey(gw);
     const existing = this.listeners.get(gk)?.get(listener);
     if (existing) return existing.endpoint;
-    const state: ListenerState = { server: createServer(), endpoint: { host: '127.0.0.1', port: 0 }, routes: [] };
+    const state: ListenerState = { server: createServer(), endpoint: { host: '127.0.0.1', port: 0 }, routes: [], specPort: 80 };
     state.server.on('request', (req, res) => this.handle(gw, listener, state, req, res));
     await new Promise<void>((resolve, reject) => {
       state.server.once('error', reject);
@@ -122,9 +128,11 @@ export class DataPlane {
     return state.endpoint;
   }
 
-  setRoutes(gw: GatewayRef, listener: string, routes: ListenerRoutes): void {
+  setRoutes(gw: GatewayRef, listener: string, routes: ListenerRoutes, specPort?: number): void {
     const state = this.listeners.get(gatewayKey(gw))?.get(listener);
-    if (state) state.routes = routes;
+    if (!state) return;
+    state.routes = routes;
+    if (specPort !== undefined) state.specPort = specPort;
   }
 
   listenerNames(gw: GatewayRef): string[] {
@@ -212,6 +220,15 @@ export class DataPlane {
     const selected = selectRoute(state.routes, facts);
     if (!selected) return local(404, 'NR', 'route_not_found');
     const rule = selected.rule;
+    const redirect = rule.filters?.find((f) => f.type === 'RequestRedirect')?.requestRedirect;
+    if (redirect) {
+      req.resume();
+      const location = redirectLocation(redirect, { host: facts.host, path: facts.path, search: url.search }, selected.match, state.specPort);
+      const status = redirect.statusCode ?? 302;
+      res.writeHead(status, { server: this.opts.serverHeader, location, date: new Date().toUTCString(), 'content-length': 0 });
+      res.end();
+      return finish(status, '-', 'direct_response');
+    }
     const backend = pickWeighted(rule.backends, this.random);
     if (!backend || backend.target.kind === 'invalid') return local(500, '-', 'direct_response');
     const target = backend.target;
@@ -229,6 +246,9 @@ export class DataPlane {
     for (const f of [...(rule.filters ?? []), ...(backend.filters ?? [])]) {
       if (f.type === 'RequestHeaderModifier') applyHeaderModifier(headers, f.requestHeaderModifier);
     }
+    const rewrite = rule.filters?.find((f) => f.type === 'URLRewrite')?.urlRewrite;
+    if (rewrite?.hostname) headers.set('host', [rewrite.hostname]);
+    const upstreamPath = rewrite?.path ? `${modifyPath(facts.path, rewrite.path, selected.match)}${url.search}` : req.url;
     if (req.headers['transfer-encoding']) headers.set('transfer-encoding', ['chunked']);
 
     const cluster = `outbound|${target.port ?? 80}||${target.name}.${target.namespace}.svc.cluster.local`;
@@ -238,7 +258,7 @@ export class DataPlane {
         host: resolved.endpoint.host,
         port: resolved.endpoint.port,
         method: facts.method,
-        path: req.url,
+        path: upstreamPath,
         headers: headersObject(headers),
         agent: this.agent,
       },
