@@ -53,6 +53,8 @@ interface ListenerState {
   routes: ListenerRoutes;
   /** The listener's port in the Gateway spec (redirects derive their port from it). */
   specPort: number;
+  /** Resolves once the server listens (endpoint.port is 0 until then). */
+  listening?: Promise<void>;
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
@@ -115,16 +117,22 @@ export class DataPlane {
   async ensureListener(gw: GatewayRef, listener: string): Promise<Endpoint> {
     const gk = gatewayKey(gw);
     const existing = this.listeners.get(gk)?.get(listener);
-    if (existing) return existing.endpoint;
+    if (existing) {
+      await existing.listening;
+      return existing.endpoint;
+    }
     const state: ListenerState = { server: createServer(), endpoint: { host: '127.0.0.1', port: 0 }, routes: [], specPort: 80 };
     state.server.on('request', (req, res) => this.handle(gw, listener, state, req, res));
-    await new Promise<void>((resolve, reject) => {
+    // Registered before listen() resolves: a concurrent reconcile must reuse this server, not start
+    // a second one that nobody would ever close.
+    if (!this.listeners.has(gk)) this.listeners.set(gk, new Map());
+    this.listeners.get(gk)?.set(listener, state);
+    state.listening = new Promise<void>((resolve, reject) => {
       state.server.once('error', reject);
       state.server.listen(0, '127.0.0.1', () => resolve());
     });
+    await state.listening;
     state.endpoint = { host: '127.0.0.1', port: (state.server.address() as AddressInfo).port };
-    if (!this.listeners.has(gk)) this.listeners.set(gk, new Map());
-    this.listeners.get(gk)?.set(listener, state);
     return state.endpoint;
   }
 
@@ -148,7 +156,7 @@ export class DataPlane {
 
   endpoint(gw: GatewayRef, listener: string): Endpoint | undefined {
     const e = this.listeners.get(gatewayKey(gw))?.get(listener)?.endpoint;
-    return e && { ...e };
+    return e && e.port !== 0 ? { ...e } : undefined; // port 0: still starting
   }
 
   async closeListener(gw: GatewayRef, listener: string): Promise<void> {

@@ -70,6 +70,8 @@ export class Workloads {
     private readonly now: () => string,
   ) {}
 
+  private stopped = false;
+
   async reconcile(): Promise<void> {
     const deployments = this.store.list('apps/v1', 'Deployment');
     const seen = new Set<string>();
@@ -103,6 +105,11 @@ export class Workloads {
     if (httpbin) {
       const env = Object.fromEntries((httpbin.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]));
       const server = this.backends.get(k) ?? (await startHttpbin({ env }));
+      if (this.stopped) {
+        // stop() ran while this backend was starting: nobody else would close it.
+        await server.close();
+        return;
+      }
       server.setEnv(env);
       this.backends.set(k, server);
     } else if (this.backends.has(k)) {
@@ -240,6 +247,7 @@ export class Workloads {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await Promise.allSettled([...this.backends.values()].map((b) => b.close()));
     this.backends.clear();
   }
