@@ -3,6 +3,7 @@ import type { TestRecord } from './results.ts';
 import { formatSummary } from './summary.ts';
 
 const tests: TestRecord[] = [
+  { suite: 'header-routing', title: 'x-version: v2 routes /env to v2', state: 'passed', durationMs: 1 },
   { suite: 'gateway', title: 'Gateway is Accepted and Programmed at its latest generation', state: 'passed', durationMs: 1 },
   { suite: 'gateway', title: 'Gateway has an address in status.addresses', state: 'passed', durationMs: 1 },
   { suite: 'httproute', title: 'HTTPRoute is Accepted with ResolvedRefs for its parent Gateway', state: 'failed', durationMs: 1, error: '\u001b[31mHTTPRoute apps/httpbin-route: ResolvedRefs=False (BackendNotFound)\u001b[39m after 60 s\n    at stack line' },
@@ -10,16 +11,16 @@ const tests: TestRecord[] = [
 ];
 
 describe('formatSummary', () => {
-  it('tabulates suites with a total, lists failures with their first error line, and the report paths', () => {
+  it('tabulates suites in pipeline order with a total, lists failures with their first error line, and the report paths', () => {
     const text = formatSummary({ tests, reports: { junit: 'reports/junit.xml', conformance: 'reports/conformance-report.yaml', diagnostics: 'reports/diagnostics' } });
     expect(text).toBe(
       [
         'suite            passed   failed  skipped',
         'gateway               2        0        0',
         'httproute             0        1        0',
-        'header-routing        0        0        1',
+        'header-routing        1        0        1',
         '-----------------------------------------',
-        'total                 2        1        1',
+        'total                 3        1        1',
         '',
         'Failed:',
         '  ✗ httproute › HTTPRoute is Accepted with ResolvedRefs for its parent Gateway',

@@ -1,3 +1,4 @@
+import { suiteFiles } from './catalog.ts';
 import { countBySuite, totals, type TestRecord } from './results.ts';
 import { firstLine, stripAnsi, truncate } from './text.ts';
 
@@ -32,7 +33,10 @@ export function formatSummary(input: SummaryInput): string {
     lines.push(`${paint(31, 'Setup failed')} before the suites ran: ${firstLine(stripAnsi(input.setupFailure))}`);
   }
 
-  const suites = countBySuite(input.tests);
+  // The pipeline's order (gateway, httproute, routing, header-routing), then any other suites.
+  const order = Object.keys(suiteFiles);
+  const rank = (suite: string) => (order.includes(suite) ? order.indexOf(suite) : order.length);
+  const suites = countBySuite(input.tests).sort((a, b) => rank(a.suite) - rank(b.suite));
   if (suites.length > 0) {
     const all = totals(input.tests);
     const rows = [...suites.map((s) => [s.suite, s.passed, s.failed, s.skipped] as const), ['total', all.passed, all.failed, all.skipped] as const];
