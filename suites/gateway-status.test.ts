@@ -1,4 +1,5 @@
 import { describe, it } from 'vitest';
+import { listenerReadyTitle, testTitle } from '../harness/reports/catalog.ts';
 import { gatewayListenerStatus } from '../harness/kube/conditions.ts';
 import type { KubeObject } from '../harness/kube/types.ts';
 import { cluster, gatewayRef, kube, parentTargets } from './context.ts';
@@ -10,7 +11,7 @@ const status = (gw: KubeObject | undefined) => (gw?.status ?? {}) as { condition
 describe('gateway', () => {
   for (const gw of handle.gateways) {
     describe(`Gateway ${gw.namespace}/${gw.name}`, () => {
-      it('Gateway is Accepted and Programmed at its latest generation', async () => {
+      it(testTitle('gatewayAccepted'), async () => {
         await kube().waitFor(gatewayRef(gw), (obj) => !!obj && allTrueAt(status(obj).conditions, ['Accepted', 'Programmed'], obj.metadata.generation), {
           timeoutMs: handle.timeouts.gatewayMs,
           what: 'Accepted=True and Programmed=True at its latest generation',
@@ -18,7 +19,7 @@ describe('gateway', () => {
         });
       });
 
-      it('Gateway has an address in status.addresses', async () => {
+      it(testTitle('gatewayAddress'), async () => {
         await kube().waitFor(gatewayRef(gw), (obj) => (status(obj).addresses ?? []).some((a) => a.value), {
           timeoutMs: handle.timeouts.gatewayMs,
           what: 'a non-empty status.addresses',
@@ -29,7 +30,7 @@ describe('gateway', () => {
       for (const listener of gw.listeners) {
         // Routes of the fixtures that name this listener (or the whole Gateway) are expected to attach.
         const expected = handle.routes.filter((r) => r.parents.some((p) => parentTargets(p, gw, listener))).length;
-        it(`listener ${listener} is Accepted, Programmed and ResolvedRefs with the attached routes counted`, async () => {
+        it(listenerReadyTitle(listener), async () => {
           await kube().waitFor(
             gatewayRef(gw),
             (obj) => {

@@ -1,4 +1,5 @@
 import { describe, it } from 'vitest';
+import { testTitle } from '../harness/reports/catalog.ts';
 import { expectEventually, type ProbeResponse } from '../harness/probe/http.ts';
 import { cluster, endpointFor, hostFor, primaryRoute } from './context.ts';
 
@@ -21,15 +22,15 @@ function envVersionIs(version: string) {
 }
 
 describe('header-routing', () => {
-  it('x-version: v2 routes /env to v2', async () => {
+  it(testTitle('headerV2'), async () => {
     await expectEventually(request('/env', { 'x-version': 'v2' }), envVersionIs('v2'), window);
   });
 
-  it('without x-version /env is served by v1', async () => {
+  it(testTitle('headerV1'), async () => {
     await expectEventually(request('/env'), envVersionIs('v1'), window);
   });
 
-  it('/headers echoes X-Version: v2', async () => {
+  it(testTitle('headersEcho'), async () => {
     await expectEventually(
       request('/headers', { 'x-version': 'v2' }),
       (res: ProbeResponse) => {

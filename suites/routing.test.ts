@@ -1,4 +1,5 @@
 import { describe, it } from 'vitest';
+import { testTitle } from '../harness/reports/catalog.ts';
 import { expectEventually, type ProbeResponse } from '../harness/probe/http.ts';
 import { cluster, endpointFor, hostFor, primaryRoute, serverHeaderPattern } from './context.ts';
 
@@ -11,11 +12,11 @@ describe('routing', () => {
   };
   const window = { consecutive: handle.timeouts.consecutive, timeoutMs: handle.timeouts.consistencyMs };
 
-  it('GET /headers through the Gateway answers 200', async () => {
+  it(testTitle('routingOk'), async () => {
     await expectEventually(request(), (res: ProbeResponse) => (res.status === 200 ? undefined : `status ${res.status}, expected 200`), window);
   });
 
-  it("responses carry the profile's server header", async () => {
+  it(testTitle('serverHeader'), async () => {
     const pattern = serverHeaderPattern();
     await expectEventually(
       request(),

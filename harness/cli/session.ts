@@ -3,7 +3,7 @@ import type { RenderedFixture } from '../fixtures/render.ts';
 import type { Logger } from '../log.ts';
 import type { Profile } from '../profiles/types.ts';
 import { createProvider } from '../providers/index.ts';
-import type { Provider } from '../providers/types.ts';
+import type { Provider, StartHooks } from '../providers/types.ts';
 import { provision, removeRunNamespaces, renderRunFixtures, type Provisioned } from '../run/provision.ts';
 import { onInterrupt, once } from './interrupt.ts';
 
@@ -36,9 +36,9 @@ export class Session {
     return new Session(options, profile, provider, fixtures, log);
   }
 
-  async provision(): Promise<Provisioned> {
+  async provision(hooks?: StartHooks): Promise<Provisioned> {
     this.started = true;
-    this.provisioned = await provision(this.options, this.profile, this.provider, this.fixtures, this.log);
+    this.provisioned = await provision(this.options, this.profile, this.provider, this.fixtures, this.log, hooks);
     return this.provisioned;
   }
 

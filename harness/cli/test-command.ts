@@ -1,12 +1,20 @@
+import type { RunOptions } from '../config/options.ts';
 import { parseRunOptions } from '../config/parse.ts';
 import { ExitCode, KindgateError, SetupError } from '../errors.ts';
-import { createLogger } from '../log.ts';
+import { Kube } from '../kube/client.ts';
+import { createLogger, useColor, type Logger } from '../log.ts';
+import { pins } from '../pins.ts';
 import { getProfile } from '../profiles/index.ts';
+import type { Profile } from '../profiles/types.ts';
+import { collectDiagnostics, failureOf, formatSummary, ResultCollector, writeRunReports, type TestRecord } from '../reports/index.ts';
 import { runSuites } from '../run/suites.ts';
 import { printPlan } from './plan.ts';
 import { Session } from './session.ts';
 
-/** `kindgate test`: provision, run the suites, report, tear down. Returns the exit code. */
+/**
+ * `kindgate test`: provision, run the suites, write JUnit + ConformanceReport (always) and a
+ * diagnostics bundle (on any failure), tear down. Returns the exit code (see README).
+ */
 export async function testCommand(argv: string[]): Promise<number> {
   const options = parseRunOptions('test', argv);
   const log = createLogger({ verbose: options.verbose });
@@ -14,17 +22,71 @@ export async function testCommand(argv: string[]): Promise<number> {
   if (options.dryRun) return printPlan(options, profile);
 
   const session = await Session.create(options, profile, log);
+  const collector = new ResultCollector();
+  let setupError: KindgateError | undefined;
+  let diagnostics: string | undefined;
+  const diagnose = async (tests: readonly TestRecord[], failure?: string) => {
+    diagnostics ??= await collectBundle(session, options, profile, log, tests, failure);
+  };
   try {
-    let provisioned;
+    let passed = false;
     try {
-      provisioned = await session.provision();
+      const provisioned = await session.provision({
+        // A failed start cleans up after itself; collect while the cluster is still there.
+        beforeCleanup: (error) => diagnose([], asSetupError(error).message),
+      });
+      passed = await runSuites(provisioned.handle, { log, reporters: [collector] });
     } catch (error) {
-      throw asSetupError(error);
+      setupError = asSetupError(error);
+      // Nothing was provisioned when preflight or usage failed: no reports for a run that never was.
+      if (!session.started || setupError.exitCode !== ExitCode.setup) throw setupError;
     }
-    const passed = await runSuites(provisioned.handle, { log });
+    const tests = collector.results;
+    const reports = await writeRunReports(options.reportDir, {
+      tests,
+      setupFailure: setupError?.message,
+      profile,
+      gatewayAPIVersion: pins.gatewayApi.version,
+      channel: options.channel,
+      provider: options.provider,
+    });
+    if (setupError || !passed) await diagnose(tests, setupError?.message);
+    process.stderr.write(`\n${formatSummary({ tests, setupFailure: setupError?.message, reports: { ...reports, diagnostics }, color: useColor(process.stderr) })}\n`);
+    if (setupError) throw setupError;
     return passed ? ExitCode.ok : ExitCode.suiteFailed;
   } finally {
     await session.teardown();
+  }
+}
+
+/** The diagnostics bundle, best-effort: a run's failure must never be hidden by a failing collection. */
+async function collectBundle(
+  session: Session,
+  options: RunOptions,
+  profile: Profile,
+  log: Logger,
+  tests: readonly TestRecord[],
+  setupFailure: string | undefined,
+): Promise<string | undefined> {
+  const started = performance.now();
+  try {
+    const kube = session.provisioned?.kube ?? Kube.fromFile(session.provider.kubeconfigPath(), options.context);
+    const gateways = session.fixtures.flatMap((f) => f.objects).filter((o) => o.kind === 'Gateway');
+    const bundle = await collectDiagnostics({
+      kube,
+      dir: options.reportDir,
+      namespaces: [options.gatewayNamespace, options.namespace],
+      gateways: gateways.map((g) => ({ namespace: g.metadata.namespace ?? options.namespace, name: g.metadata.name })),
+      profile,
+      failure: failureOf(tests, setupFailure),
+      providerDiagnose: session.provider.diagnose ? (dir) => session.provider.diagnose!(dir, log) : undefined,
+      log,
+    });
+    log.step(`diagnostics collected in ${bundle.dir}`, (performance.now() - started) / 1000);
+    return bundle.dir;
+  } catch (error) {
+    log.warn(`diagnostics could not be collected: ${(error as Error).message}`);
+    return undefined;
   }
 }
 

@@ -117,7 +117,7 @@ export function createKindProvider(options: RunOptions, profile: Profile, overri
     name: 'kind',
     plan,
 
-    async start(log) {
+    async start(log, hooks) {
       runLog = log;
       stopping = undefined;
       try {
@@ -131,6 +131,7 @@ export function createKindProvider(options: RunOptions, profile: Profile, overri
         await timedStep(log, 'API server answers', () => client.waitForApi(plan.cluster.apiTimeoutMs));
         await installs(log, client);
       } catch (error) {
+        await hooks?.beforeCleanup?.(error);
         await provider.stop(log);
         throw asSetupError(error);
       }

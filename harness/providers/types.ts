@@ -11,14 +11,22 @@ export interface GatewayRef {
   name: string;
 }
 
+export interface StartHooks {
+  /** Called when start fails, while what it created still exists. Must not throw. */
+  beforeCleanup?(error: unknown): Promise<void>;
+}
+
 /**
  * A provider answers where the cluster comes from and how to reach a Gateway.
  * `start` must leave nothing behind when it throws; `stop` is idempotent.
  */
 export interface Provider {
   readonly name: 'sim' | 'kind' | 'existing';
-  /** Bring up (or attach to) the cluster; after this `kubeconfig` is usable. */
-  start(log: Logger): Promise<void>;
+  /**
+   * Bring up (or attach to) the cluster; after this `kubeconfig` is usable. On failure it cleans
+   * up after itself, calling `hooks.beforeCleanup` first so diagnostics can still be collected.
+   */
+  start(log: Logger, hooks?: StartHooks): Promise<void>;
   /** Tear down what `start` created (unless kept); safe to call twice or after a failed start. */
   stop(log: Logger): Promise<void>;
   /** Path of a kubeconfig file for the cluster (private to this run). */

@@ -335,7 +335,6 @@ export async function collectDiagnostics(input: DiagnosticsInput): Promise<Diagn
 
   const readme = renderReadme({ input, problems, files, gatewayApiObjects });
   await writeFile(join(root, 'README.md'), redactSecrets(readme), 'utf8');
-  input.log?.info(`diagnostics bundle: ${relative(process.cwd(), root) || root}`);
   return { dir: root, readme, problems, files: ['README.md', ...files] };
 }
 

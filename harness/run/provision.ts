@@ -4,7 +4,7 @@ import { Kube } from '../kube/client.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { timedStep, type Logger } from '../log.ts';
 import type { Profile } from '../profiles/types.ts';
-import type { Provider } from '../providers/types.ts';
+import type { Provider, StartHooks } from '../providers/types.ts';
 import { endpointKey, type ClusterHandle, type ParentInfo, type RouteInfo } from './handle.ts';
 
 export interface Provisioned {
@@ -36,8 +36,9 @@ export async function provision(
   provider: Provider,
   fixtures: RenderedFixture[],
   log: Logger,
+  hooks?: StartHooks,
 ): Promise<Provisioned> {
-  await provider.start(log);
+  await provider.start(log, hooks);
   const kube = Kube.fromFile(provider.kubeconfigPath(), options.context);
   const objects = fixtures.flatMap((f) => f.objects);
 

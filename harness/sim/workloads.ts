@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Endpoint } from '../providers/types.ts';
 import { type HttpbinServer, startHttpbin } from './httpbin.ts';
+import { recordEvent } from './events.ts';
 import { setConditions } from './status-conditions.ts';
 import { type KubeObject, StoreConflictError, type Store } from './store.ts';
 
@@ -127,6 +128,9 @@ export class Workloads {
         this.podOwner.set(key(namespace, pod.metadata.name), k);
       }
     }
+    if (current < replicas) {
+      recordEvent(this.store, d, { reason: 'ScalingReplicaSet', message: `Scaled up replica set ${rsName} from ${current} to ${replicas}`, component: 'deployment-controller' }, this.now());
+    }
     for (; current < replicas; current++) this.createPod(d, template, hash, rsName, k);
 
     const latest = this.store.get('apps/v1', 'Deployment', namespace, d.metadata.name);
@@ -200,8 +204,12 @@ export class Workloads {
       },
     };
     try {
-      this.store.create(pod);
+      const created = this.store.create(pod);
       this.podOwner.set(podKey, deploymentKey);
+      recordEvent(this.store, created, { reason: 'Scheduled', message: `Successfully assigned ${namespace}/${name} to kindgate-sim-control-plane`, component: 'default-scheduler' }, now);
+      for (const c of containers) {
+        recordEvent(this.store, created, { reason: 'Started', message: `Started container ${c.name}`, component: 'kubelet' }, now);
+      }
     } catch (error) {
       if (!(error instanceof StoreConflictError)) throw error;
     }
