@@ -3,6 +3,8 @@
  * `KUBECONFIG=` lines). Colour only on a TTY and never when NO_COLOR is set.
  */
 export interface Logger {
+  /** A pipeline step began; shown only on a TTY (`… cluster`), so CI logs keep one line a step. */
+  begin?(message: string): void;
   /** A pipeline step finished: `✓ cluster created (31.2 s)`. */
   step(message: string, seconds?: number): void;
   /** A pipeline step failed. */
@@ -36,7 +38,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const write = (line: string) => stream.write(`${line}\n`);
   const timed = (message: string, seconds?: number) =>
     seconds === undefined ? message : `${message} ${paint(2, `(${formatSeconds(seconds)})`)}`;
+  const live = Boolean(stream.isTTY);
   return {
+    begin: (message) => {
+      if (live) write(paint(2, `… ${message}`));
+    },
     step: (message, seconds) => write(`${paint(32, '✓')} ${timed(message, seconds)}`),
     fail: (message, seconds) => write(`${paint(31, '✗')} ${timed(message, seconds)}`),
     info: (message) => write(`  ${message}`),
@@ -63,6 +69,7 @@ export function createMemoryLogger(): Logger & { lines: string[] } {
 /** Run `work`, log its duration as a step line, and log a failure line if it throws. */
 export async function timedStep<T>(log: Logger, label: string, work: () => Promise<T>): Promise<T> {
   const started = performance.now();
+  log.begin?.(label);
   try {
     const result = await work();
     log.step(label, (performance.now() - started) / 1000);

@@ -1,10 +1,12 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { builtinFixturesDir } from '../fixtures/render.ts';
+import { parseXml, type XmlElement } from '../reports/xml-parse.test-helper.ts';
 import { packageRoot } from '../run/suites.ts';
 
 /** The real CLI, as a user runs it: a child process of `bin/kindgate.js`. */
@@ -21,22 +23,73 @@ function brokenFixtures(): string {
   return dir;
 }
 
+const reportDir = () => mkdtempSync(join(tmpdir(), 'kg-reports-'));
+const testcases = (junit: XmlElement) => junit.children.flatMap((suite) => suite.children.filter((c) => c.name === 'testcase'));
+const readJunit = (dir: string) => parseXml(readFileSync(join(dir, 'junit.xml'), 'utf8'));
+const readReport = (dir: string) => parseYaml(readFileSync(join(dir, 'conformance-report.yaml'), 'utf8'));
+
 describe('kindgate CLI against the sim', () => {
-  it('test --provider sim passes every suite, with a line per step and per test, and exits 0', async () => {
-    const run = await kindgate(['test', '--provider', 'sim']);
+  it('test --provider sim passes every suite, prints steps, tests and a summary, writes JUnit and a ConformanceReport', async () => {
+    const dir = reportDir();
+    const run = await kindgate(['test', '--provider', 'sim', '--report-dir', dir]);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/✓ fixtures applied \(\d+ objects\) \(\d+\.\d s\)/);
     expect(run.stderr).toMatch(/✓ backends available/);
     expect(run.stderr).toMatch(/✓ header-routing › x-version: v2 routes \/env to v2/);
+    expect(run.stderr).toMatch(/total\s+9\s+0\s+0/);
     expect(run.stderr).toMatch(/✓ teardown done/);
-    expect(run.stderr).not.toMatch(/✗/);
+    expect(run.stderr).not.toMatch(/✗|\u001b\[/); // NO_COLOR: no escape codes
+
+    const junit = readJunit(dir);
+    expect(junit.attrs).toMatchObject({ tests: '9', failures: '0', skipped: '0' });
+    expect(new Set(testcases(junit).map((t) => t.attrs.classname))).toEqual(new Set(['kindgate.gateway', 'kindgate.httproute', 'kindgate.routing', 'kindgate.header-routing']));
+    const report = readReport(dir);
+    expect(report).toMatchObject({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'ConformanceReport', gatewayAPIVersion: 'v1.6.1', gatewayAPIChannel: 'standard', mode: 'default' });
+    expect(report.implementation).toMatchObject({ organization: 'istio', project: 'istio', version: '1.31.0' });
+    const profile = report.profiles.find((p: { name: string }) => p.name === 'GATEWAY-HTTP');
+    expect(profile.core).toMatchObject({ result: 'success', statistics: { Passed: 9, Skipped: 0, Failed: 0 } });
+    expect(profile.summary).toMatch(/headerV2 ↔ HTTPRouteHeaderMatching/);
+    expect(profile.summary).toMatch(/proves the kindgate harness, not a Gateway API implementation/);
+    expect(existsSync(join(dir, 'diagnostics'))).toBe(false);
   });
 
-  it('a route to a missing backend fails the suites, naming the HTTPRoute, the condition and its reason', async () => {
-    const run = await kindgate(['test', '--provider', 'sim', '--fixtures', brokenFixtures(), '--route-timeout', '3', '--consistency-window', '3']);
+  it('a route to a missing backend exits 1, names the HTTPRoute, condition and reason, and leaves reports and a diagnostics bundle', async () => {
+    const dir = reportDir();
+    const run = await kindgate(['test', '--provider', 'sim', '--fixtures', brokenFixtures(), '--report-dir', dir, '--route-timeout', '3', '--consistency-window', '3']);
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toMatch(/HTTPRoute kindgate-[0-9a-f]+\/httpbin-route: .*ResolvedRefs=False \(BackendNotFound/);
     expect(run.stderr).toMatch(/✓ teardown done/);
+
+    const junit = readJunit(dir);
+    expect(Number(junit.attrs.failures)).toBeGreaterThanOrEqual(1);
+    const failed = testcases(junit).filter((t) => t.children.some((c) => c.name === 'failure'));
+    expect(failed.map((t) => t.attrs.name)).toContain('HTTPRoute is Accepted with ResolvedRefs for its parent Gateway');
+    const core = readReport(dir).profiles[0].core;
+    expect(core.result).toBe('failure');
+    expect(core.failedTests).toContain('routeAccepted');
+
+    const bundle = join(dir, 'diagnostics');
+    const ns = readdirSync(bundle).find((n) => /^kindgate-[0-9a-f]+$/.test(n))!;
+    const routes = parseYaml(readFileSync(join(bundle, ns, 'httproutes.yaml'), 'utf8'));
+    const route = (routes.items ?? [routes]).find((r: { metadata: { name: string } }) => r.metadata.name === 'httpbin-route');
+    const conditions = route.status.parents[0].conditions;
+    expect(conditions).toContainEqual(expect.objectContaining({ type: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound' }));
+    expect(readFileSync(join(bundle, ns, 'events.txt'), 'utf8')).toMatch(/ScalingReplicaSet\s+Deployment\/httpbin-v2/);
+    expect(readFileSync(join(bundle, 'README.md'), 'utf8')).toMatch(/ResolvedRefs=False \(BackendNotFound/);
+  });
+
+  it('a fixture the cluster cannot take is a setup failure: exit 4, a setup test case, nothing left running', async () => {
+    const dir = reportDir();
+    const fixtures = mkdtempSync(join(tmpdir(), 'kg-unknown-'));
+    cpSync(builtinFixturesDir, fixtures, { recursive: true });
+    writeFileSync(join(fixtures, '40-unknown.yaml'), 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: "{{namespace}}"\n');
+    const run = await kindgate(['test', '--provider', 'sim', '--fixtures', fixtures, '--report-dir', dir]);
+    expect(run.exitCode).toBe(4);
+    expect(run.stderr).toMatch(/kindgate: .*Widget.*unknown to the cluster/);
+    expect(run.stderr).toMatch(/✓ teardown done/);
+    const junit = readJunit(dir);
+    expect(testcases(junit).map((t) => `${t.attrs.classname}/${t.attrs.name}`)).toContain('kindgate.setup/setup');
+    expect(readReport(dir).profiles[0].core.result).toBe('failure');
   });
 
   it('up serves the fixtures until interrupted: kubeconfig and gateway URL on stdout, v2 by header', async () => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { RunOptions } from '../config/options.ts';
 import { parseRunOptions } from '../config/parse.ts';
 import { ExitCode, KindgateError, SetupError } from '../errors.ts';
@@ -32,8 +33,12 @@ export async function testCommand(argv: string[]): Promise<number> {
     let passed = false;
     try {
       const provisioned = await session.provision({
-        // A failed start cleans up after itself; collect while the cluster is still there.
-        beforeCleanup: (error) => diagnose([], asSetupError(error).message),
+        // A failed start cleans up after itself; collect while the cluster is still there. Preflight
+        // and usage failures (exit 3, 2) happen before there is anything to look at.
+        beforeCleanup: async (error) => {
+          const setup = asSetupError(error);
+          if (setup.exitCode === ExitCode.setup && existsSync(session.provider.kubeconfigPath())) await diagnose([], setup.message);
+        },
       });
       passed = await runSuites(provisioned.handle, { log, reporters: [collector] });
     } catch (error) {

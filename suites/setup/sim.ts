@@ -1,7 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { Session } from '../../harness/cli/session.ts';
 import { parseRunOptions } from '../../harness/config/parse.ts';
-import { createLogger } from '../../harness/log.ts';
+import { createLogger, createMemoryLogger } from '../../harness/log.ts';
 import { getProfile } from '../../harness/profiles/index.ts';
 
 /**
@@ -10,7 +10,8 @@ import { getProfile } from '../../harness/profiles/index.ts';
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const options = parseRunOptions('test', ['--provider', 'sim']);
-  const log = createLogger({ verbose: false });
+  // Quiet unless debugging: vitest's own reporter is the output of `npm test`.
+  const log = process.env.KINDGATE_DEBUG ? createLogger({ verbose: true }) : createMemoryLogger();
   const session = await Session.create(options, getProfile(options.profile), log);
   try {
     const { handle } = await session.provision();
