@@ -9,6 +9,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['harness/**/*.test.ts', 'scripts/**/*.test.ts'],
+          // Pure logic: sharing one module graph across files halves the tier's time.
+          isolate: false,
           exclude: ['**/*.sim.test.ts', '**/*.docker.test.ts', 'node_modules/**'],
         },
       },
@@ -17,6 +19,7 @@ export default defineConfig({
           name: 'sim',
           include: ['harness/**/*.sim.test.ts', 'suites/**/*.test.ts'],
           globalSetup: ['suites/setup/sim.ts'],
+          isolate: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -28,7 +28,8 @@ const testcases = (junit: XmlElement) => junit.children.flatMap((suite) => suite
 const readJunit = (dir: string) => parseXml(readFileSync(join(dir, 'junit.xml'), 'utf8'));
 const readReport = (dir: string) => parseYaml(readFileSync(join(dir, 'conformance-report.yaml'), 'utf8'));
 
-describe('kindgate CLI against the sim', () => {
+// Each test is its own child process: run them side by side.
+describe.concurrent('kindgate CLI against the sim', () => {
   it('test --provider sim passes every suite, prints steps, tests and a summary, writes JUnit and a ConformanceReport', async () => {
     const dir = reportDir();
     const run = await kindgate(['test', '--provider', 'sim', '--report-dir', dir]);
@@ -55,7 +56,7 @@ describe('kindgate CLI against the sim', () => {
 
   it('a route to a missing backend exits 1, names the HTTPRoute, condition and reason, and leaves reports and a diagnostics bundle', async () => {
     const dir = reportDir();
-    const run = await kindgate(['test', '--provider', 'sim', '--fixtures', brokenFixtures(), '--report-dir', dir, '--route-timeout', '3', '--consistency-window', '3']);
+    const run = await kindgate(['test', '--provider', 'sim', '--fixtures', brokenFixtures(), '--report-dir', dir, '--route-timeout', '2', '--consistency-window', '2']);
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toMatch(/HTTPRoute kindgate-[0-9a-f]+\/httpbin-route: .*ResolvedRefs=False \(BackendNotFound/);
     expect(run.stderr).toMatch(/✓ teardown done/);
