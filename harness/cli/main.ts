@@ -6,6 +6,7 @@ import { commandHelp, commands, usage } from './help.ts';
 const run: Record<keyof typeof commands, (argv: string[]) => Promise<number>> = {
   test: async (argv) => (await import('./test-command.ts')).testCommand(argv),
   up: async (argv) => (await import('./up-command.ts')).upCommand(argv),
+  gc: async (argv) => (await import('./gc-command.ts')).gcCommand(argv),
 };
 
 /** Entry point of the `kindgate` bin; returns the process exit code. */

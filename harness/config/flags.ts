@@ -38,8 +38,8 @@ export const flagSpecs: readonly FlagSpec[] = [
   { flag: 'reach', key: 'reach', type: 'string', value: 'MODE', choices: ['auto', 'direct', 'relay'], default: 'auto', help: 'how to reach Gateway addresses: direct (MetalLB address), relay (container on the kind network), auto (direct if it connects)' },
   { flag: 'relay-image', key: 'relayImage', type: 'string', value: 'IMAGE', default: 'the pinned relay image', help: 'image of the relay container (point it at a mirror when air-gapped)' },
   { flag: 'channel', key: 'channel', type: 'string', value: 'NAME', choices: ['standard', 'experimental'], default: 'standard', help: 'Gateway API release channel of the CRDs to install' },
-  { flag: 'cache-dir', key: 'cacheDir', type: 'string', value: 'DIR', default: '$XDG_CACHE_HOME/kindgate', help: 'where downloaded tools and manifests are kept (verified by sha256)' },
-  { flag: 'dry-run', key: 'dryRun', type: 'boolean', help: 'print the plan (commands, URLs, sha256, order) and change nothing' },
+  { flag: 'cache-dir', key: 'cacheDir', type: 'string', value: 'DIR', default: '$XDG_CACHE_HOME/kindgate', help: 'where downloaded tools and manifests are kept (verified by sha256)', commands: ['up', 'test', 'gc'] },
+  { flag: 'dry-run', key: 'dryRun', type: 'boolean', help: 'print the plan (commands, URLs, sha256, order) and change nothing; for gc, list what would be removed', commands: ['up', 'test', 'gc'] },
   { flag: 'report-dir', key: 'reportDir', type: 'string', value: 'DIR', default: 'reports', help: 'where JUnit, the conformance report and diagnostics are written', commands: ['test'] },
   { flag: 'gateway-timeout', key: 'timeouts.gatewayMs', type: 'number', value: 'SECONDS', default: '180', help: 'how long a Gateway may take to get its address and conditions' },
   { flag: 'route-timeout', key: 'timeouts.routeMs', type: 'number', value: 'SECONDS', default: '60', help: 'how long an HTTPRoute may take to get its parent status' },
@@ -47,7 +47,7 @@ export const flagSpecs: readonly FlagSpec[] = [
   { flag: 'consistency-window', key: 'timeouts.consistencyMs', type: 'number', value: 'SECONDS', default: '30', help: 'window in which an HTTP expectation must hold', commands: ['test'] },
   { flag: 'consecutive', key: 'timeouts.consecutive', type: 'number', value: 'N', default: '3', help: 'consecutive matching responses needed for an HTTP expectation', commands: ['test'] },
   { flag: 'backends-timeout', key: 'timeouts.backendsMs', type: 'number', value: 'SECONDS', default: '180', help: 'how long the fixtures\' Deployments may take to become Available' },
-  { flag: 'verbose', key: 'verbose', type: 'boolean', help: 'show the output of every command and stack traces of errors' },
+  { flag: 'verbose', key: 'verbose', type: 'boolean', help: 'show the output of every command and stack traces of errors', commands: ['up', 'test', 'gc'] },
 ];
 
 export function flagsFor(command: string): FlagSpec[] {

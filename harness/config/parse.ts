@@ -17,7 +17,7 @@ type Raw = Record<string, unknown>;
  * Turn `argv` (after the command word) into validated RunOptions.
  * Precedence: flags > config file > defaults. Every mistake is a UsageError naming the flag or key.
  */
-export function parseRunOptions(command: 'up' | 'test', argv: string[], env: NodeJS.ProcessEnv = process.env): RunOptions {
+export function parseRunOptions(command: 'up' | 'test' | 'gc', argv: string[], env: NodeJS.ProcessEnv = process.env): RunOptions {
   const specs = flagsFor(command);
   const fromFlags = readFlags(command, argv, specs);
   const configFile = fromFlags.config as string | undefined;
