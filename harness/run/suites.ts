@@ -50,6 +50,8 @@ export async function runSuites(handle: ClusterHandle, options: SuiteRunOptions)
       testTimeout,
       hookTimeout: testTimeout,
       passWithNoTests: false,
+      // The suites share one module graph: each file would otherwise re-import the Kubernetes client.
+      isolate: false,
     } as never,
     { logLevel: 'silent' },
   );
