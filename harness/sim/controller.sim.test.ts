@@ -1,8 +1,10 @@
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../providers/types.ts';
 import { type SimController, startController } from './controller.ts';
 import { type KubeObject, Store } from './store.ts';
+import { httpGet } from './http.test-helper.ts';
+
+const send = (endpoint: Endpoint, path: string, host: string, headers: Record<string, string> = {}) => httpGet(endpoint, path, { host, headers });
 
 /**
  * The controller, data plane and backends against a bare Store: the tutorial's objects, the
@@ -54,24 +56,7 @@ function waitFor<T>(store: Store, what: string, check: () => T | undefined, time
   });
 }
 
-interface Response {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
 
-function send(endpoint: Endpoint, path: string, host: string, headers: Record<string, string> = {}): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: endpoint.host, port: endpoint.port, path, method: 'GET', headers: { Host: host, ...headers }, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 function namespace(name: string, labels?: Record<string, string>): KubeObject {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, ...(labels ? { labels } : {}) } };

@@ -1,27 +1,18 @@
-import { type Server, createServer, request } from 'node:http';
+import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../providers/types.ts';
 import { DataPlane, type DataPlaneRule, type ResolvedService } from './dataplane.ts';
 import type { CandidateRoute } from './route-match.ts';
 import { type HttpbinServer, startHttpbin } from './httpbin.ts';
+import { httpGet } from './http.test-helper.ts';
+
+const get = (endpoint: Endpoint, path: string, host: string, headers: Record<string, string> = {}) => httpGet(endpoint, path, { host, headers });
 
 /** The loopback data plane in isolation: routing outcomes, filters, weights, server header. */
 
 const gw = { namespace: 'infra', name: 'gw' };
 
-function get(endpoint: Endpoint, path: string, host: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
-    const req = request({ ...endpoint, path, agent: false, headers: { Host: host, ...headers } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 function route(name: string, hostnames: string[], rules: DataPlaneRule[]): CandidateRoute<DataPlaneRule> {
   return { namespace: 'apps', name, creationTimestamp: '2024-01-01T00:00:00Z', hostnames, rules };

@@ -1,21 +1,12 @@
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpbinServer, startHttpbin } from './httpbin.ts';
+import { httpGet } from './http.test-helper.ts';
+
+const call = (server: HttpbinServer, path: string, opts: { method?: string; rawHeaders?: string[] } = {}) =>
+  httpGet(server.endpoint, path, { method: opts.method, rawHeaders: opts.rawHeaders ?? ['Host', 'httpbin.local'] });
 
 /** The httpbin stand-in answers like go-httpbin 2.25.0 for the endpoints the suites use. */
 
-function call(server: HttpbinServer, path: string, opts: { method?: string; rawHeaders?: string[] } = {}) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-    const req = request({ ...server.endpoint, path, method: opts.method ?? 'GET', agent: false, headers: opts.rawHeaders ?? ['Host', 'httpbin.local'] }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe('httpbin backend', () => {
   let server: HttpbinServer;
