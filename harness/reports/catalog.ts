@@ -8,7 +8,7 @@
  * not "is that upstream test": kindgate does not run the upstream suite.
  */
 
-export type SuiteName = 'gateway' | 'httproute' | 'routing' | 'header-routing';
+export type SuiteName = 'gateway' | 'httproute' | 'routing' | 'header-routing' | 'troubleshooting';
 export type ConformanceLevel = 'core' | 'extended';
 export type ConformanceProfileName = 'GATEWAY-HTTP';
 
@@ -33,6 +33,7 @@ export const suiteFiles: Record<SuiteName, string> = {
   httproute: 'suites/httproute-status.test.ts',
   routing: 'suites/routing.test.ts',
   'header-routing': 'suites/header-routing.test.ts',
+  troubleshooting: 'suites/troubleshooting.test.ts',
 };
 
 function entry(id: string, suite: SuiteName, title: string, extra: Partial<CatalogEntry> = {}): CatalogEntry {
@@ -67,6 +68,43 @@ export const catalog = {
   headerV1: entry('headerV1', 'header-routing', 'without x-version /env is served by v1', { upstream: 'HTTPRouteMatching' }),
   // Upstream's echo backend checks request headers inside other tests; no test of its own.
   headersEcho: entry('headersEcho', 'header-routing', '/headers echoes X-Version: v2'),
+
+  // The troubleshooting section's cases: each test creates (and removes) its own objects.
+  // HTTPRouteInvalidCrossNamespaceParentRef: a route in a namespace the listener's
+  // allowedRoutes (from: Same) excludes gets Accepted=False/NotAllowedByListeners.
+  tsNotAllowedByListeners: entry('tsNotAllowedByListeners', 'troubleshooting', 'a route from a namespace the listener does not allow is not Accepted (NotAllowedByListeners)', {
+    upstream: 'HTTPRouteInvalidCrossNamespaceParentRef',
+  }),
+  // A parentRef to a Gateway that does not exist cannot be asserted portably (Istio writes no
+  // parent status for it), so this is upstream's sectionName variant: Accepted=False/NoMatchingParent.
+  tsNoMatchingParent: entry('tsNoMatchingParent', 'troubleshooting', 'a parentRef to a listener the Gateway does not have is not Accepted (NoMatchingParent)', {
+    upstream: 'HTTPRouteInvalidParentRefNotMatchingSectionName',
+  }),
+  // HTTPRouteInvalidNonExistentBackendRef: ResolvedRefs=False/BackendNotFound, and requests get 500.
+  tsBackendNotFound: entry('tsBackendNotFound', 'troubleshooting', 'a route to a missing Service has ResolvedRefs=False (BackendNotFound)', {
+    upstream: 'HTTPRouteInvalidNonExistentBackendRef',
+  }),
+  tsBackendNotFound500: entry('tsBackendNotFound500', 'troubleshooting', 'requests to a missing Service get 500', {
+    upstream: 'HTTPRouteInvalidNonExistentBackendRef',
+  }),
+  // HTTPRouteHostnameIntersection: a Host that no attached route's hostnames match gets 404.
+  tsUnknownHost: entry('tsUnknownHost', 'troubleshooting', 'a Host no route matches gets 404', { upstream: 'HTTPRouteHostnameIntersection' }),
+  // HTTPRouteInvalidCrossNamespaceBackendRef: without a ReferenceGrant, RefNotPermitted and 500.
+  tsRefNotPermitted: entry('tsRefNotPermitted', 'troubleshooting', 'a backend in another namespace without a ReferenceGrant has ResolvedRefs=False (RefNotPermitted) and gets 500', {
+    upstream: 'HTTPRouteInvalidCrossNamespaceBackendRef',
+  }),
+  // HTTPRouteReferenceGrant: with the grant, ResolvedRefs=True and requests reach the backend.
+  tsReferenceGrant: entry('tsReferenceGrant', 'troubleshooting', 'with a ReferenceGrant the backend in another namespace resolves and answers', {
+    upstream: 'HTTPRouteReferenceGrant',
+  }),
+  // HTTPRouteObservedGenerationBump: after a spec change, the conditions observe the new generation.
+  tsObservedGeneration: entry('tsObservedGeneration', 'troubleshooting', "a route's conditions observe its new generation after a spec update", {
+    upstream: 'HTTPRouteObservedGenerationBump',
+  }),
+  // HTTPRouteWeight: traffic splits by weight (upstream 70/30/0, checked with a tolerance); we
+  // check 1:1 reaches both sides, and that a weight-0 backend gets nothing.
+  tsWeightSplit: entry('tsWeightSplit', 'troubleshooting', 'equal weights send requests to both backends', { upstream: 'HTTPRouteWeight' }),
+  tsWeightZero: entry('tsWeightZero', 'troubleshooting', 'a backend with weight 0 gets no requests', { upstream: 'HTTPRouteWeight' }),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type TestId = keyof typeof catalog;
