@@ -37,18 +37,18 @@ describe.concurrent('kindgate CLI against the sim', () => {
     expect(run.stderr).toMatch(/✓ fixtures applied \(\d+ objects\) \(\d+\.\d s\)/);
     expect(run.stderr).toMatch(/✓ backends available/);
     expect(run.stderr).toMatch(/✓ header-routing › x-version: v2 routes \/env to v2/);
-    expect(run.stderr).toMatch(/total\s+9\s+0\s+0/);
+    expect(run.stderr).toMatch(/total\s+19\s+0\s+0/);
     expect(run.stderr).toMatch(/✓ teardown done/);
     expect(run.stderr).not.toMatch(/✗|\u001b\[/); // NO_COLOR: no escape codes
 
     const junit = readJunit(dir);
-    expect(junit.attrs).toMatchObject({ tests: '9', failures: '0', skipped: '0' });
-    expect(new Set(testcases(junit).map((t) => t.attrs.classname))).toEqual(new Set(['kindgate.gateway', 'kindgate.httproute', 'kindgate.routing', 'kindgate.header-routing']));
+    expect(junit.attrs).toMatchObject({ tests: '19', failures: '0', skipped: '0' });
+    expect(new Set(testcases(junit).map((t) => t.attrs.classname))).toEqual(new Set(['kindgate.gateway', 'kindgate.httproute', 'kindgate.routing', 'kindgate.header-routing', 'kindgate.troubleshooting']));
     const report = readReport(dir);
     expect(report).toMatchObject({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'ConformanceReport', gatewayAPIVersion: 'v1.6.1', gatewayAPIChannel: 'standard', mode: 'default' });
     expect(report.implementation).toMatchObject({ organization: 'istio', project: 'istio', version: '1.31.0' });
     const profile = report.profiles.find((p: { name: string }) => p.name === 'GATEWAY-HTTP');
-    expect(profile.core).toMatchObject({ result: 'success', statistics: { Passed: 9, Skipped: 0, Failed: 0 } });
+    expect(profile.core).toMatchObject({ result: 'success', statistics: { Passed: 19, Skipped: 0, Failed: 0 } });
     expect(profile.summary).toMatch(/headerV2 ↔ HTTPRouteHeaderMatching/);
     expect(profile.summary).toMatch(/proves the kindgate harness, not a Gateway API implementation/);
     expect(existsSync(join(dir, 'diagnostics'))).toBe(false);

@@ -4,7 +4,8 @@ import { catalog, catalogEntries, entriesOf, findEntry, listenerReadyTitle, suit
 describe('catalog', () => {
   it('gives each suite its titles, unique within the suite', () => {
     expect(entriesOf('header-routing').map((e) => e.id)).toEqual(['headerV2', 'headerV1', 'headersEcho']);
-    for (const suite of ['gateway', 'httproute', 'routing', 'header-routing']) {
+    expect(entriesOf('troubleshooting')).toHaveLength(10);
+    for (const suite of ['gateway', 'httproute', 'routing', 'header-routing', 'troubleshooting']) {
       const titles = entriesOf(suite).map((e) => e.title);
       expect(new Set(titles).size).toBe(titles.length);
     }
@@ -23,6 +24,7 @@ describe('catalog', () => {
     expect(suiteOfFile('suites/gateway-status.test.ts')).toBe('gateway');
     expect(suiteOfFile('/abs/path/suites/header-routing.test.ts')).toBe('header-routing');
     expect(suiteOfFile('suites\\httproute-status.test.ts')).toBe('httproute');
+    expect(suiteOfFile('suites/troubleshooting.test.ts')).toBe('troubleshooting');
     expect(suiteOfFile('suites/negative-routes.test.ts')).toBe('negative-routes');
     expect(suiteOfFile('harness/x/foo.sim.test.ts')).toBe('foo');
   });
@@ -31,6 +33,9 @@ describe('catalog', () => {
     const mapping = upstreamMapping();
     expect(mapping.get('HTTPRouteCrossNamespace')).toEqual(['routeAccepted', 'routingOk']);
     expect(mapping.get('HTTPRouteHeaderMatching')).toEqual(['headerV2']);
+    expect(mapping.get('HTTPRouteInvalidNonExistentBackendRef')).toEqual(['tsBackendNotFound', 'tsBackendNotFound500']);
+    expect(mapping.get('HTTPRouteWeight')).toEqual(['tsWeightSplit', 'tsWeightZero']);
+    expect(catalog.tsReferenceGrant).toMatchObject({ suite: 'troubleshooting', file: 'suites/troubleshooting.test.ts', level: 'core' });
     expect(catalog.gatewayAccepted).not.toHaveProperty('upstream');
   });
 });
