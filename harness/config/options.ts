@@ -2,6 +2,8 @@
  * Everything a run can be told, after flags, config file and defaults are merged and validated.
  * Parsing lives in ./parse.ts; this module only holds the shape and the defaults.
  */
+import type { ProfileConfig } from '../profiles/config.ts';
+
 export type ProviderName = 'sim' | 'kind' | 'existing';
 export type ReachMode = 'auto' | 'direct' | 'relay';
 export type Channel = 'standard' | 'experimental';
@@ -23,8 +25,8 @@ export interface Timeouts {
 
 export interface RunOptions {
   provider: ProviderName;
-  /** Built-in profile name (istio). */
-  profile: string;
+  /** A built-in profile name (istio), or a vendor's profile from the config file; getProfile resolves it. */
+  profile: string | ProfileConfig;
   /** Directory of templated manifests; undefined = the built-in fixtures. */
   fixturesDir?: string;
   /** Namespace of the applications and routes (default: one per run, `kindgate-<id>`). */

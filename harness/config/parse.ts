@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.ts';
 import { pins } from '../pins.ts';
+import { checkInstallableByKind, parseProfileConfig, type ProfileConfig } from '../profiles/config.ts';
 import { flagsFor, flagSpecs, type FlagSpec } from './flags.ts';
 import { defaultTimeouts, type RunOptions, type Timeouts } from './options.ts';
 
@@ -22,7 +23,11 @@ export function parseRunOptions(command: 'up' | 'test' | 'gc', argv: string[], e
   const fromFlags = readFlags(command, argv, specs);
   const configFile = fromFlags.config as string | undefined;
   const fromFile = configFile ? readConfigFile(configFile) : {};
-  return validate({ ...fromFile, ...fromFlags }, env);
+  const merged = { ...fromFile, ...fromFlags };
+  // `--profile acme` names the profile the config file defines: keep its definition.
+  const fileProfile = fromFile.profile;
+  if (typeof fileProfile === 'object' && fromFlags.profile === (fileProfile as ProfileConfig).name) merged.profile = fileProfile;
+  return validate(merged, env);
 }
 
 function readFlags(command: string, argv: string[], specs: FlagSpec[]): Raw {
@@ -74,6 +79,10 @@ function readConfigFile(file: string): Raw {
         if (!spec) throw new UsageError(`Config file ${file}: unknown timeout "${tkey}"; use one of gateway, route, request, consistency, consecutive, backends.`);
         raw[spec.key] = toNumber(String(tvalue), `${file}: timeouts.${tkey}`);
       }
+      continue;
+    }
+    if (key === 'profile' && value !== null && typeof value === 'object') {
+      raw.profile = parseProfileConfig(value, file);
       continue;
     }
     const spec = keys.get(key);
@@ -135,6 +144,8 @@ function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
   if (provider === 'existing' && raw.kubeconfig === undefined && !env.KUBECONFIG) {
     throw new UsageError('--provider existing needs a kubeconfig: pass --kubeconfig FILE or set KUBECONFIG.');
   }
+  const profile = (raw.profile as string | ProfileConfig | undefined) ?? 'istio';
+  if (typeof profile === 'object' && provider === 'kind') checkInstallableByKind(profile);
   const timeouts: Timeouts = { ...defaultTimeouts };
   for (const key of Object.keys(timeouts) as (keyof Timeouts)[]) {
     const value = raw[`timeouts.${key}`] as number | undefined;
@@ -149,7 +160,7 @@ function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
   const cacheDir = (raw.cacheDir as string | undefined) ?? join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kindgate');
   return {
     provider,
-    profile: (raw.profile as string | undefined) ?? 'istio',
+    profile,
     fixturesDir: raw.fixturesDir === undefined ? undefined : resolve(String(raw.fixturesDir)),
     namespace,
     gatewayNamespace,

@@ -1,7 +1,7 @@
 import { formatCommand, type CommandLine } from '../exec.ts';
 import type { ObjectRef } from '../kube/types.ts';
 import type { Artifact } from '../tools/artifact.ts';
-import type { KindRunPlan } from './kind-plan.ts';
+import type { ImplementationPlan, KindRunPlan } from './kind-plan.ts';
 import { RELAY_PORT, relayCommand } from '../reach/relay.ts';
 
 const cmd = (c: CommandLine) => `$ ${formatCommand(c)}`;
@@ -16,15 +16,38 @@ function artifactLines(a: Artifact, indent: string): string[] {
   ];
 }
 
+/** Step 4c: Istio's istioctl, or the vendor's own install (after the CRDs, since it may need them). */
+function implementationLines(plan: ImplementationPlan): string[] {
+  if (plan.type === 'istio') {
+    return [
+      `   4c. Istio ${plan.version}`,
+      `       ${cmd(plan.install)}`,
+      `       wait ${ref(plan.istiod)} Available (${secs(plan.istiodTimeoutMs)})`,
+      `       after 4b: wait ${ref(plan.gatewayClass)} Accepted=True (${secs(plan.gatewayClassTimeoutMs)})`,
+    ];
+  }
+  const out = [`   4c. ${plan.profile} (profile.install of the config file), after 4b: the Gateway API CRDs are Established`];
+  if (plan.command) {
+    const env = Object.entries(plan.command.env ?? {}).map(([k, v]) => `${formatCommand({ file: `${k}=${v}`, args: [] })} `).join('');
+    out.push(`       $ ${env}${formatCommand(plan.command)}   (no shell; up to ${secs(plan.command.timeoutMs)})`);
+  }
+  for (const manifest of plan.manifests) out.push(`       server-side apply ${manifest} (field manager kindgate)`);
+  out.push(`       wait ${ref(plan.gatewayClass)} Accepted=True (${secs(plan.gatewayClassTimeoutMs)})`);
+  return out;
+}
+
 /** The `--dry-run` text: what will happen to this machine, in order; nothing is executed. */
 export function formatPlan(plan: KindRunPlan): string {
   const { cluster, installs, tools } = plan;
-  const { metallb, gatewayApiCrds: crds, istio } = installs;
+  const { metallb, gatewayApiCrds: crds, implementation } = installs;
   const out: string[] = [];
   out.push(`kindgate plan: provider kind, cluster ${plan.clusterName} (dry run; nothing below is executed)`, '');
   out.push('1. Preflight (each failure stops the run with one sentence and leaves nothing behind)');
   out.push(`   - Node.js >= ${plan.preflight.nodeMinimum}; platform ${plan.platform.os}/${plan.platform.arch}`);
   out.push(`   - container engine reachable: ${cmd(plan.preflight.engineInfo)}`);
+  if (implementation.type === 'vendor' && implementation.command) {
+    out.push(`   - ${implementation.command.file} (profile.install.command) ${implementation.command.file.includes('/') ? 'exists' : 'is on PATH'}`);
+  }
   out.push(`   - download hosts answer a HEAD request within ${secs(plan.preflight.hostProbeTimeoutMs)} (only for downloads not already in the cache)`);
   out.push('', '2. Tools (one on PATH is used when it prints the pinned version; otherwise the verified download)');
   for (const tool of tools) {
@@ -54,10 +77,7 @@ export function formatPlan(plan: KindRunPlan): string {
   out.push(`   4b. Gateway API ${crds.version} CRDs, ${crds.channel} channel`);
   out.push(...artifactLines(crds.bundle, '       '));
   out.push(`       server-side apply (field manager kindgate); wait every CRD Established (${secs(crds.establishedTimeoutMs)})`);
-  out.push(`   4c. Istio ${istio.version}`);
-  out.push(`       ${cmd(istio.install)}`);
-  out.push(`       wait ${ref(istio.istiod)} Available (${secs(istio.istiodTimeoutMs)})`);
-  out.push(`       after 4b: wait ${ref(istio.gatewayClass)} Accepted=True (${secs(istio.gatewayClassTimeoutMs)})`);
+  out.push(...implementationLines(implementation));
   out.push('', `5. Reaching a Gateway (--reach ${plan.reach}): its Gateway.status.addresses address`);
   out.push(
     plan.reach === 'relay'

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Channel, ReachMode, RunOptions } from '../config/options.ts';
+import { UsageError } from '../errors.ts';
 import type { CommandLine } from '../exec.ts';
 import type { ObjectRef } from '../kube/types.ts';
 import { kindClusterConfig, kindCommands } from '../kind/cluster.ts';
@@ -39,7 +40,7 @@ export interface KindRunPlan {
     apiTimeoutMs: number;
   };
   /** Run concurrently once the API server answers. */
-  installs: { metallb: MetallbPlan; gatewayApiCrds: CrdsPlan; istio: IstioPlan };
+  installs: { metallb: MetallbPlan; gatewayApiCrds: CrdsPlan; implementation: ImplementationPlan };
   teardown: { delete?: CommandLine; relayLabel: Record<string, string> };
 }
 
@@ -63,11 +64,26 @@ export interface CrdsPlan {
   establishedTimeoutMs: number;
 }
 
+/** The profile's implementation: Istio's pinned istioctl, or the vendor's command and/or manifests. */
+export type ImplementationPlan = IstioPlan | VendorInstallPlan;
+
 export interface IstioPlan {
+  type: 'istio';
   version: string;
   install: CommandLine;
   istiod: ObjectRef;
   istiodTimeoutMs: number;
+  gatewayClass: ObjectRef;
+  gatewayClassTimeoutMs: number;
+}
+
+export interface VendorInstallPlan {
+  type: 'vendor';
+  profile: string;
+  /** Runs once the Gateway API CRDs are Established, with KUBECONFIG = the run's private kubeconfig. */
+  command?: CommandLine;
+  /** Server-side applied (field manager kindgate), in order, after the command. */
+  manifests: string[];
   gatewayClass: ObjectRef;
   gatewayClassTimeoutMs: number;
 }
@@ -94,24 +110,24 @@ export function planKindRun(options: RunOptions, profile: Profile, host: PlanEnv
   const istioUrl = pins.istio.url.replace('{platform}', platform.istio);
   const istioName = `istioctl-${pins.istio.version}-${platform.istio}`;
 
-  const tools: ToolSpec[] = [
-    {
-      name: 'kind',
-      version: pins.kind.version,
-      versionArgs: ['version'],
-      // kind publishes `<binary>.sha256sum` beside each binary (kind hack/release/build/cross.sh).
-      artifact: kindSha ? { url: kindUrl, sha256: kindSha, cachePath: kindPath } : { url: kindUrl, checksumUrl: `${kindUrl}.sha256sum`, cachePath: kindPath },
-      binPath: kindPath,
-    },
-    {
-      name: 'istioctl',
-      version: pins.istio.version,
-      versionArgs: ['version', '--remote=false', '--short'],
-      artifact: { url: istioUrl, checksumUrl: `${istioUrl}.sha256`, cachePath: join(downloads, `${istioName}.tar.gz`) },
-      archiveMember: 'istioctl',
-      binPath: join(options.cacheDir, 'bin', istioName, 'istioctl'),
-    },
-  ];
+  const kind: ToolSpec = {
+    name: 'kind',
+    version: pins.kind.version,
+    versionArgs: ['version'],
+    // kind publishes `<binary>.sha256sum` beside each binary (kind hack/release/build/cross.sh).
+    artifact: kindSha ? { url: kindUrl, sha256: kindSha, cachePath: kindPath } : { url: kindUrl, checksumUrl: `${kindUrl}.sha256sum`, cachePath: kindPath },
+    binPath: kindPath,
+  };
+  const istioctl: ToolSpec = {
+    name: 'istioctl',
+    version: pins.istio.version,
+    versionArgs: ['version', '--remote=false', '--short'],
+    artifact: { url: istioUrl, checksumUrl: `${istioUrl}.sha256`, cachePath: join(downloads, `${istioName}.tar.gz`) },
+    archiveMember: 'istioctl',
+    binPath: join(options.cacheDir, 'bin', istioName, 'istioctl'),
+  };
+  // istioctl only when the profile is Istio: a vendor's run never resolves or downloads it.
+  const tools = profile.install?.type === 'istioctl' ? [kind, istioctl] : [kind];
 
   const bundle = pins.gatewayApi[options.channel];
   const configPath = join(options.cacheDir, 'clusters', `${name}.kind.yaml`);
@@ -159,21 +175,42 @@ export function planKindRun(options: RunOptions, profile: Profile, host: PlanEnv
         bundle: { url: bundle.url, sha256: bundle.sha256, bytes: bundle.bytes, cachePath: join(downloads, `gateway-api-${pins.gatewayApi.version}`, `${options.channel}-install.yaml`) },
         establishedTimeoutMs: 60_000,
       },
-      istio: {
-        version: pins.istio.version,
-        // istioctl: install -y/--skip-confirmation, --set/-s (operator/cmd/mesh/install.go);
-        // --kubeconfig/-c is a root flag (istioctl/pkg/cli/option.go).
-        install: { file: 'istioctl', args: ['install', '--set', 'profile=minimal', '-y', '--kubeconfig', kubeconfigPath], timeoutMs: 10 * 60_000 },
-        // Deployment istiod, label app=istiod (manifests/charts/istio-control/istio-discovery/templates/deployment.yaml).
-        istiod: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'istio-system', name: 'istiod' },
-        istiodTimeoutMs: 300_000,
-        gatewayClass: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', name: profile.gatewayClassName },
-        gatewayClassTimeoutMs: 120_000,
-      },
+      implementation: implementationPlan(profile, kubeconfigPath),
     },
     teardown: {
       delete: options.keep || options.reuse ? undefined : kindCommands.delete({ name, kubeconfigPath }),
       relayLabel: { [RELAY_LABEL]: name },
     },
+  };
+}
+
+function implementationPlan(profile: Profile, kubeconfigPath: string): ImplementationPlan {
+  const gatewayClass: ObjectRef = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', name: profile.gatewayClassName };
+  const install = profile.install;
+  if (!install) {
+    throw new UsageError(`Profile "${profile.name}" has no install step, so --provider kind cannot install it; add profile.install (a command and/or manifests) to the config file, or use --provider existing on a cluster where it is installed.`);
+  }
+  if (install.type === 'vendor') {
+    const [file, ...args] = install.command ?? [];
+    return {
+      type: 'vendor',
+      profile: profile.name,
+      command: file ? { file, args, timeoutMs: install.timeoutMs, env: { KUBECONFIG: kubeconfigPath } } : undefined,
+      manifests: install.manifests,
+      gatewayClass,
+      gatewayClassTimeoutMs: install.gatewayClassTimeoutMs,
+    };
+  }
+  return {
+    type: 'istio',
+    version: pins.istio.version,
+    // istioctl: install -y/--skip-confirmation, --set/-s (operator/cmd/mesh/install.go);
+    // --kubeconfig/-c is a root flag (istioctl/pkg/cli/option.go).
+    install: { file: 'istioctl', args: ['install', '--set', 'profile=minimal', '-y', '--kubeconfig', kubeconfigPath], timeoutMs: 10 * 60_000 },
+    // Deployment istiod, label app=istiod (manifests/charts/istio-control/istio-discovery/templates/deployment.yaml).
+    istiod: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'istio-system', name: 'istiod' },
+    istiodTimeoutMs: 300_000,
+    gatewayClass,
+    gatewayClassTimeoutMs: 120_000,
   };
 }

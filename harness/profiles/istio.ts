@@ -19,4 +19,5 @@ export const istioProfile: Profile = {
     controllerPods: [{ namespace: 'istio-system', labelSelector: 'app=istiod' }],
     gatewayPodSelector: 'gateway.networking.k8s.io/gateway-name={gateway}',
   },
+  install: { type: 'istioctl' },
 };

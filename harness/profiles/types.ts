@@ -29,4 +29,18 @@ export interface Profile {
   supportedFeatures: string[];
   implementation: ImplementationInfo;
   diagnostics: DiagnosticsSpec;
+  /** How `--provider kind` installs it; undefined = it cannot (use `--provider existing`). */
+  install?: ProfileInstall;
+}
+
+/** Istio's pinned `istioctl install`, or a vendor's own command and/or manifests. */
+export type ProfileInstall = { type: 'istioctl' } | ({ type: 'vendor' } & VendorInstall);
+
+export interface VendorInstall {
+  /** Argument array (never a shell string), run with KUBECONFIG set to the run's kubeconfig. */
+  command?: string[];
+  /** Absolute paths of manifests, server-side applied (field manager kindgate) after the command. */
+  manifests: string[];
+  timeoutMs: number;
+  gatewayClassTimeoutMs: number;
 }

@@ -11,6 +11,7 @@ import type { KubeObject } from '../kube/types.ts';
 import { createMemoryLogger } from '../log.ts';
 import { pins } from '../pins.ts';
 import { istioProfile } from '../profiles/istio.ts';
+import type { IstioPlan } from '../plan/kind-plan.ts';
 import type { Downloader } from '../tools/download.ts';
 import { createKindProvider, formatPlan, planKindRun, type KindProviderDeps } from './kind.ts';
 
@@ -128,7 +129,7 @@ describe('plan: command lines and generated files', () => {
   });
 
   it('installs Istio with the minimal profile and the run kubeconfig, nothing invented', () => {
-    expect(formatCommand(plan.installs.istio.install)).toBe(`istioctl install --set profile=minimal -y --kubeconfig ${kc}`);
+    expect(formatCommand((plan.installs.implementation as IstioPlan).install)).toBe(`istioctl install --set profile=minimal -y --kubeconfig ${kc}`);
   });
 
   it('deletes with the private kubeconfig; keeps when --keep or --reuse', () => {
@@ -161,7 +162,7 @@ describe('plan: command lines and generated files', () => {
     const text = formatPlan(plan);
     for (const needle of [
       pins.nodeImage, pins.metallb.url, pins.metallb.sha256, pins.gatewayApi.standard.url, pins.gatewayApi.standard.sha256,
-      pins.kind.sha256['linux-amd64'], formatCommand(plan.cluster.create), formatCommand(plan.installs.istio.install),
+      pins.kind.sha256['linux-amd64'], formatCommand(plan.cluster.create), formatCommand((plan.installs.implementation as IstioPlan).install),
       formatCommand(plan.teardown.delete!), 'docker network inspect kind', 'Concurrently', 'apiVersion: kind.x-k8s.io/v1alpha4',
       "docker info --format '{{.ServerVersion}}'", 'istioctl-1.31.0-linux-amd64.tar.gz.sha256', pins.relay.image,
     ]) expect(text).toContain(needle);

@@ -1,12 +1,13 @@
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunOptions } from '../config/options.ts';
-import { KindgateError, SetupError, UsageError } from '../errors.ts';
+import { EnvironmentError, KindgateError, SetupError, UsageError } from '../errors.ts';
 import { runCommand, type RunCommand } from '../exec.ts';
 import { installGatewayApiCrds } from '../install/gateway-api-crds.ts';
 import type { KubeLike } from '../install/deps.ts';
 import { installIstio } from '../install/istio.ts';
 import { installMetallb } from '../install/metallb.ts';
+import { installVendor } from '../install/vendor.ts';
 import { parseClusterList, kindCommands } from '../kind/cluster.ts';
 import { preparePrivateFile } from '../kind/kubeconfig.ts';
 import { Kube } from '../kube/client.ts';
@@ -53,6 +54,17 @@ function asSetupError(error: unknown): KindgateError {
   return new SetupError(`${(error as Error)?.message ?? String(error)}`.replace(/\.?$/, '; rerun with --verbose for details.'), { cause: error });
 }
 
+/** The vendor's install program must be there before a cluster is created for it. */
+async function vendorCommandFound(plan: KindRunPlan, deps: Pick<KindProviderDeps, 'which'>): Promise<void> {
+  const install = plan.installs.implementation;
+  if (install.type !== 'vendor' || !install.command) return;
+  const program = install.command.file;
+  if (program.includes('/')) return; // a path: checked when the config file was read
+  if (!(await deps.which(program))) {
+    throw new EnvironmentError(`\`${program}\` (profile.install.command of profile ${install.profile}) was not found on PATH; install it, or give its absolute path in the config file.`);
+  }
+}
+
 export interface KindProvider extends Provider {
   readonly plan: KindRunPlan;
 }
@@ -96,7 +108,7 @@ export function createKindProvider(options: RunOptions, profile: Profile, overri
   }
 
   async function installs(log: Logger, client: KubeLike): Promise<void> {
-    const { metallb, gatewayApiCrds, istio } = plan.installs;
+    const { metallb, gatewayApiCrds, implementation } = plan.installs;
     const common = { kube: client, run: deps.run, download: deps.download, tools };
     const crds = timedStep(log, `Gateway API ${gatewayApiCrds.version} CRDs (${gatewayApiCrds.channel}) Established`, () => installGatewayApiCrds(gatewayApiCrds, common, log));
     const results = await Promise.allSettled([
@@ -105,9 +117,13 @@ export function createKindProvider(options: RunOptions, profile: Profile, overri
         log.info(`MetalLB pool ${pool.range} (docker network ${plan.network}, ${pool.subnet})`);
       }),
       crds,
-      timedStep(log, `Istio ${istio.version} ready (istiod Available, GatewayClass ${istio.gatewayClass.name} Accepted)`, () =>
-        installIstio(istio, { ...common, crdsReady: crds }, log),
-      ),
+      implementation.type === 'istio'
+        ? timedStep(log, `Istio ${implementation.version} ready (istiod Available, GatewayClass ${implementation.gatewayClass.name} Accepted)`, () =>
+            installIstio(implementation, { ...common, crdsReady: crds }, log),
+          )
+        : timedStep(log, `${implementation.profile} installed (GatewayClass ${implementation.gatewayClass.name} Accepted)`, () =>
+            installVendor(implementation, { ...common, crdsReady: crds }, log),
+          ),
     ]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -121,8 +137,11 @@ export function createKindProvider(options: RunOptions, profile: Profile, overri
       runLog = log;
       stopping = undefined;
       try {
-        await timedStep(log, 'preflight', () => preflight(plan, deps, log));
-        await timedStep(log, `tools: kind ${plan.tools[0].version}, istioctl ${plan.tools[1].version}`, async () => {
+        await timedStep(log, 'preflight', async () => {
+          await preflight(plan, deps, log);
+          await vendorCommandFound(plan, deps);
+        });
+        await timedStep(log, `tools: ${plan.tools.map((t) => `${t.name} ${t.version}`).join(', ')}`, async () => {
           for (const spec of plan.tools) tools[spec.name] = await resolveTool(spec, deps, log);
         });
         await timedStep(log, plan.reuse ? `cluster ${name} reused` : `cluster ${name} created`, () => cluster(log));
