@@ -21,7 +21,7 @@ export interface FlagSpec {
 
 export const flagSpecs: readonly FlagSpec[] = [
   { flag: 'provider', key: 'provider', type: 'string', value: 'NAME', choices: ['kind', 'sim', 'existing'], default: 'kind', help: 'where the cluster comes from: kind (throwaway Kind cluster), sim (in-process simulated cluster, proves the harness only), existing (your kubeconfig)' },
-  { flag: 'profile', key: 'profile', type: 'string', value: 'NAME', default: 'istio', help: 'implementation profile: install steps and expectations (built-in: istio)' },
+  { flag: 'profile', key: 'profile', type: 'string', value: 'NAME', default: 'istio', help: 'implementation profile: install steps and expectations (built-in: istio; define your own under profile: in a --config file)' },
   { flag: 'config', key: 'config', type: 'string', value: 'FILE', help: 'YAML file with any of these options by key (flags win over the file)' },
   { flag: 'fixtures', key: 'fixturesDir', type: 'string', value: 'DIR', help: 'directory of templated YAML manifests to apply instead of the built-in set' },
   { flag: 'namespace', key: 'namespace', type: 'string', value: 'NAME', default: 'kindgate-<random>', help: 'namespace of the applications and routes' },

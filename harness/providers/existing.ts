@@ -25,6 +25,7 @@ export function createExistingProvider(options: RunOptions, profile: Profile): P
           `kindgate did not create context "${context}" and will not create or delete anything in it; pass --allow-existing to let it apply the fixtures (namespaces ${options.gatewayNamespace}, ${options.namespace}) there.`,
         );
       }
+      if (profile.install?.type === 'vendor') log.info(`profile ${profile.name}: install is only run by --provider kind; here the implementation must already be installed`);
       await timedStep(log, `cluster reachable (context ${context})`, () => kube!.waitForApi(30_000));
       await timedStep(log, `GatewayClass ${profile.gatewayClassName} accepted`, async () => {
         await kube!.waitFor(

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { createMemoryLogger } from '../log.ts';
 import { pins } from '../pins.ts';
 import { istioProfile } from '../profiles/istio.ts';
 import type { IstioPlan } from '../plan/kind-plan.ts';
+import type { Profile } from '../profiles/types.ts';
 import type { Downloader } from '../tools/download.ts';
 import { createKindProvider, formatPlan, planKindRun, type KindProviderDeps } from './kind.ts';
 
@@ -34,11 +35,12 @@ metadata: {name: httproutes.gateway.networking.k8s.io}
 `;
 const INSPECT = JSON.stringify([{ Name: 'kind', IPAM: { Config: [{ Subnet: 'fc00:f853:ccd:e793::/64' }, { Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }] } }]);
 
-type Failures = Partial<Record<'docker' | 'create' | 'metallb' | 'crds' | 'istio' | 'pool', Error>>;
+type Failures = Partial<Record<'docker' | 'create' | 'metallb' | 'crds' | 'istio' | 'pool' | 'vendor', Error>>;
 
 /** Fakes for the machine: commands, network and cluster, recording what was asked of them. */
-function fakes(fail: Failures = {}, extra: { clusters?: string[] } = {}) {
+function fakes(fail: Failures = {}, extra: { clusters?: string[]; onPath?: string[] } = {}) {
   const commands: string[] = [];
+  const ran: CommandLine[] = [];
   const applied: string[] = [];
   const waited: string[] = [];
   const relays: { stopped: boolean }[] = [];
@@ -46,7 +48,12 @@ function fakes(fail: Failures = {}, extra: { clusters?: string[] } = {}) {
   const run = async (c: CommandLine): Promise<CommandResult> => {
     const line = formatCommand(c);
     commands.push(line);
+    ran.push(c);
     const ok = (stdout = '') => ({ stdout, stderr: '', exitCode: 0 });
+    if (c.file === 'helm') {
+      if (fail.vendor) throw fail.vendor;
+      return ok();
+    }
     const args = c.args.join(' ');
     if (c.file === 'docker' && args.startsWith('info')) {
       if (fail.docker) throw fail.docker;
@@ -99,7 +106,7 @@ function fakes(fail: Failures = {}, extra: { clusters?: string[] } = {}) {
   };
   const deps: Partial<KindProviderDeps> = {
     run, download, kube: () => kube, host: { platform: 'linux', arch: 'x64', env: {} }, nodeVersion: '20.19.0',
-    which: async (name) => (name === 'kind' || name === 'istioctl' ? `/usr/local/bin/${name}` : undefined),
+    which: async (name) => (['kind', 'istioctl', ...(extra.onPath ?? [])].includes(name) ? `/usr/local/bin/${name}` : undefined),
     connectable: async () => false,
     startRelay: async () => {
       const relay = { stopped: false };
@@ -107,7 +114,7 @@ function fakes(fail: Failures = {}, extra: { clusters?: string[] } = {}) {
       return { id: 'r1', endpoint: { host: '127.0.0.1', port: 32768 }, stop: async () => void (relay.stopped = true) };
     },
   };
-  return { deps, commands, applied, waited, relays };
+  return { deps, commands, ran, applied, waited, relays };
 }
 
 const deleteLine = (o: RunOptions) => `/usr/local/bin/kind delete cluster --name kindgate-t1 --kubeconfig ${join(o.cacheDir, 'clusters', 'kindgate-t1.kubeconfig')}`;
@@ -287,5 +294,131 @@ describe('kind provider start/stop', () => {
     expect(await provider.endpoint({ namespace: 'istio-system', name: 'external-gateway' }, 'http')).toEqual({ host: '172.18.255.200', port: 80 });
     expect(f.relays).toHaveLength(0);
     await provider.stop(createMemoryLogger());
+  });
+});
+
+describe('a vendor profile under --provider kind', () => {
+  const manifestDir = mkdtempSync(join(tmpdir(), 'kg-vendor-'));
+  const classManifest = join(manifestDir, 'acme-class.yaml');
+  writeFileSync(classManifest, 'apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: acme}\nspec: {controllerName: example.com/acme}\n');
+  const acme: Profile = {
+    name: 'acme',
+    gatewayClassName: 'acme',
+    controllerName: 'example.com/acme',
+    serverHeader: /.+/,
+    supportedFeatures: ['Gateway', 'HTTPRoute', 'ReferenceGrant'],
+    implementation: { organization: 'example', project: 'acme-gateway', url: '', version: 'v1.2.3', contact: [] },
+    diagnostics: { controllerPods: [], gatewayPodSelector: 'gateway.networking.k8s.io/gateway-name={gateway}' },
+    install: { type: 'vendor', command: ['helm', 'install', 'acme', './chart dir', '--wait'], manifests: [classManifest], timeoutMs: 90_000, gatewayClassTimeoutMs: 30_000 },
+  };
+  const host = { platform: 'linux', arch: 'x64', env: {} };
+
+  it('plans the vendor install instead of Istio: no istioctl tool, the command with KUBECONFIG, then the manifests, then the GatewayClass', () => {
+    const o = options({ cacheDir: '/home/u/.cache/kindgate' });
+    const kc = '/home/u/.cache/kindgate/clusters/kindgate-t1.kubeconfig';
+    const plan = planKindRun(o, acme, host);
+    expect(plan.tools.map((t) => t.name)).toEqual(['kind']);
+    expect(plan.installs.implementation).toEqual({
+      type: 'vendor',
+      profile: 'acme',
+      command: { file: 'helm', args: ['install', 'acme', './chart dir', '--wait'], timeoutMs: 90_000, env: { KUBECONFIG: kc } },
+      manifests: [classManifest],
+      gatewayClass: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', name: 'acme' },
+      gatewayClassTimeoutMs: 30_000,
+    });
+
+    const text = formatPlan(plan);
+    expect(text).not.toContain('istioctl');
+    expect(text).toContain('helm (profile.install.command) is on PATH');
+    const order = [
+      '4b. Gateway API v1.6.1 CRDs',
+      '4c. acme (profile.install of the config file), after 4b: the Gateway API CRDs are Established',
+      `$ KUBECONFIG=${kc} helm install acme './chart dir' --wait   (no shell; up to 90 s)`,
+      `server-side apply ${classManifest} (field manager kindgate)`,
+      'wait GatewayClass acme Accepted=True (30 s)',
+      '6. Teardown',
+    ].map((needle) => text.indexOf(needle));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it('refuses a profile without an install step with one sentence', () => {
+    const error = (() => {
+      try {
+        planKindRun(options(), { ...acme, install: undefined }, host);
+      } catch (e) {
+        return e as Error & { exitCode: number };
+      }
+    })();
+    expect(error?.exitCode).toBe(2);
+    expect(error?.message).toMatch(/^Profile "acme" has no install step, so --provider kind cannot install it; add profile\.install .* or use --provider existing/);
+  });
+
+  /** The fakes, with one ordered record of commands, applies and waits. */
+  function recorded(f: ReturnType<typeof fakes>) {
+    const order: string[] = [];
+    const run = f.deps.run!;
+    const kube = f.deps.kube!;
+    const deps: Partial<KindProviderDeps> = {
+      ...f.deps,
+      run: async (c, log) => {
+        order.push(`run ${c.file}`);
+        return run(c, log);
+      },
+      kube: (path) => {
+        const k = kube(path);
+        return {
+          ...k,
+          apply: async (input, opts) => {
+            order.push(String(input).includes('kind: GatewayClass') ? 'apply GatewayClass' : 'apply');
+            return k.apply(input, opts);
+          },
+          waitFor: async (ref, predicate, opts) => {
+            order.push(`wait ${ref.kind} ${ref.name}`);
+            return k.waitFor(ref, predicate, opts);
+          },
+        };
+      },
+    };
+    return { order, deps };
+  }
+
+  it('runs the vendor command with the run kubeconfig after the CRDs are Established, applies the manifests, waits for the class', async () => {
+    const f = fakes({}, { onPath: ['helm'] });
+    const { order, deps } = recorded(f);
+    const log = createMemoryLogger();
+    const provider = createKindProvider(options(), acme, deps);
+    await provider.start(log);
+    const helm = f.ran.find((c) => c.file === 'helm')!;
+    expect(helm).toMatchObject({ args: ['install', 'acme', './chart dir', '--wait'], env: { KUBECONFIG: provider.kubeconfigPath() }, timeoutMs: 90_000 });
+    expect(f.commands.some((c) => c.includes('istioctl'))).toBe(false);
+    expect(f.applied.some((a) => a.includes('controllerName: example.com/acme'))).toBe(true);
+    const lastCrd = order.lastIndexOf('wait CustomResourceDefinition httproutes.gateway.networking.k8s.io');
+    expect(lastCrd).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('run helm')).toBeGreaterThan(lastCrd);
+    expect(order.indexOf('apply GatewayClass')).toBeGreaterThan(order.indexOf('run helm'));
+    expect(order.indexOf('wait GatewayClass acme')).toBeGreaterThan(order.indexOf('apply GatewayClass'));
+    expect(log.lines.some((l) => /^✓ tools: kind v0\.33\.0 \(/.test(l))).toBe(true);
+    expect(log.lines.some((l) => /^✓ acme installed \(GatewayClass acme Accepted\) \(/.test(l))).toBe(true);
+    await provider.stop(log);
+  });
+
+  it('a failing vendor command deletes the cluster and exits 4 with the command and its stderr', async () => {
+    const o = options();
+    const failure = new CommandError("helm install acme './chart dir' --wait", 1, 'Error: INSTALLATION FAILED: chart not found', 'exit', "`helm install acme './chart dir' --wait` exited with code 1: Error: INSTALLATION FAILED: chart not found");
+    const f = fakes({ vendor: failure }, { onPath: ['helm'] });
+    const error = await createKindProvider(o, acme, f.deps).start(createMemoryLogger()).catch((e) => e);
+    expect(error.exitCode).toBe(4);
+    expect(error.message).toMatch(/helm install acme '\.\/chart dir' --wait` exited with code 1: Error: INSTALLATION FAILED: chart not found/);
+    expect(f.commands).toContain(deleteLine(o));
+    expect(f.applied.some((a) => a.includes('kind: GatewayClass'))).toBe(false);
+  });
+
+  it('a vendor command missing from PATH stops at preflight (exit 3) before any cluster exists', async () => {
+    const f = fakes();
+    const error = await createKindProvider(options(), acme, f.deps).start(createMemoryLogger()).catch((e) => e);
+    expect(error.exitCode).toBe(3);
+    expect(error.message).toMatch(/^`helm` \(profile\.install\.command of profile acme\) was not found on PATH; install it/);
+    expect(f.commands.some((c) => c.includes('create cluster') || c.includes('delete cluster'))).toBe(false);
   });
 });

@@ -28,10 +28,14 @@ export function createSimProvider(profile: Profile, options: SimProviderOptions 
     name: 'sim',
     async start(log: Logger) {
       const started = performance.now();
+      const serverHeader = simServerHeader(profile);
+      if (!profile.serverHeader.test(serverHeader)) {
+        log.warn(`profile ${profile.name} expects a server header matching ${profile.serverHeader}, but the sim's data plane answers "${serverHeader}": the server-header test will fail on the sim`);
+      }
       cluster = await startSimCluster({
         gatewayClassName: profile.gatewayClassName,
         controllerName: profile.controllerName,
-        serverHeader: simServerHeader(profile),
+        serverHeader,
         addressDelayMs: options.addressDelayMs,
       });
       if (options.kubeconfig) {
@@ -80,7 +84,11 @@ export function createSimProvider(profile: Profile, options: SimProviderOptions 
   };
 }
 
-/** The header value the sim's data plane answers with: Istio's for the istio profile. */
+/**
+ * The header value the sim's data plane answers with: Istio's for the istio profile; for any other
+ * profile `envoy`, the common Envoy value (the sim impersonates built-in profiles only; it takes a
+ * vendor profile's class and controller names, never its data plane).
+ */
 function simServerHeader(profile: Profile): string {
   return profile.name === 'istio' ? 'istio-envoy' : 'envoy';
 }
