@@ -96,7 +96,7 @@ function scopedObjects(): (objects: KubeObject[]) => Promise<KubeObject[]> {
     if (failed) throw failed.reason;
   });
   return async (objects) => {
-    const applied = await kube().apply(objects, { fieldManager: 'kindgate' });
+    const applied = await kube().apply(objects);
     for (const obj of applied) {
       const ref = refOf(obj);
       if (!refs.some((r) => r.kind === ref.kind && r.namespace === ref.namespace && r.name === ref.name)) refs.push(ref);
@@ -262,7 +262,8 @@ describe('troubleshooting', () => {
       const { gateway, listener } = primaryRoute();
       const catchAll = handle.routes.find((r) => r.hostnames.length === 0 && r.parents.some((p) => parentTargets(p, gateway, listener)));
       if (catchAll) ctx.skip(`${catchAll.kind} ${catchAll.namespace}/${catchAll.name} has no hostnames, so every Host matches it`);
-      await expectEventually(request(hostFor('unknown'), '/headers'), expectStatus(404), window);
+      // .invalid (RFC 2606) cannot match any configured hostname, wildcards included.
+      await expectEventually(request(`${nameFor('unknown')}.invalid`, '/headers'), expectStatus(404), window);
     });
   });
 
