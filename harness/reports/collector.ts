@@ -13,7 +13,7 @@ export class ResultCollector implements Reporter {
   private records: TestRecord[] = [];
   private ended = false;
 
-  /** The records of the last finished run (empty until onTestRunEnd). */
+  /** The records of every finished run, in order (the suites may run in several passes). */
   get results(): readonly TestRecord[] {
     return this.records;
   }
@@ -28,7 +28,7 @@ export class ResultCollector implements Reporter {
     unhandledErrors: ReadonlyArray<SerializedError>,
     reason: TestRunEndReason,
   ): void {
-    this.records = collectRecords(testModules, unhandledErrors, reason);
+    this.records = [...this.records, ...collectRecords(testModules, unhandledErrors, reason)];
     this.ended = true;
   }
 }
