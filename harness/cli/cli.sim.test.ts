@@ -6,6 +6,7 @@ import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { builtinFixturesDir } from '../fixtures/render.ts';
+import { Kube } from '../kube/client.ts';
 import { parseXml, type XmlElement } from '../reports/xml-parse.test-helper.ts';
 import { packageRoot } from '../run/suites.ts';
 
@@ -114,6 +115,15 @@ describe.concurrent('kindgate CLI against the sim', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers.server).toBe('istio-envoy');
     expect(await res.body.json()).toEqual({ env: { HTTPBIN_ENV_VERSION: 'v2' } });
+
+    // A cluster kindgate did not create (from the existing provider's point of view) is refused
+    // without --allow-existing, and nothing is created in it.
+    const ours = async () => (await Kube.fromFile(kubeconfig).list('v1', 'Namespace')).map((n) => n.metadata.name).sort();
+    const before = await ours();
+    const refused = await kindgate(['test', '--provider', 'existing', '--kubeconfig', kubeconfig]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/kindgate did not create context "kindgate-sim" and will not create or delete anything in it; pass --allow-existing/);
+    expect(await ours()).toEqual(before);
 
     child.kill('SIGINT');
     const done = await child;

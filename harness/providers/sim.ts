@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SetupError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Profile } from '../profiles/types.ts';
 import { startSimCluster, type SimCluster } from '../sim/cluster.ts';
@@ -48,7 +48,7 @@ export function createSimProvider(profile: Profile, options: SimProviderOptions 
         writeFileSync(kubeconfigPath, cluster.kubeconfig(), { mode: 0o600 });
       } catch (error) {
         await this.stop(log);
-        throw new SetupError(`Cannot write the kubeconfig to ${kubeconfigPath} (${(error as Error).message}); pass --kubeconfig with a writable path.`);
+        throw new UsageError(`Cannot write the kubeconfig to ${kubeconfigPath} (${(error as Error).message}); pass --kubeconfig with a writable path.`);
       }
       log.step('simulated cluster started (proves the harness, not an implementation)', (performance.now() - started) / 1000);
       log.debug(`simulated API server at ${cluster.api.url}`);
