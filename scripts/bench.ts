@@ -12,11 +12,11 @@ import { parseRunOptions } from '../harness/config/parse.ts';
 import { createMemoryLogger } from '../harness/log.ts';
 import { sendRequest } from '../harness/probe/http.ts';
 import { getProfile } from '../harness/profiles/index.ts';
-import { packageRoot } from '../harness/run/suites.ts';
+import { kindgateBin } from '../harness/run/suites.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
 const runs = Math.max(1, Number(values.runs));
-const bin = join(packageRoot, 'bin', 'kindgate.js');
+const bin = kindgateBin;
 
 function stats(ms: number[]): string {
   const sorted = [...ms].sort((a, b) => a - b);

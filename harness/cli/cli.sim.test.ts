@@ -8,10 +8,10 @@ import { parse as parseYaml } from 'yaml';
 import { builtinFixturesDir } from '../fixtures/render.ts';
 import { Kube } from '../kube/client.ts';
 import { parseXml, type XmlElement } from '../reports/xml-parse.test-helper.ts';
-import { packageRoot } from '../run/suites.ts';
+import { kindgateBin } from '../run/suites.ts';
 
-/** The real CLI, as a user runs it: a child process of `bin/kindgate.js`. */
-const bin = join(packageRoot, 'bin', 'kindgate.js');
+/** The real CLI, as a user runs it: a child process of `scripts/kindgate.js`. */
+const bin = kindgateBin;
 const kindgate = (args: string[], env: Record<string, string> = {}) =>
   execa('node', [bin, ...args], { reject: false, cwd: mkdtempSync(join(tmpdir(), 'kg-cwd-')), env: { NO_COLOR: '1', ...env }, timeout: 120_000 });
 
@@ -57,7 +57,7 @@ describe.concurrent('kindgate CLI against the sim', () => {
 
   it('a route to a missing backend exits 1, names the HTTPRoute, condition and reason, and leaves reports and a diagnostics bundle', async () => {
     const dir = reportDir();
-    const run = await kindgate(['test', '--provider', 'sim', '--fixtures', brokenFixtures(), '--report-dir', dir, '--route-timeout', '2', '--consistency-window', '2']);
+    const run = await kindgate(['test', '--provider', 'sim', '--fixtures', brokenFixtures(), '--suites', 'httproute,header-routing', '--report-dir', dir, '--route-timeout', '2', '--consistency-window', '2']);
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toMatch(/HTTPRoute kindgate-[0-9a-f]+\/httpbin-route: .*ResolvedRefs=False \(BackendNotFound/);
     expect(run.stderr).toMatch(/✓ teardown done/);

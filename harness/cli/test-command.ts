@@ -40,7 +40,7 @@ export async function testCommand(argv: string[]): Promise<number> {
           if (setup.exitCode === ExitCode.setup && existsSync(session.provider.kubeconfigPath())) await diagnose([], setup.message);
         },
       });
-      passed = await runSuites(provisioned.handle, { log, reporters: [collector] });
+      passed = await runSuites(provisioned.handle, { log, suites: options.suites, reporters: [collector] });
     } catch (error) {
       setupError = asSetupError(error);
       // Nothing was provisioned when preflight or usage failed: no reports for a run that never was.

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
-import { packageRoot } from '../run/suites.ts';
+import { kindgateBin } from '../run/suites.ts';
 
 /** `kindgate test` as a vendor runs it: the real CLI with a profile defined in the config file. */
-const bin = join(packageRoot, 'bin', 'kindgate.js');
+const bin = kindgateBin;
 
 function vendorConfig(profile: Record<string, unknown>): { config: string; reports: string } {
   const dir = mkdtempSync(join(tmpdir(), 'kg-vendor-'));

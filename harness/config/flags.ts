@@ -40,6 +40,7 @@ export const flagSpecs: readonly FlagSpec[] = [
   { flag: 'channel', key: 'channel', type: 'string', value: 'NAME', choices: ['standard', 'experimental'], default: 'standard', help: 'Gateway API release channel of the CRDs to install' },
   { flag: 'cache-dir', key: 'cacheDir', type: 'string', value: 'DIR', default: '$XDG_CACHE_HOME/kindgate', help: 'where downloaded tools and manifests are kept (verified by sha256)', commands: ['up', 'test', 'gc'] },
   { flag: 'dry-run', key: 'dryRun', type: 'boolean', help: 'print the plan (commands, URLs, sha256, order) and change nothing; for gc, list what would be removed', commands: ['up', 'test', 'gc'] },
+  { flag: 'suites', key: 'suites', type: 'string', value: 'LIST', default: 'all', help: 'comma-separated suites to run: gateway, httproute, routing, header-routing, troubleshooting', commands: ['test'] },
   { flag: 'report-dir', key: 'reportDir', type: 'string', value: 'DIR', default: 'reports', help: 'where JUnit, the conformance report and diagnostics are written', commands: ['test'] },
   { flag: 'gateway-timeout', key: 'timeouts.gatewayMs', type: 'number', value: 'SECONDS', default: '180', help: 'how long a Gateway may take to get its address and conditions' },
   { flag: 'route-timeout', key: 'timeouts.routeMs', type: 'number', value: 'SECONDS', default: '60', help: 'how long an HTTPRoute may take to get its parent status' },

@@ -54,6 +54,8 @@ export interface RunOptions {
   /** existing provider: allow installing into / deleting from a cluster kindgate did not create. */
   allowExisting: boolean;
   reportDir: string;
+  /** Suites to run (catalog suite names); undefined = all. */
+  suites?: string[];
   verbose: boolean;
   timeouts: Timeouts;
 }

@@ -45,6 +45,7 @@ describe('run options', () => {
     [['--frobnicate'], /kindgate test: Unknown option '--frobnicate'; see kindgate test --help\./],
     [['--context', 'prod'], /--context only applies to --provider existing/],
     [['--provider', 'existing'], /--provider existing needs a kubeconfig/],
+    [['--suites', 'routing,tls'], /--suites has unknown suite "tls"; use a comma-separated list of gateway, httproute/],
   ])('rejects %j with one sentence', (argv, message) => {
     let caught: unknown;
     try {
@@ -68,6 +69,11 @@ describe('run options', () => {
     expect(() => parse(['--config', configFile('provder: sim\n')])).toThrowError(/kindgate\.yaml: unknown key "provder"; valid keys are provider/);
     expect(() => parse(['--config', configFile('keep: yes please\n')])).toThrowError(/keep must be true or false/);
     expect(() => parse(['--config', '/nope.yaml'])).toThrowError(/Config file \/nope\.yaml cannot be read/);
+  });
+
+  it('takes a list of suites', () => {
+    expect(parse(['--suites', 'routing, header-routing,routing']).suites).toEqual(['routing', 'header-routing']);
+    expect(parse([]).suites).toBeUndefined();
   });
 
   it('uses KUBECONFIG for the existing provider', () => {

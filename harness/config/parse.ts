@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.ts';
 import { pins } from '../pins.ts';
+import { suiteFiles } from '../reports/catalog.ts';
 import { checkInstallableByKind, parseProfileConfig, type ProfileConfig } from '../profiles/config.ts';
 import { flagsFor, flagSpecs, type FlagSpec } from './flags.ts';
 import { defaultTimeouts, type RunOptions, type Timeouts } from './options.ts';
@@ -180,9 +181,20 @@ function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
     dryRun: Boolean(raw.dryRun),
     allowExisting: Boolean(raw.allowExisting),
     reportDir: resolve((raw.reportDir as string | undefined) ?? 'reports'),
+    suites: raw.suites === undefined ? undefined : parseSuites(String(raw.suites)),
     verbose: Boolean(raw.verbose) || Boolean(env.KINDGATE_DEBUG),
     timeouts,
   };
+}
+
+function parseSuites(list: string): string[] {
+  const known = Object.keys(suiteFiles);
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !known.includes(n));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new UsageError(`--suites ${unknown.length ? `has unknown suite "${unknown[0]}"` : 'is empty'}; use a comma-separated list of ${known.join(', ')}.`);
+  }
+  return [...new Set(names)];
 }
 
 function withPrefix(name: string): string {

@@ -1,11 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import type { Reporter, TestCase } from 'vitest/node';
-import { formatSeconds, type Logger } from '../log.ts';
+import { type Logger } from '../log.ts';
+import { suiteFiles, type SuiteName } from '../reports/catalog.ts';
 import type { ClusterHandle } from './handle.ts';
 
 export const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** The `kindgate` executable (package.json `bin`). */
+export const kindgateBin = fileURLToPath(new URL('../../scripts/kindgate.js', import.meta.url));
 
 export interface SuiteRunOptions {
+  /** Catalog suite names to run; undefined = all. */
+  suites?: readonly string[];
   /** Extra vitest reporters (result collection for JUnit and the conformance report). */
   reporters?: Reporter[];
   log: Logger;
@@ -33,10 +38,15 @@ function progressReporter(log: Logger): Reporter {
  * fixture Gateway, which would change the listener's attachedRoutes while the gateway suite
  * asserts the exact count. So it runs after the others.
  */
-const passes = [
-  { include: ['suites/**/*.test.ts'], exclude: ['suites/troubleshooting.test.ts'] },
-  { include: ['suites/troubleshooting.test.ts'], exclude: [] },
-];
+const LAST = suiteFiles.troubleshooting;
+
+/** The vitest file patterns of each pass; only the chosen suites (default: every suite file). */
+export function suitePasses(suites?: readonly string[]): { include: string[]; exclude: string[] }[] {
+  const chosen = suites?.map((s) => suiteFiles[s as SuiteName]);
+  const first = chosen ? { include: chosen.filter((f) => f !== LAST), exclude: [] } : { include: ['suites/**/*.test.ts'], exclude: [LAST] };
+  const last = !chosen || chosen.includes(LAST) ? [{ include: [LAST], exclude: [] }] : [];
+  return [...(first.include.length ? [first] : []), ...last];
+}
 
 /**
  * Run the conformance suites (suites/*.test.ts) with vitest against a provisioned cluster.
@@ -48,7 +58,7 @@ export async function runSuites(handle: ClusterHandle, options: SuiteRunOptions)
   // A test may wait for a Gateway, then for consistent responses; leave room for both.
   const testTimeout = Math.max(t.gatewayMs, t.routeMs) + t.consistencyMs + 30_000;
   let allPassed = true;
-  for (const pass of passes) {
+  for (const pass of suitePasses(options.suites)) {
     const vitest = await startVitest(
       'test',
       [],
