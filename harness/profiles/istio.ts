@@ -7,6 +7,8 @@ export const istioProfile: Profile = {
   gatewayClassName: 'istio',
   controllerName: 'istio.io/gateway-controller',
   serverHeader: /envoy/,
+  // A conservative subset of what Istio's own uploaded conformance reports claim (gateway-api
+  // site-src/implementation-table.md): only features kindgate's report should vouch for.
   supportedFeatures: ['Gateway', 'HTTPRoute', 'ReferenceGrant', 'HTTPRouteHostRewrite', 'HTTPRouteQueryParamMatching', 'HTTPRouteMethodMatching', 'HTTPRouteResponseHeaderModification'],
   implementation: {
     organization: 'istio',
