@@ -10,7 +10,7 @@ import { checkNodeVersion, preflight, type PreflightDeps } from './preflight.ts'
 import { istioProfile } from './profiles/istio.ts';
 
 const options = (): RunOptions => ({
-  provider: 'kind', profile: 'istio', namespace: 'n', gatewayNamespace: 'istio-system', ownNamespaces: true, hostname: 'h', listenerPort: 80,
+  provider: 'kind', profile: 'istio', namespace: 'n', gatewayNamespace: 'istio-system', ownedNamespaces: ['kindgate-t1'], hostname: 'h', listenerPort: 80,
   httpbinImage: pins.httpbin.image, clusterName: 'kindgate-p', reuse: false, keep: false, reach: 'auto', relayImage: pins.relay.image,
   channel: 'standard', cacheDir: mkdtempSync(join(tmpdir(), 'kg-pre-')), dryRun: false, allowExisting: false, reportDir: 'r', verbose: false, timeouts: defaultTimeouts,
 });

@@ -4,7 +4,7 @@ import type { Logger } from '../log.ts';
 import type { Profile } from '../profiles/types.ts';
 import { createProvider } from '../providers/index.ts';
 import type { Provider, StartHooks } from '../providers/types.ts';
-import { provision, removeRunNamespaces, renderRunFixtures, type Provisioned } from '../run/provision.ts';
+import { provision, removeRunNamespaces, renderRunFixtures, type Provisioned, type RunFootprint } from '../run/provision.ts';
 import { onInterrupt, once } from './interrupt.ts';
 
 /**
@@ -13,6 +13,7 @@ import { onInterrupt, once } from './interrupt.ts';
  */
 export class Session {
   provisioned?: Provisioned;
+  readonly footprint: RunFootprint = { createdNamespaces: [] };
   /** True once provider.start was called: from here on a failure is a setup failure (exit 4). */
   started = false;
   private readonly release: () => void;
@@ -38,7 +39,7 @@ export class Session {
 
   async provision(hooks?: StartHooks): Promise<Provisioned> {
     this.started = true;
-    this.provisioned = await provision(this.options, this.profile, this.provider, this.fixtures, this.log, hooks);
+    this.provisioned = await provision(this.options, this.profile, this.provider, this.fixtures, this.log, this.footprint, hooks);
     return this.provisioned;
   }
 
@@ -54,9 +55,10 @@ export class Session {
     if (!this.started) return;
     const started = performance.now();
     const { options, log } = this;
-    // Where the cluster outlives the run (a reused kind cluster), remove this run's namespaces.
-    if (this.provisioned && !options.keep && options.reuse) {
-      await removeRunNamespaces(this.provisioned.kube, options, log);
+    // Where the cluster outlives the run (a reused kind cluster, an existing one), remove the
+    // namespaces this run created; nothing else.
+    if (!options.keep && (options.reuse || options.provider === 'existing')) {
+      await removeRunNamespaces(this.footprint, log);
     }
     await this.provider.stop(log);
     log.step(options.keep ? 'teardown done (cluster kept)' : 'teardown done', (performance.now() - started) / 1000);

@@ -33,8 +33,11 @@ export interface RunOptions {
   namespace: string;
   /** Namespace of the Gateway (default: `<namespace>-gateway`, apart as in the tutorial). */
   gatewayNamespace: string;
-  /** True when the namespaces were generated for this run (so teardown removes them). */
-  ownNamespaces: boolean;
+  /**
+   * Namespaces whose names kindgate generated for this run. Only these may be deleted at the
+   * end, and only when this run created them: a name the user gave is never deleted.
+   */
+  ownedNamespaces: string[];
   hostname: string;
   listenerPort: number;
   httpbinImage: string;

@@ -18,7 +18,8 @@ function configFile(text: string): string {
 describe('run options', () => {
   it('defaults to the kind provider, istio, the upstream timeouts and per-run namespaces', () => {
     const o = parse([]);
-    expect(o).toMatchObject({ provider: 'kind', profile: 'istio', hostname: 'httpbin.example.com', listenerPort: 80, reach: 'auto', channel: 'standard', keep: false, reuse: false, ownNamespaces: true });
+    expect(o).toMatchObject({ provider: 'kind', profile: 'istio', hostname: 'httpbin.example.com', listenerPort: 80, reach: 'auto', channel: 'standard', keep: false, reuse: false });
+    expect(o.ownedNamespaces).toEqual([o.namespace, o.gatewayNamespace]);
     expect(o.timeouts).toEqual({ gatewayMs: 180_000, routeMs: 60_000, requestMs: 10_000, consistencyMs: 30_000, consecutive: 3, backendsMs: 180_000 });
     expect(o.namespace).toMatch(/^kindgate-[0-9a-f]{6}$/);
     expect(o.gatewayNamespace).toBe(`${o.namespace}-gateway`);
@@ -32,7 +33,10 @@ describe('run options', () => {
     expect(o.timeouts.gatewayMs).toBe(5000);
     expect(o.timeouts.consecutive).toBe(5);
     expect(o.clusterName).toBe('kindgate-dev');
-    expect(o).toMatchObject({ namespace: 'demo', gatewayNamespace: 'demo-gateway', ownNamespaces: false });
+    expect(o).toMatchObject({ namespace: 'demo', gatewayNamespace: 'demo-gateway', ownedNamespaces: [] });
+    // A namespace the user names (here istio-system) is never kindgate's to delete.
+    const given = parse(['--gateway-namespace', 'istio-system']);
+    expect(given.ownedNamespaces).toEqual([given.namespace]);
   });
 
   it.each([

@@ -165,7 +165,10 @@ function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
     fixturesDir: raw.fixturesDir === undefined ? undefined : resolve(String(raw.fixturesDir)),
     namespace,
     gatewayNamespace,
-    ownNamespaces: raw.namespace === undefined,
+    ownedNamespaces: [
+      ...(raw.namespace === undefined ? [namespace] : []),
+      ...(raw.namespace === undefined && raw.gatewayNamespace === undefined ? [gatewayNamespace] : []),
+    ],
     hostname,
     listenerPort,
     httpbinImage: (raw.httpbinImage as string | undefined) ?? pins.httpbin.image,

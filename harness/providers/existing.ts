@@ -35,12 +35,9 @@ export function createExistingProvider(options: RunOptions, profile: Profile): P
         );
       });
     },
-    async stop(log: Logger) {
-      // Only what this run created goes: its own namespaces, never anything it found there.
-      if (!kube || !options.allowExisting || options.keep || !options.ownNamespaces) return;
-      for (const name of [options.namespace, options.gatewayNamespace]) {
-        await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name }).catch((error: Error) => log.warn(`Could not delete namespace ${name}: ${error.message}`));
-      }
+    async stop() {
+      // The run's own namespaces are removed by the session (only those this run created);
+      // the cluster itself is the user's and stays.
       kube = undefined;
     },
     kubeconfigPath: () => kubeconfig,

@@ -18,7 +18,7 @@ import { createKindProvider, formatPlan, planKindRun, type KindProviderDeps } fr
 
 function options(over: Partial<RunOptions> = {}): RunOptions {
   return {
-    provider: 'kind', profile: 'istio', namespace: 'kindgate-t1', gatewayNamespace: 'istio-system', ownNamespaces: true, hostname: 'httpbin.example.com', listenerPort: 80, httpbinImage: pins.httpbin.image,
+    provider: 'kind', profile: 'istio', namespace: 'kindgate-t1', gatewayNamespace: 'istio-system', ownedNamespaces: ['kindgate-t1'], hostname: 'httpbin.example.com', listenerPort: 80, httpbinImage: pins.httpbin.image,
     clusterName: 'kindgate-t1', reuse: false, keep: false, reach: 'auto', relayImage: pins.relay.image, channel: 'standard',
     cacheDir: mkdtempSync(join(tmpdir(), 'kg-kind-')), dryRun: false, allowExisting: false, reportDir: 'reports', verbose: true,
     timeouts: defaultTimeouts, ...over,

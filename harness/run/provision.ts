@@ -13,6 +13,16 @@ export interface Provisioned {
   fixtures: RenderedFixture[];
 }
 
+/**
+ * What a run has done to the cluster so far, filled in as it goes so teardown knows what to
+ * undo even when provisioning stops half-way.
+ */
+export interface RunFootprint {
+  kube?: Kube;
+  /** Owned namespaces (see RunOptions.ownedNamespaces) that did not exist before this run. */
+  createdNamespaces: string[];
+}
+
 /** Render the fixtures first: a broken fixture is a usage error found before anything is created. */
 export function renderRunFixtures(options: RunOptions, profile: Profile): RenderedFixture[] {
   return loadFixtures(options.fixturesDir ?? builtinFixturesDir, {
@@ -36,12 +46,17 @@ export async function provision(
   provider: Provider,
   fixtures: RenderedFixture[],
   log: Logger,
+  footprint: RunFootprint,
   hooks?: StartHooks,
 ): Promise<Provisioned> {
   await provider.start(log, hooks);
   const kube = Kube.fromFile(provider.kubeconfigPath(), options.context);
+  footprint.kube = kube;
   const objects = fixtures.flatMap((f) => f.objects);
 
+  for (const name of options.ownedNamespaces) {
+    if (!(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name }))) footprint.createdNamespaces.push(name);
+  }
   await timedStep(log, `fixtures applied (${objects.length} objects)`, () => kube.apply(objects, { fieldManager: 'kindgate', namespace: options.namespace }));
   await timedStep(log, 'backends available', () => waitForDeployments(kube, objects, options.timeouts.backendsMs));
 
@@ -84,24 +99,41 @@ function routeInfo(route: KubeObject, defaultNamespace: string): RouteInfo {
   return { namespace, name: route.metadata.name, kind: route.kind, hostnames: spec.hostnames ?? [], parents };
 }
 
+type Conditioned = { observedGeneration?: number; phase?: string; conditions?: { type: string; status: string }[] } | undefined;
+
+/** Available=True for the Deployment's latest generation. */
+function deploymentAvailable(obj: KubeObject | undefined): boolean {
+  const status = obj?.status as Conditioned;
+  return !!obj && (status?.observedGeneration ?? 0) >= (obj.metadata.generation ?? 0) && !!status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True');
+}
+
+/** Ready=True, or finished (a completed Job pod is not waited for). */
+function podReady(obj: KubeObject | undefined): boolean {
+  const status = obj?.status as Conditioned;
+  return status?.phase === 'Succeeded' || !!status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+const deploymentRef = (d: KubeObject) => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: d.metadata.namespace, name: d.metadata.name });
+
 /** Every Deployment of the fixtures must report Available=True for its latest generation. */
 async function waitForDeployments(kube: Kube, objects: KubeObject[], timeoutMs: number): Promise<void> {
   const deployments = objects.filter((o) => o.kind === 'Deployment' && o.apiVersion === 'apps/v1');
   await Promise.all(
-    deployments.map((d) =>
-      kube.waitFor(
-        { apiVersion: 'apps/v1', kind: 'Deployment', namespace: d.metadata.namespace, name: d.metadata.name },
-        (obj) => {
-          const status = obj?.status as { observedGeneration?: number; conditions?: { type: string; status: string }[] } | undefined;
-          return (
-            !!obj &&
-            (status?.observedGeneration ?? 0) >= (obj.metadata.generation ?? 0) &&
-            !!status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True')
-          );
-        },
-        { timeoutMs, what: 'Available=True (is the image pullable and the pod healthy?)' },
-      ),
-    ),
+    deployments.map((d) => kube.waitFor(deploymentRef(d), deploymentAvailable, { timeoutMs, what: 'Available=True (is the image pullable and the pod healthy?)' })),
+  );
+}
+
+/**
+ * Every Deployment Available and every Pod Ready in a namespace, whoever created them (the
+ * implementation's gateway proxies included), as upstream conformance's NamespacesMustBeReady
+ * does before it sends traffic: a Gateway's address exists before its proxy can answer.
+ */
+async function waitForNamespaceReady(kube: Kube, namespace: string, timeoutMs: number): Promise<void> {
+  const deployments = await kube.list('apps/v1', 'Deployment', { namespace });
+  await Promise.all(deployments.map((d) => kube.waitFor(deploymentRef(d), deploymentAvailable, { timeoutMs, what: 'Available=True' })));
+  const pods = await kube.list('v1', 'Pod', { namespace });
+  await Promise.all(
+    pods.map((p) => kube.waitFor({ apiVersion: 'v1', kind: 'Pod', namespace, name: p.metadata.name }, (obj) => !obj || podReady(obj), { timeoutMs, what: 'Ready=True' })),
   );
 }
 
@@ -125,6 +157,7 @@ async function resolveEndpoints(
           (obj) => ((obj?.status as { addresses?: { value?: string }[] } | undefined)?.addresses ?? []).some((a) => a.value),
           { timeoutMs: options.timeouts.gatewayMs, what: 'an address in status.addresses' },
         );
+        await waitForNamespaceReady(kube, gw.namespace, options.timeouts.gatewayMs);
       } catch (error) {
         for (const listener of gw.listeners) endpoints[endpointKey(gw.namespace, gw.name, listener)] = { error: (error as Error).message };
         log.warn((error as Error).message);
@@ -144,9 +177,10 @@ async function resolveEndpoints(
 }
 
 /** Remove the namespaces this run created, where the cluster itself outlives the run. */
-export async function removeRunNamespaces(kube: Kube, options: RunOptions, log: Logger): Promise<void> {
-  if (!options.ownNamespaces) return;
-  for (const name of [options.namespace, options.gatewayNamespace]) {
+export async function removeRunNamespaces(footprint: RunFootprint, log: Logger): Promise<void> {
+  const { kube } = footprint;
+  if (!kube) return;
+  for (const name of footprint.createdNamespaces.splice(0)) {
     try {
       await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name });
     } catch (error) {
