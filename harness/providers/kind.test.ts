@@ -108,6 +108,7 @@ function fakes(fail: Failures = {}, extra: { clusters?: string[]; onPath?: strin
     run, download, kube: () => kube, host: { platform: 'linux', arch: 'x64', env: {} }, nodeVersion: '20.19.0',
     which: async (name) => (['kind', 'istioctl', ...(extra.onPath ?? [])].includes(name) ? `/usr/local/bin/${name}` : undefined),
     connectable: async () => false,
+    directWindowMs: 0,
     startRelay: async () => {
       const relay = { stopped: false };
       relays.push(relay);

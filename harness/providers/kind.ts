@@ -35,6 +35,8 @@ export interface KindProviderDeps {
   kube(kubeconfigPath: string): KubeLike;
   startRelay: StartRelay;
   connectable(host: string, port: number, timeoutMs: number): Promise<boolean>;
+  /** --reach auto: how long connects to a Gateway address are retried before using a relay (default 30 s). */
+  directWindowMs?: number;
   host: PlanEnv;
   nodeVersion?: string;
 }
@@ -184,7 +186,7 @@ export function createKindProvider(options: RunOptions, profile: Profile, overri
       const client = kube;
       if (!client) throw new SetupError(`The kind provider is not started, so Gateway ${gateway.namespace}/${gateway.name} cannot be reached; call start() first.`);
       reach ??= new GatewayReach(
-        { mode: plan.reach, relayImage: plan.relayImage, network: plan.network, labels: plan.teardown.relayLabel },
+        { mode: plan.reach, relayImage: plan.relayImage, network: plan.network, labels: plan.teardown.relayLabel, directWindowMs: deps.directWindowMs },
         {
           getGateway: (ref) => client.get({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: ref.namespace, name: ref.name }),
           connectable: deps.connectable,

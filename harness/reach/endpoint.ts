@@ -10,6 +10,9 @@ export interface ReachDeps {
   getGateway(ref: GatewayRef): Promise<KubeObject | undefined>;
   connectable(host: string, port: number, timeoutMs: number): Promise<boolean>;
   startRelay: StartRelay;
+  /** Backoff between connect attempts (tests pass a fake that advances `now`). */
+  sleep?(ms: number): Promise<void>;
+  now?(): number;
 }
 
 export interface ReachConfig {
@@ -17,7 +20,19 @@ export interface ReachConfig {
   relayImage: string;
   network: string;
   labels: Record<string, string>;
+  /**
+   * `--reach auto`: how long connects to the address are retried before choosing the relay.
+   * On Linux MetalLB L2 answers ARP only once the Service has a ready endpoint (speaker
+   * layer2_controller.go activeEndpointExists) and kube-proxy rejects LB IPs without one, so the
+   * first connects right after the Gateway got its address may fail. Default 30 s.
+   */
+  directWindowMs?: number;
 }
+
+export const DEFAULT_DIRECT_WINDOW_MS = 30_000;
+const CONNECT_TIMEOUT_MS = 3_000;
+const FIRST_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 4_000;
 
 /** The Gateway's address (Gateway.status.addresses, never a Service name) and the listener's port. */
 export function gatewayTarget(gw: KubeObject | undefined, ref: GatewayRef, listener: string): Endpoint {
@@ -46,16 +61,42 @@ export class GatewayReach {
   async endpoint(ref: GatewayRef, listener: string): Promise<Endpoint> {
     const target = gatewayTarget(await this.deps.getGateway(ref), ref, listener);
     if (this.config.mode === 'direct') return target;
-    if (this.config.mode === 'auto' && (await this.deps.connectable(target.host, target.port, 3_000))) return target;
-    if (this.config.mode === 'auto') this.log.info(`${target.host}:${target.port} is not reachable from this machine (Docker Desktop?); using a relay container`);
     const key = `${target.host}:${target.port}`;
     let relay = this.relays.get(key);
+    // A target that already fell back to a relay is not probed again (that would cost the window each time).
+    if (!relay && this.config.mode === 'auto') {
+      const windowMs = this.config.directWindowMs ?? DEFAULT_DIRECT_WINDOW_MS;
+      if (await this.connectsWithin(target, windowMs)) return target;
+      relay = this.relays.get(key); // a concurrent call may have started it meanwhile
+      if (!relay) {
+        this.log.info(`${key} did not accept a TCP connection within ${Math.round(windowMs / 1000)} s (Docker Desktop?); using a relay container`);
+      }
+    }
     if (!relay) {
       relay = this.deps.startRelay({ image: this.config.relayImage, network: this.config.network, target, labels: this.config.labels }, this.log);
       this.relays.set(key, relay);
       relay.catch(() => this.relays.delete(key));
     }
     return (await relay).endpoint;
+  }
+
+  /** Try connecting until one works or `windowMs` has passed (at least one try), backing off in between. */
+  private async connectsWithin(target: Endpoint, windowMs: number): Promise<boolean> {
+    const now = this.deps.now ?? Date.now;
+    const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const deadline = now() + windowMs;
+    let backoff = FIRST_BACKOFF_MS;
+    for (let attempt = 1; ; attempt++) {
+      const timeout = Math.min(CONNECT_TIMEOUT_MS, Math.max(500, deadline - now()));
+      if (await this.deps.connectable(target.host, target.port, timeout)) {
+        if (attempt > 1) this.log.debug(`${target.host}:${target.port} accepted a connection at attempt ${attempt}`);
+        return true;
+      }
+      const left = deadline - now();
+      if (left <= 0) return false;
+      await sleep(Math.min(backoff, left));
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    }
   }
 
   /** Remove every relay started; safe to call twice. */
