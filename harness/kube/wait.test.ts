@@ -128,10 +128,35 @@ describe('waitForObject', () => {
     );
   });
 
-  it('fails at once when the kind is unknown to the cluster', async () => {
+  it('retries an unknown kind (discovery lags behind a new CRD) and resolves once the kind is served', async () => {
+    const { source, state } = fakeSource(gw(5, 'True'));
+    let unknownLists = 2;
+    const readOne = source.readOne.bind(source);
+    source.readOne = async (r) => {
+      if (unknownLists-- > 0) {
+        state.lists++;
+        throw new Error('Unrecognized API version and kind: gateway.networking.k8s.io/v1 Gateway');
+      }
+      return readOne(r);
+    };
+    const obj = await waitForObject(source, ref, programmed, { timeoutMs: 5_000, unknownKindGraceMs: 5_000 });
+    expect(obj.metadata.resourceVersion).toBe('5');
+    expect(state.lists).toBe(3);
+  });
+
+  it('fails with the unknown-kind error once the grace period is over, not with a generic timeout', async () => {
     const { source, state } = fakeSource(undefined);
     state.listError = new Error('Unrecognized API version and kind: gateway.networking.k8s.io/v1 Gateway');
-    await expect(waitForObject(source, ref, programmed, { timeoutMs: 5_000 })).rejects.toThrow(/Unrecognized API version and kind/);
+    await expect(waitForObject(source, ref, programmed, { timeoutMs: 5_000, unknownKindGraceMs: 300 })).rejects.toThrow(/^Unrecognized API version and kind/);
+    expect(state.lists).toBeGreaterThan(1);
+    // A deadline shorter than the grace period also ends with the unknown-kind error.
+    await expect(waitForObject(source, ref, programmed, { timeoutMs: 300, unknownKindGraceMs: 5_000 })).rejects.toThrow(/^Unrecognized API version and kind/);
+  });
+
+  it('fails at once on 401/403 (waiting cannot fix credentials or RBAC)', async () => {
+    const { source, state } = fakeSource(undefined);
+    state.listError = Object.assign(new Error('Forbidden'), { code: 403, body: { message: 'gateways is forbidden', reason: 'Forbidden', code: 403 } });
+    await expect(waitForObject(source, ref, programmed, { timeoutMs: 5_000 })).rejects.toMatchObject({ code: 403 });
     expect(state.lists).toBe(1);
   });
 

@@ -16,7 +16,14 @@ export interface WaitOptions {
   what?: string;
   /** How to describe the last seen object in the error message (default: its conditions). */
   describe?: (obj: KubeObject | undefined) => string;
+  /**
+   * How long "unknown kind" is retried before it is fatal (default 30 s). Right after a CRD became
+   * Established, kube-apiserver updates discovery asynchronously, so a kind can be unknown briefly.
+   */
+  unknownKindGraceMs?: number;
 }
+
+export const DEFAULT_UNKNOWN_KIND_GRACE_MS = 30_000;
 
 /** What the waiter needs from the API (the Kube client provides it; tests can fake it). */
 export interface WaitSource {
@@ -57,9 +64,8 @@ export function waitTimeoutMessage(
   return `${describeRef(ref)}: ${describe(lastSeen)} after ${formatWaitSeconds(opts.timeoutMs)} s${apiNote}; waited for ${what}`;
 }
 
-/** Errors that waiting longer cannot fix. */
+/** Errors that waiting longer cannot fix (unknown kinds are handled apart: they get a grace period). */
 function isFatal(err: unknown): boolean {
-  if (isUnknownKind(err)) return true;
   const { code } = apiStatus(err);
   return code === 401 || code === 403;
 }
@@ -85,6 +91,10 @@ export function waitForObject(
     let failures = 0;
     let handle: { abort(): void } | undefined;
     let retryTimer: NodeJS.Timeout | undefined;
+    /** The unknown-kind error of the latest failure, and when the kind was first found unknown. */
+    let unknownKind: unknown;
+    let unknownSince: number | undefined;
+    const graceMs = opts.unknownKindGraceMs ?? DEFAULT_UNKNOWN_KIND_GRACE_MS;
 
     const finish = (err: unknown, obj?: KubeObject) => {
       if (settled) return;
@@ -98,9 +108,24 @@ export function waitForObject(
     };
 
     const deadline = setTimeout(
-      () => finish(new WaitTimeoutError(waitTimeoutMessage(ref, lastSeen, opts, lastError))),
+      // Still an unknown kind at the deadline: its own message (install the CRDs) says more.
+      () => finish(unknownKind ?? new WaitTimeoutError(waitTimeoutMessage(ref, lastSeen, opts, lastError))),
       opts.timeoutMs,
     );
+
+    /** A failed list/watch: fatal, or an unknown kind past its grace period, ends the wait; else back off and re-list. */
+    const failed = (err: unknown) => {
+      if (isFatal(err)) return finish(err);
+      if (isUnknownKind(err)) {
+        unknownSince ??= Date.now();
+        unknownKind = err;
+        if (Date.now() - unknownSince >= graceMs) return finish(err);
+      } else {
+        unknownKind = undefined;
+        unknownSince = undefined;
+      }
+      backOff(err, relist);
+    };
 
     const check = (obj: KubeObject | undefined) => {
       lastSeen = obj;
@@ -128,11 +153,12 @@ export function waitForObject(
       try {
         listed = await source.readOne(ref);
       } catch (err) {
-        if (isFatal(err)) finish(err);
-        else backOff(err, relist);
+        failed(err);
         return;
       }
       if (settled) return;
+      unknownKind = undefined;
+      unknownSince = undefined;
       check(listed.object);
       if (!settled) void watchFrom(listed.resourceVersion);
     };
@@ -167,8 +193,7 @@ export function waitForObject(
         if (gone || apiStatus(err).code === 410) {
           void relist();
         } else if (err) {
-          if (isFatal(err)) finish(err);
-          else backOff(err, relist);
+          failed(err);
         } else if (Date.now() - started < HEALTHY_WATCH_MS) {
           backOff(undefined, () => void watchFrom(rv));
         } else {
