@@ -125,6 +125,12 @@ describe.concurrent('kindgate CLI against the sim', () => {
     expect(refused.stderr).toMatch(/kindgate did not create context "kindgate-sim" and will not create or delete anything in it; pass --allow-existing/);
     expect(await ours()).toEqual(before);
 
+    // With --allow-existing it runs there, in namespaces of its own, and removes only those: a
+    // namespace it was given (here `default`, for its Gateway) stays.
+    const allowed = await kindgate(['test', '--provider', 'existing', '--kubeconfig', kubeconfig, '--allow-existing', '--gateway-namespace', 'default', '--suites', 'gateway,httproute', '--report-dir', reportDir()]);
+    expect(allowed.exitCode, allowed.stderr).toBe(0);
+    expect(await ours()).toEqual(before);
+
     child.kill('SIGINT');
     const done = await child;
     expect(done.exitCode).toBe(130);
