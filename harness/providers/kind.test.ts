@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -263,6 +263,49 @@ describe('kind provider start/stop', () => {
     const error = await createKindProvider(options(), istioProfile, f.deps).start(createMemoryLogger()).catch((e) => e);
     expect(error.message).toMatch(/already exists.*--reuse/);
     expect(f.commands.some((c) => c.includes('delete cluster'))).toBe(false);
+  });
+
+  it('refuses a --kubeconfig that already holds something (e.g. ~/.kube/config) before anything is created, and leaves it intact', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kg-home-'));
+    const mine = join(dir, 'config');
+    writeFileSync(mine, 'apiVersion: v1\nkind: Config\ncurrent-context: work\n');
+    const f = fakes();
+    const o = options({ kubeconfig: mine });
+    const error = await createKindProvider(o, istioProfile, f.deps).start(createMemoryLogger()).catch((e) => e);
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toBe(
+      `--kubeconfig ${mine} already exists and is not empty, and kindgate would overwrite it with this cluster's credentials; choose a new path, or omit --kubeconfig to use ${join(o.cacheDir, 'clusters', 'kindgate-t1.kubeconfig')}.`,
+    );
+    expect(readFileSync(mine, 'utf8')).toContain('current-context: work');
+    expect(f.commands.some((c) => c.includes('kind'))).toBe(false);
+  });
+
+  it('takes a new or empty --kubeconfig, and its own file of an earlier run of this cluster', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kg-home-'));
+    const empty = join(dir, 'empty');
+    writeFileSync(empty, '');
+    for (const kubeconfig of [join(dir, 'new', 'kc'), empty]) {
+      const provider = createKindProvider(options({ kubeconfig }), istioProfile, fakes().deps);
+      await provider.start(createMemoryLogger());
+      await provider.stop(createMemoryLogger());
+    }
+    const o = options();
+    const own = join(o.cacheDir, 'clusters', 'kindgate-t1.kubeconfig');
+    mkdirSync(join(o.cacheDir, 'clusters'));
+    writeFileSync(own, 'apiVersion: v1\nkind: Config\n');
+    const again = createKindProvider({ ...o, kubeconfig: own }, istioProfile, fakes().deps);
+    await again.start(createMemoryLogger());
+    await again.stop(createMemoryLogger());
+  });
+
+  it('tightens an existing clusters directory to 0700', async () => {
+    const o = options();
+    mkdirSync(join(o.cacheDir, 'clusters'), { mode: 0o755 });
+    chmodSync(join(o.cacheDir, 'clusters'), 0o755);
+    const provider = createKindProvider(o, istioProfile, fakes().deps);
+    await provider.start(createMemoryLogger());
+    expect(statSync(join(o.cacheDir, 'clusters')).mode & 0o777).toBe(0o700);
+    await provider.stop(createMemoryLogger());
   });
 
   it('--keep leaves the cluster', async () => {

@@ -9,7 +9,7 @@ import { installIstio } from '../install/istio.ts';
 import { installMetallb } from '../install/metallb.ts';
 import { installVendor } from '../install/vendor.ts';
 import { parseClusterList, kindCommands } from '../kind/cluster.ts';
-import { preparePrivateFile } from '../kind/kubeconfig.ts';
+import { checkKubeconfigTarget, clustersDir, defaultKubeconfigPath, ensurePrivateDir, preparePrivateFile } from '../kind/kubeconfig.ts';
 import { Kube } from '../kube/client.ts';
 import { timedStep, type Logger } from '../log.ts';
 import { formatPlan } from '../plan/format.ts';
@@ -96,12 +96,14 @@ export function createKindProvider(options: RunOptions, profile: Profile, overri
         throw new UsageError(`--reuse was given but there is no kind cluster named ${name} (kind get clusters lists: ${listed.join(', ') || 'none'}); drop --reuse to create it.`);
       }
       const out = await deps.run(withTools(plan.cluster.getKubeconfig, tools), log);
+      await ensurePrivateDir(clustersDir(options.cacheDir));
       await preparePrivateFile(plan.kubeconfigPath, out.stdout);
       return;
     }
     if (exists) {
       throw new SetupError(`A kind cluster named ${name} already exists and kindgate will not overwrite it; pass --reuse to run against it, or delete it with \`kind delete cluster --name ${name}\`.`);
     }
+    await ensurePrivateDir(clustersDir(options.cacheDir));
     await preparePrivateFile(plan.cluster.configPath, plan.cluster.configYaml);
     await preparePrivateFile(plan.kubeconfigPath);
     clusterOurs = true; // from here on, teardown deletes it (kind delete is a no-op for a missing cluster)
@@ -140,6 +142,7 @@ export function createKindProvider(options: RunOptions, profile: Profile, overri
       stopping = undefined;
       try {
         await timedStep(log, 'preflight', async () => {
+          await checkKubeconfigTarget(plan.kubeconfigPath, defaultKubeconfigPath(options.cacheDir, name));
           await preflight(plan, deps, log);
           await vendorCommandFound(plan, deps);
         });
