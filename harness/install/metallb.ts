@@ -30,7 +30,7 @@ export function isWebhookNotReady(error: unknown): boolean {
 
 export async function installMetallb(
   plan: MetallbPlan,
-  deps: InstallDeps & { engine: Engine; network: string },
+  deps: InstallDeps & { engine: Engine; network: string; /** picks this cluster's slice of the shared network */ clusterName: string },
   log: Logger,
 ): Promise<Ipv4Pool> {
   const { path } = await ensureArtifact(plan.manifest, deps.download, log);
@@ -38,8 +38,8 @@ export async function installMetallb(
   await deps.kube.waitFor(plan.controller, (d) => conditionHolds(d, 'Available'), { timeoutMs: plan.controllerTimeoutMs, what: 'Available=True' });
 
   const inspect = await deps.run(plan.networkInspect, log);
-  const pool = poolFromInspect(deps.engine, inspect.stdout, deps.network);
-  log.debug(`MetalLB pool ${pool.range} from ${deps.engine} network ${deps.network} (${pool.subnet})`);
+  const pool = poolFromInspect(deps.engine, inspect.stdout, deps.clusterName, deps.network);
+  log.debug(`MetalLB pool ${pool.range} from ${deps.engine} network ${deps.network} (${pool.subnet}; slice ${pool.slice + 1} of ${pool.slices}, from the cluster name)`);
   const manifest = metallbPoolManifest(plan, pool);
   const started = Date.now();
   let attempts = 0;

@@ -18,11 +18,17 @@ describe.skipIf(Boolean(skipReason))(`MetalLB pool from a real dual-stack docker
     const configs = (JSON.parse(inspect.stdout) as { IPAM: { Config: { Subnet: string }[] } }[])[0].IPAM.Config.map((c) => c.Subnet);
     expect(configs.some((s) => s.includes(':'))).toBe(true);
     const ipv4 = configs.find((s) => !s.includes(':'))!;
-    const pool = poolFromInspect('docker', inspect.stdout, network);
+    const pool = poolFromInspect('docker', inspect.stdout, 'kindgate-t1', network);
     expect(pool.subnet).toBe(ipv4);
-    // The pool lies inside the subnet and at its top: same leading octets, last octets .200-.250 for a /16 or /24.
-    const [a, b] = ipv4.split('.');
-    expect(pool.first.startsWith(`${a}.${b}.`)).toBe(true);
-    expect(pool.range).toMatch(/\.200-.*\.250$/);
+    // The pool lies inside the subnet, in the .200-.250 area of one of its top /24s (this cluster's slice).
+    const toInt = (ip: string) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+    const [base, bits] = ipv4.split('/');
+    const start = toInt(base);
+    const end = start + 2 ** (32 - Number(bits)) - 1;
+    expect(toInt(pool.first)).toBeGreaterThan(start);
+    expect(toInt(pool.last)).toBeLessThan(end);
+    expect(toInt(pool.first) % 256).toBeGreaterThanOrEqual(200);
+    expect(toInt(pool.last) % 256).toBeLessThanOrEqual(250);
+    expect(pool.size).toBeGreaterThanOrEqual(Number(bits) <= 20 ? 51 : 8);
   });
 });

@@ -1,9 +1,13 @@
+import { createHash } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import { SetupError } from '../errors.ts';
 
 /**
  * MetalLB's IPv4 pool: a slice at the top of the IPv4 subnet of the `kind` network. Docker and
  * podman hand out container addresses from the bottom of a subnet, so the top is free.
+ * Every kind cluster shares that network, so each cluster gets its own slice, chosen from a hash
+ * of the cluster name: a kept cluster and a new run (or parallel runs) do not hand out the same
+ * VIPs (which would answer ARP for the other cluster's Gateway).
  * The IPv4 entry is picked by address family, never by index: docker lists the IPv6 subnet first
  * on some hosts (kind creates the network dual-stack: `--ipv6 --subnet fc00:…/64`, IPv4 chosen by
  * the engine; kind pkg/cluster/internal/providers/docker/network.go).
@@ -15,6 +19,22 @@ export interface Ipv4Pool {
   first: string;
   last: string;
   size: number;
+  /** Which of `slices` slices of the subnet's pool area this cluster got (0-based). */
+  slice: number;
+  slices: number;
+}
+
+/** Distinct slices in a subnet of 16 or more /24s (docker's default /16: x.y.255-k.200-250). */
+export const POOL_SLICES = 16;
+/** Addresses .200-.250 of a /24 are the pool area of that /24. */
+const AREA_FIRST = 200;
+const AREA_SIZE = 51;
+/** A slice never gets fewer addresses than this when a subnet has few /24s (a /24: 6 slices of 8). */
+const MIN_SLICE = 8;
+
+/** A stable number from the cluster name (same name, same slice; on every machine). */
+export function clusterHash(clusterName: string): number {
+  return createHash('sha256').update(clusterName).digest().readUInt32BE(0);
 }
 
 /** `docker network inspect <net>` JSON: `[{ IPAM: { Config: [{ Subnet, Gateway }] } }]`. */
@@ -53,11 +73,17 @@ const toInt = (ip: string) => ip.split('.').reduce((n, octet) => n * 256 + Numbe
 const toIp = (n: number) => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 
 /**
- * For a /24 or larger: the 51 addresses .200–.250 of the last /24 (x.y.255.200-250 for a /16).
- * Smaller subnets: the top quarter below the broadcast address (at least 2 addresses; a /29 gives
- * 2). A /30 or smaller cannot hold the node, the gateway and a pool: a clear error.
+ * The cluster's slice of the subnet's pool area (k = hash(cluster name) % slices):
+ * - 16 or more /24s (a /20 or larger; docker's default /16): .200-.250 of the k-th /24 from the top,
+ *   x.y.(255-k).200-250 for a /16: 16 slices of 51 addresses.
+ * - 1 to 8 /24s (a /24, podman's default, up to a /21): the .200-.250 area of each of the top /24s
+ *   is cut into equal slices of at least 8 addresses: 16 slices of 25 (/21), 16 of 12 (/22),
+ *   12 of 8 (/23), 6 of 8 (/24).
+ * - Smaller than a /24: one pool, the top quarter below the broadcast address (at least 2
+ *   addresses; a /29 gives 2), shared by every cluster on that network: too small to divide.
+ *   A /30 or smaller cannot hold the node, the gateway and a pool: a clear error.
  */
-export function poolFromSubnet(cidr: string, network = 'kind'): Ipv4Pool {
+export function poolFromSubnet(cidr: string, clusterName: string, network = 'kind'): Ipv4Pool {
   const [base, bitsText] = cidr.split('/');
   const bits = Number(bitsText);
   if (!isIPv4(base) || !Number.isInteger(bits) || bits < 0 || bits > 32) {
@@ -71,21 +97,31 @@ export function poolFromSubnet(cidr: string, network = 'kind'): Ipv4Pool {
       `Docker network ${network} has the IPv4 subnet ${cidr}, too small for the node, the gateway and a MetalLB pool; recreate the network with a /29 or larger (a /16 is docker's default).`,
     );
   }
-  let first: number;
-  let last: number;
-  if (size >= 256) {
-    first = broadcast - 55;
-    last = broadcast - 5;
-  } else {
+  const pool = (first: number, last: number, slice: number, slices: number): Ipv4Pool => ({
+    subnet: cidr, first: toIp(first), last: toIp(last), range: `${toIp(first)}-${toIp(last)}`, size: last - first + 1, slice, slices,
+  });
+  if (size < 256) {
     const count = Math.max(2, size / 4);
-    last = broadcast - 1;
-    first = last - count + 1;
+    return pool(broadcast - count, broadcast - 1, 0, 1);
   }
-  return { subnet: cidr, first: toIp(first), last: toIp(last), range: `${toIp(first)}-${toIp(last)}`, size: last - first + 1 };
+  const blocks = size / 256;
+  const perBlock = blocks >= POOL_SLICES ? 1 : Math.min(POOL_SLICES / blocks, Math.floor(AREA_SIZE / MIN_SLICE));
+  const slices = Math.min(blocks, POOL_SLICES) * perBlock;
+  const width = Math.floor(AREA_SIZE / perBlock);
+  const k = clusterHash(clusterName) % slices;
+  const blockStart = broadcast - 255 - 256 * Math.floor(k / perBlock);
+  const first = blockStart + AREA_FIRST + (k % perBlock) * width;
+  return pool(first, first + width - 1, k, slices);
+}
+
+/** The cluster's slice written for any network of that size, for the dry-run plan: `x.y.252.200-x.y.252.250`. */
+export function poolSliceExample(clusterName: string, prefixLength: 16 | 24): string {
+  const pool = poolFromSubnet(`10.0.0.0/${prefixLength}`, clusterName);
+  return pool.range.replaceAll(prefixLength === 16 ? '10.0.' : '10.0.0.', prefixLength === 16 ? 'x.y.' : 'x.y.z.');
 }
 
 /** Pick the pool from the output of `<engine> network inspect <network>`. */
-export function poolFromInspect(engine: 'docker' | 'podman', json: string, network = 'kind'): Ipv4Pool {
+export function poolFromInspect(engine: 'docker' | 'podman', json: string, clusterName: string, network = 'kind'): Ipv4Pool {
   const subnets = engine === 'podman' ? subnetsFromPodmanInspect(json) : subnetsFromDockerInspect(json);
-  return poolFromSubnet(ipv4Subnet(subnets, network), network);
+  return poolFromSubnet(ipv4Subnet(subnets, network), clusterName, network);
 }

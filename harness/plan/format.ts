@@ -1,5 +1,6 @@
 import { formatCommand, type CommandLine } from '../exec.ts';
 import type { ObjectRef } from '../kube/types.ts';
+import { poolSliceExample } from '../network/pool.ts';
 import type { Artifact } from '../tools/artifact.ts';
 import type { ImplementationPlan, KindRunPlan } from './kind-plan.ts';
 import { RELAY_PORT, relayCommand } from '../reach/relay.ts';
@@ -72,7 +73,7 @@ export function formatPlan(plan: KindRunPlan): string {
   out.push(...artifactLines(metallb.manifest, '       '));
   out.push('       server-side apply (field manager kindgate)');
   out.push(`       wait ${ref(metallb.controller)} Available (${secs(metallb.controllerTimeoutMs)})`);
-  out.push(`       ${cmd(metallb.networkInspect)} → the IPv4 subnet (by address family) → pool at its top (x.y.255.200-x.y.255.250 for a /16)`);
+  out.push(`       ${cmd(metallb.networkInspect)} → the IPv4 subnet (by address family) → this cluster's slice at its top, from a hash of the cluster name (${poolSliceExample(plan.clusterName, 16)} in a /16, docker's default; ${poolSliceExample(plan.clusterName, 24)} in a /24)`);
   out.push(`       server-side apply IPAddressPool ${metallb.namespace}/${metallb.poolName} + L2Advertisement ${metallb.namespace}/${metallb.l2AdvertisementName} (metallb.io/v1beta1), retried while the webhook refuses, up to ${secs(metallb.poolRetryMs)}`);
   out.push(`   4b. Gateway API ${crds.version} CRDs, ${crds.channel} channel`);
   out.push(...artifactLines(crds.bundle, '       '));

@@ -173,6 +173,7 @@ describe('plan: command lines and generated files', () => {
       pins.kind.sha256['linux-amd64'], formatCommand(plan.cluster.create), formatCommand((plan.installs.implementation as IstioPlan).install),
       formatCommand(plan.teardown.delete!), 'docker network inspect kind', 'Concurrently', 'apiVersion: kind.x-k8s.io/v1alpha4',
       "docker info --format '{{.ServerVersion}}'", 'istioctl-1.31.0-linux-amd64.tar.gz.sha256', pins.relay.image,
+      'x.y.247.200-x.y.247.250 in a /16',
     ]) expect(text).toContain(needle);
   });
 });
@@ -190,7 +191,8 @@ describe('kind provider start/stop', () => {
     expect(f.commands.indexOf('/usr/local/bin/kind get clusters')).toBeLessThan(f.commands.findIndex((c) => c.includes('create cluster')));
     expect(f.commands).toContain(`/usr/local/bin/istioctl install --set profile=minimal -y --kubeconfig ${kc}`);
     const pool = f.applied.find((a) => a.includes('IPAddressPool'))!;
-    expect(pool).toContain('172.18.255.200-172.18.255.250');
+    // This cluster's slice of the shared kind network (sha256 of kindgate-t1: slice 8 of 16).
+    expect(pool).toContain('172.18.247.200-172.18.247.250');
     expect(f.waited).toEqual(expect.arrayContaining(['Deployment metallb-system/controller', 'CustomResourceDefinition /gateways.gateway.networking.k8s.io', 'Deployment istio-system/istiod', 'GatewayClass /istio']));
     expect(f.waited.indexOf('GatewayClass /istio')).toBeGreaterThan(f.waited.indexOf('CustomResourceDefinition /httproutes.gateway.networking.k8s.io'));
     for (const step of ['preflight', 'cluster kindgate-t1 created', 'API server answers', 'MetalLB v0.16.1 ready', 'Gateway API v1.6.1 CRDs (standard) Established']) {

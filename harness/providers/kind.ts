@@ -117,7 +117,7 @@ export function createKindProvider(options: RunOptions, profile: Profile, overri
     const crds = timedStep(log, `Gateway API ${gatewayApiCrds.version} CRDs (${gatewayApiCrds.channel}) Established`, () => installGatewayApiCrds(gatewayApiCrds, common, log));
     const results = await Promise.allSettled([
       timedStep(log, `MetalLB ${metallb.version} ready`, async () => {
-        const pool = await installMetallb(metallb, { ...common, engine: plan.engine, network: plan.network }, log);
+        const pool = await installMetallb(metallb, { ...common, engine: plan.engine, network: plan.network, clusterName: name }, log);
         log.info(`MetalLB pool ${pool.range} (docker network ${plan.network}, ${pool.subnet})`);
       }),
       crds,
