@@ -21,11 +21,14 @@ export function metallbPoolManifest(plan: Pick<MetallbPlan, 'namespace' | 'poolN
 
 /**
  * Right after the controller is Ready the validating webhook (Service metallb-webhook-service)
- * still refuses or times out for a while: those errors are worth retrying, schema errors are not.
+ * still refuses or times out for a while: the API server then cannot call it ("failed calling
+ * webhook": connection refused, no endpoints, timeouts). Those are worth retrying; a webhook that
+ * answered and denied the request (a bad pool, an overlapping range) is not.
  */
 export function isWebhookNotReady(error: unknown): boolean {
   const text = error instanceof Error ? error.message : String(error);
-  return /webhook|connection refused|no endpoints available|i\/o timeout|context deadline exceeded|\bEOF\b|ECONNRESET|\b50[03]\b/i.test(text);
+  if (/denied the request/i.test(text)) return false;
+  return /failed calling webhook|connection refused|no endpoints available|i\/o timeout|context deadline exceeded|\bEOF\b|ECONNRESET|\b50[03]\b/i.test(text);
 }
 
 export async function installMetallb(
