@@ -220,6 +220,49 @@ describe('kind provider start/stop', () => {
     expect(f.commands.filter((c) => c === deleteLine(o))).toHaveLength(1);
   });
 
+  it('a MetalLB failure tears down at once, without waiting for a stuck Istio install (whose later failure stays handled)', async () => {
+    const o = options();
+    const f = fakes({ metallb: new Error('the server could not apply metallb-native.yaml') });
+    const order: string[] = [];
+    let clusterDeleted!: () => void;
+    const deleted = new Promise<void>((resolve) => (clusterDeleted = resolve));
+    const run = f.deps.run!;
+    const deps: Partial<KindProviderDeps> = {
+      ...f.deps,
+      run: async (c, log) => {
+        const args = c.args.join(' ');
+        if (args.startsWith('delete cluster')) {
+          order.push('cluster deleted');
+          clusterDeleted();
+        }
+        if (c.file.endsWith('istioctl') && args.startsWith('install')) {
+          // Stuck until the cluster goes away, then it fails (as istioctl does); the timer only
+          // ends it when nothing deletes the cluster first.
+          await Promise.race([deleted, new Promise((r) => setTimeout(r, 300))]);
+          order.push('istio install ended');
+          throw new Error('Error: failed to install manifests: the server is gone');
+        }
+        return run(c, log);
+      },
+    };
+    const error = await createKindProvider(o, istioProfile, deps).start(createMemoryLogger()).catch((e) => e);
+    expect(error.message).toMatch(/metallb-native/);
+    await new Promise((r) => setTimeout(r, 400)); // let the background branch finish: its rejection must be handled
+    expect(order).toEqual(['cluster deleted', 'istio install ended']);
+  });
+
+  it('a throwing beforeCleanup hook cannot keep the cluster: it is deleted and the original error propagates', async () => {
+    const o = options();
+    const f = fakes({ crds: new Error('CRD apply refused') });
+    const log = createMemoryLogger();
+    const error = await createKindProvider(o, istioProfile, f.deps)
+      .start(log, { beforeCleanup: async () => Promise.reject(new Error('diagnostics dir not writable')) })
+      .catch((e) => e);
+    expect(error.message).toMatch(/CRD apply refused/);
+    expect(f.commands).toContain(deleteLine(o));
+    expect(log.lines).toContain('! before cleanup: diagnostics dir not writable');
+  });
+
   it('a preflight failure exits 3 with one sentence and creates (and deletes) nothing', async () => {
     const f = fakes({ docker: new CommandError('docker info', 1, 'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock', 'exit', 'x') });
     const error = await createKindProvider(options(), istioProfile, f.deps).start(createMemoryLogger()).catch((e) => e);

@@ -115,7 +115,7 @@ export function createKindProvider(options: RunOptions, profile: Profile, overri
     const { metallb, gatewayApiCrds, implementation } = plan.installs;
     const common = { kube: client, run: deps.run, download: deps.download, tools };
     const crds = timedStep(log, `Gateway API ${gatewayApiCrds.version} CRDs (${gatewayApiCrds.channel}) Established`, () => installGatewayApiCrds(gatewayApiCrds, common, log));
-    const results = await Promise.allSettled([
+    const branches = [
       timedStep(log, `MetalLB ${metallb.version} ready`, async () => {
         const pool = await installMetallb(metallb, { ...common, engine: plan.engine, network: plan.network, clusterName: name }, log);
         log.info(`MetalLB pool ${pool.range} (docker network ${plan.network}, ${pool.subnet})`);
@@ -128,9 +128,12 @@ export function createKindProvider(options: RunOptions, profile: Profile, overri
         : timedStep(log, `${implementation.profile} installed (GatewayClass ${implementation.gatewayClass.name} Accepted)`, () =>
             installVendor(implementation, { ...common, crdsReady: crds }, log),
           ),
-    ]);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    ];
+    // Fail fast: the first failure goes to teardown at once instead of waiting for a stuck branch
+    // (Istio can take minutes to time out). The others keep running until the cluster deletion
+    // makes them fail; their later rejections are expected and must not be unhandled.
+    for (const branch of branches) branch.catch(() => undefined);
+    await Promise.all(branches);
   }
 
   const provider: KindProvider = {
@@ -155,8 +158,14 @@ export function createKindProvider(options: RunOptions, profile: Profile, overri
         await timedStep(log, 'API server answers', () => client.waitForApi(plan.cluster.apiTimeoutMs));
         await installs(log, client);
       } catch (error) {
-        await hooks?.beforeCleanup?.(error);
-        await provider.stop(log);
+        try {
+          await hooks?.beforeCleanup?.(error);
+        } catch (hookError) {
+          log.warn(`before cleanup: ${(hookError as Error)?.message ?? String(hookError)}`);
+        } finally {
+          // Nothing the hook does may keep the cluster alive.
+          await provider.stop(log);
+        }
         throw asSetupError(error);
       }
     },
