@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { RunOptions } from '../config/options.ts';
 import { parseRunOptions } from '../config/parse.ts';
 import { ExitCode, KindgateError, SetupError } from '../errors.ts';
+import { ensureWritableDir } from '../fs/writable-dir.ts';
 import { Kube } from '../kube/client.ts';
 import { createLogger, useColor, type Logger } from '../log.ts';
 import { pins } from '../pins.ts';
@@ -21,6 +22,7 @@ export async function testCommand(argv: string[]): Promise<number> {
   const log = createLogger({ verbose: options.verbose });
   const profile = getProfile(options.profile);
   if (options.dryRun) return printPlan(options, profile);
+  ensureWritableDir(options.reportDir, '--report-dir');
 
   const session = await Session.create(options, profile, log);
   const collector = new ResultCollector();

@@ -1,0 +1,36 @@
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { UsageError } from '../errors.ts';
+
+/**
+ * Make sure `dir` exists and is writable, creating missing levels one at a time: Node's
+ * `mkdir({ recursive: true })` never returns under /proc on Linux, and a run should learn that
+ * its report directory is unusable before it provisions anything.
+ */
+export function ensureWritableDir(dir: string, flag: string): void {
+  const missing: string[] = [];
+  let cursor = dir;
+  while (!exists(cursor)) {
+    missing.unshift(cursor);
+    const parent = dirname(cursor);
+    if (parent === cursor) break;
+    cursor = parent;
+  }
+  try {
+    for (const level of missing) mkdirSync(level);
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(`${flag} ${dir} cannot be created or written (${reason}); pass ${flag} with a writable directory.`);
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
