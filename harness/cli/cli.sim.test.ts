@@ -24,6 +24,37 @@ function brokenFixtures(): string {
   return dir;
 }
 
+/** `kindgate up --provider sim` in the background, once it printed its GATEWAY_URL. */
+async function startUp() {
+  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kg-up-')), 'kubeconfig');
+  const child = execa('node', [bin, 'up', '--provider', 'sim', '--kubeconfig', kubeconfig], { reject: false, env: { NO_COLOR: '1' } });
+  const lines: Record<string, string> = {};
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) {
+        const [key, ...value] = line.split('=');
+        if (key) lines[key] = value.join('=');
+      }
+      if (lines.GATEWAY_URL) resolve();
+    });
+    child.catch(reject);
+    setTimeout(() => reject(new Error('kindgate up printed no GATEWAY_URL within 60 s')), 60_000);
+  });
+  const namespaces = async () => (await Kube.fromFile(kubeconfig).list('v1', 'Namespace')).map((n) => n.metadata.name).sort();
+  return { child, kubeconfig, lines, namespaces };
+}
+
+/** Resolves when `text` shows up on the child's stderr. */
+function stderrShows(child: ReturnType<typeof execa>, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes(text)) resolve();
+    });
+  });
+}
+
 const reportDir = () => mkdtempSync(join(tmpdir(), 'kg-reports-'));
 const testcases = (junit: XmlElement) => junit.children.flatMap((suite) => suite.children.filter((c) => c.name === 'testcase'));
 const readJunit = (dir: string) => parseXml(readFileSync(join(dir, 'junit.xml'), 'utf8'));
@@ -95,20 +126,7 @@ describe.concurrent('kindgate CLI against the sim', () => {
   });
 
   it('up serves the fixtures until interrupted: kubeconfig and gateway URL on stdout, v2 by header', async () => {
-    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kg-up-')), 'kubeconfig');
-    const child = execa('node', [bin, 'up', '--provider', 'sim', '--kubeconfig', kubeconfig], { reject: false, env: { NO_COLOR: '1' } });
-    const lines: Record<string, string> = {};
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (chunk: Buffer) => {
-        for (const line of chunk.toString().split('\n')) {
-          const [key, ...value] = line.split('=');
-          if (key) lines[key] = value.join('=');
-        }
-        if (lines.GATEWAY_URL) resolve();
-      });
-      child.catch(reject);
-      setTimeout(() => reject(new Error('kindgate up printed no GATEWAY_URL within 60 s')), 60_000);
-    });
+    const { child, kubeconfig, lines, namespaces } = await startUp();
     expect(lines.KUBECONFIG).toBe(kubeconfig);
     expect(existsSync(kubeconfig)).toBe(true);
     const res = await request(`${lines.GATEWAY_URL}/env`, { headers: { host: 'httpbin.example.com', 'x-version': 'v2' } });
@@ -118,7 +136,7 @@ describe.concurrent('kindgate CLI against the sim', () => {
 
     // A cluster kindgate did not create (from the existing provider's point of view) is refused
     // without --allow-existing, and nothing is created in it.
-    const ours = async () => (await Kube.fromFile(kubeconfig).list('v1', 'Namespace')).map((n) => n.metadata.name).sort();
+    const ours = namespaces;
     const before = await ours();
     const refused = await kindgate(['test', '--provider', 'existing', '--kubeconfig', kubeconfig]);
     expect(refused.exitCode).toBe(2);
@@ -136,6 +154,27 @@ describe.concurrent('kindgate CLI against the sim', () => {
     expect(done.exitCode).toBe(130);
     expect(done.stderr).toMatch(/✓ teardown done/);
     expect(existsSync(kubeconfig)).toBe(false);
+  });
+
+  it('Ctrl-C while the suites run tears down before exiting 130: the run leaves nothing in the cluster', async () => {
+    const up = await startUp();
+    const before = await up.namespaces();
+    // Against `up` through the existing provider, the routing suite waits on a listener port it
+    // cannot reach, so the run is reliably inside the suites when interrupted.
+    const run = execa('node', [bin, 'test', '--provider', 'existing', '--kubeconfig', up.kubeconfig, '--allow-existing', '--suites', 'routing', '--report-dir', reportDir()], {
+      reject: false,
+      env: { NO_COLOR: '1' },
+    });
+    await stderrShows(run, 'gateway endpoints resolved');
+    await new Promise((r) => setTimeout(r, 2500)); // vitest is up and the suite is waiting
+    expect(await up.namespaces()).not.toEqual(before);
+    run.kill('SIGINT');
+    const done = await run;
+    expect(done.exitCode).toBe(130);
+    expect(done.stderr).toMatch(/SIGINT received: tearing down[\s\S]*✓ teardown done/);
+    expect(await up.namespaces()).toEqual(before);
+    up.child.kill('SIGINT');
+    await up.child;
   });
 
   it.each([

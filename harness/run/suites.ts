@@ -53,15 +53,15 @@ export function suitePasses(suites?: readonly string[]): { include: string[]; ex
  * Returns true when every test passed.
  */
 export async function runSuites(handle: ClusterHandle, options: SuiteRunOptions): Promise<boolean> {
-  const { startVitest } = await import('vitest/node');
+  const { createVitest } = await import('vitest/node');
   const t = handle.timeouts;
   // A test may wait for a Gateway, then for consistent responses; leave room for both.
   const testTimeout = Math.max(t.gatewayMs, t.routeMs) + t.consistencyMs + 30_000;
   let allPassed = true;
   for (const pass of suitePasses(options.suites)) {
-    const vitest = await startVitest(
+    const signalsBefore = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+    const vitest = await createVitest(
       'test',
-      [],
       {
         root: packageRoot,
         config: false,
@@ -78,6 +78,14 @@ export async function runSuites(handle: ClusterHandle, options: SuiteRunOptions)
       } as never,
       { logLevel: 'silent' },
     );
+    // vitest exits the process on SIGINT/SIGTERM within a millisecond; the run's own handler must
+    // tear the cluster down first, so vitest's are removed.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      for (const listener of process.listeners(signal)) {
+        if (!signalsBefore[signal].includes(listener)) process.off(signal, listener);
+      }
+    }
+    await vitest.start();
     const failed =
       vitest.state.getCountOfFailedTests() > 0 ||
       vitest.state.getUnhandledErrors().length > 0 ||
