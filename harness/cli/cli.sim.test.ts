@@ -145,8 +145,11 @@ describe.concurrent('kindgate CLI against the sim', () => {
 
     // With --allow-existing it runs there, in namespaces of its own, and removes only those: a
     // namespace it was given (here `default`, for its Gateway) stays.
-    const allowed = await kindgate(['test', '--provider', 'existing', '--kubeconfig', kubeconfig, '--allow-existing', '--gateway-namespace', 'default', '--suites', 'gateway,httproute', '--report-dir', reportDir()]);
+    const subsetReports = reportDir();
+    const allowed = await kindgate(['test', '--provider', 'existing', '--kubeconfig', kubeconfig, '--allow-existing', '--gateway-namespace', 'default', '--suites', 'gateway,httproute', '--report-dir', subsetReports]);
     expect(allowed.exitCode, allowed.stderr).toBe(0);
+    // A subset run is not a full success: the suites left out count as skipped.
+    expect(readReport(subsetReports).profiles[0].core).toMatchObject({ result: 'partial', statistics: { Passed: 4, Skipped: 15, Failed: 0 } });
     expect(await ours()).toEqual(before);
 
     child.kill('SIGINT');
@@ -175,6 +178,16 @@ describe.concurrent('kindgate CLI against the sim', () => {
     expect(await up.namespaces()).toEqual(before);
     up.child.kill('SIGINT');
     await up.child;
+  });
+
+  const precious = join(mkdtempSync(join(tmpdir(), 'kg-kc-')), 'config');
+  writeFileSync(precious, 'apiVersion: v1\nkind: Config\n');
+
+  it('never overwrites a kubeconfig it did not write', async () => {
+    const run = await kindgate(['test', '--provider', 'sim', '--kubeconfig', precious]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/--kubeconfig .* already exists and is not empty/);
+    expect(readFileSync(precious, 'utf8')).toBe('apiVersion: v1\nkind: Config\n');
   });
 
   it.each([

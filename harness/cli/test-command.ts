@@ -8,7 +8,8 @@ import { createLogger, useColor, type Logger } from '../log.ts';
 import { pins } from '../pins.ts';
 import { getProfile } from '../profiles/index.ts';
 import type { Profile } from '../profiles/types.ts';
-import { collectDiagnostics, failureOf, formatSummary, ResultCollector, writeRunReports, type TestRecord } from '../reports/index.ts';
+import { NOT_SELECTED } from '../reports/summary.ts';
+import { catalogEntries, collectDiagnostics, failureOf, formatSummary, ResultCollector, writeRunReports, type TestRecord } from '../reports/index.ts';
 import { runSuites } from '../run/suites.ts';
 import { printPlan } from './plan.ts';
 import { Session } from './session.ts';
@@ -48,7 +49,9 @@ export async function testCommand(argv: string[]): Promise<number> {
       // Nothing was provisioned when preflight or usage failed: no reports for a run that never was.
       if (!session.started || setupError.exitCode !== ExitCode.setup) throw setupError;
     }
-    const tests = collector.results;
+    // Suites left out with --suites are reported as skipped: a subset run must not read as a
+    // full success in the conformance report.
+    const tests = [...collector.results, ...notSelected(options.suites)];
     const reports = await writeRunReports(options.reportDir, {
       tests,
       setupFailure: setupError?.message,
@@ -95,6 +98,13 @@ async function collectBundle(
     log.warn(`diagnostics could not be collected: ${(error as Error).message}`);
     return undefined;
   }
+}
+
+function notSelected(suites: readonly string[] | undefined): TestRecord[] {
+  if (!suites) return [];
+  return catalogEntries
+    .filter((entry) => !suites.includes(entry.suite))
+    .map((entry) => ({ suite: entry.suite, title: entry.title, id: entry.id, state: 'skipped', durationMs: 0, skipReason: NOT_SELECTED }));
 }
 
 /** Anything that goes wrong once provisioning started is a setup failure unless it says otherwise. */

@@ -29,7 +29,7 @@ describe('run options', () => {
   });
 
   it('takes flags in seconds and stores milliseconds; prefixes cluster names', () => {
-    const o = parse(['--provider', 'sim', '--gateway-timeout', '5', '--consecutive', '5', '--name', 'dev', '--namespace', 'demo']);
+    const o = parse(['--provider', 'kind', '--gateway-timeout', '5', '--consecutive', '5', '--name', 'dev', '--namespace', 'demo']);
     expect(o.timeouts.gatewayMs).toBe(5000);
     expect(o.timeouts.consecutive).toBe(5);
     expect(o.clusterName).toBe('kindgate-dev');
@@ -49,6 +49,9 @@ describe('run options', () => {
     [['--frobnicate'], /kindgate test: Unknown option '--frobnicate'; see kindgate test --help\./],
     [['--context', 'prod'], /--context only applies to --provider existing/],
     [['--provider', 'existing'], /--provider existing needs a kubeconfig/],
+    [['--provider', 'sim', '--keep'], /--keep applies to --provider kind or existing, not sim; remove it; to keep a simulated cluster serving, use `kindgate up --provider sim`\./],
+    [['--provider', 'sim', '--name', 'dev'], /--name applies to --provider kind, not sim/],
+    [['--provider', 'kind', '--allow-existing'], /--allow-existing applies to --provider existing, not kind/],
     [['--suites', 'routing,tls'], /--suites has unknown suite "tls"; use a comma-separated list of gateway, httproute/],
   ])('rejects %j with one sentence', (argv, message) => {
     let caught: unknown;
@@ -63,9 +66,9 @@ describe('run options', () => {
   });
 
   it('reads a config file, with flags winning over it', () => {
-    const file = configFile('provider: sim\nhostname: app.example.org\ntimeouts:\n  gateway: 20\n  consecutive: 4\nkeep: true\n');
+    const file = configFile('provider: existing\nkubeconfig: /k\nhostname: app.example.org\ntimeouts:\n  gateway: 20\n  consecutive: 4\nkeep: true\n');
     const o = parse(['--config', file, '--hostname', 'flag.example.org']);
-    expect(o).toMatchObject({ provider: 'sim', hostname: 'flag.example.org', keep: true });
+    expect(o).toMatchObject({ provider: 'existing', hostname: 'flag.example.org', keep: true });
     expect(o.timeouts).toMatchObject({ gatewayMs: 20_000, consecutive: 4 });
   });
 

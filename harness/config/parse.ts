@@ -9,7 +9,7 @@ import { pins } from '../pins.ts';
 import { suiteFiles } from '../reports/catalog.ts';
 import { checkInstallableByKind, parseProfileConfig, type ProfileConfig } from '../profiles/config.ts';
 import { flagsFor, flagSpecs, type FlagSpec } from './flags.ts';
-import { defaultTimeouts, type RunOptions, type Timeouts } from './options.ts';
+import { defaultTimeouts, type ProviderName, type RunOptions, type Timeouts } from './options.ts';
 
 export const CLUSTER_PREFIX = 'kindgate-';
 
@@ -138,6 +138,21 @@ function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
   }
   if (raw.reuse && raw.clusterName === undefined) {
     throw new UsageError('--reuse needs --name to say which Kind cluster to reuse.');
+  }
+  // Options that mean nothing for the chosen provider are refused rather than silently ignored.
+  const onlyFor: [string, string, ProviderName[]][] = [
+    ['reuse', 'reuse', ['kind']],
+    ['clusterName', 'name', ['kind']],
+    ['reach', 'reach', ['kind']],
+    ['relayImage', 'relay-image', ['kind']],
+    ['keep', 'keep', ['kind', 'existing']],
+    ['channel', 'channel', ['kind', 'existing']],
+    ['allowExisting', 'allow-existing', ['existing']],
+  ];
+  for (const [key, flag, providers] of onlyFor) {
+    if (raw[key] === undefined || raw[key] === false || providers.includes(provider)) continue;
+    const hint = provider === 'sim' && key === 'keep' ? '; to keep a simulated cluster serving, use `kindgate up --provider sim`' : '';
+    throw new UsageError(`--${flag} applies to --provider ${providers.join(' or ')}, not ${provider}; remove it${hint}.`);
   }
   if (raw.context !== undefined && provider !== 'existing') {
     throw new UsageError(`--context only applies to --provider existing; remove it or use --provider existing.`);

@@ -25,17 +25,17 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
  * kind (and kindgate, on --reuse) truncates the kubeconfig it writes: refuse a --kubeconfig that
  * already holds something (e.g. ~/.kube/config), unless it is kindgate's own file for this cluster.
  */
-export async function checkKubeconfigTarget(path: string, ownPath: string): Promise<void> {
-  if (resolve(path) === resolve(ownPath)) return;
+export async function checkKubeconfigTarget(path: string, ownPath: string | undefined, instead = `omit --kubeconfig to use ${ownPath}`): Promise<void> {
+  if (ownPath !== undefined && resolve(path) === resolve(ownPath)) return;
   let size: number;
   try {
     size = (await stat(path)).size;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new UsageError(`--kubeconfig ${path} cannot be checked (${(error as Error).message}); choose a new path, or omit --kubeconfig to use ${ownPath}.`, { cause: error });
+    throw new UsageError(`--kubeconfig ${path} cannot be checked (${(error as Error).message}); choose a new path, or ${instead}.`, { cause: error });
   }
   if (size > 0) {
-    throw new UsageError(`--kubeconfig ${path} already exists and is not empty, and kindgate would overwrite it with this cluster's credentials; choose a new path, or omit --kubeconfig to use ${ownPath}.`);
+    throw new UsageError(`--kubeconfig ${path} already exists and is not empty, and kindgate would overwrite it with this cluster's credentials; choose a new path, or ${instead}.`);
   }
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Profile } from '../profiles/types.ts';
+import { checkKubeconfigTarget } from '../kind/kubeconfig.ts';
 import { startSimCluster, type SimCluster } from '../sim/cluster.ts';
 import type { Endpoint, GatewayRef, Provider } from './types.ts';
 
@@ -27,6 +28,9 @@ export function createSimProvider(profile: Profile, options: SimProviderOptions 
   return {
     name: 'sim',
     async start(log: Logger) {
+      // Never overwrite (and later delete) a kubeconfig kindgate did not write, e.g. ~/.kube/config
+      // or the file of another running `kindgate up`.
+      if (options.kubeconfig) await checkKubeconfigTarget(options.kubeconfig, undefined, 'omit --kubeconfig to use a temporary file');
       const started = performance.now();
       const serverHeader = simServerHeader(profile);
       if (!profile.serverHeader.test(serverHeader)) {

@@ -24,6 +24,9 @@ export interface SummaryInput {
   width?: number;
 }
 
+/** The skip reason of tests whose suite was left out with --suites. */
+export const NOT_SELECTED = 'not selected (--suites)';
+
 export function formatSummary(input: SummaryInput): string {
   const paint = (code: number, text: string) => (input.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const width = input.width ?? 160;
@@ -66,7 +69,14 @@ export function formatSummary(input: SummaryInput): string {
   const skipped = input.tests.filter((t) => t.state === 'skipped');
   if (skipped.length > 0) {
     lines.push('', 'Skipped:');
-    for (const t of skipped) lines.push(`  ${paint(33, '-')} ${t.suite} › ${t.title}${t.skipReason ? `: ${truncate(t.skipReason, width)}` : ''}`);
+    // Whole suites left out on purpose are one line each, not one line per test.
+    const notSelected = skipped.filter((t) => t.skipReason === NOT_SELECTED);
+    const others = skipped.filter((t) => t.skipReason !== NOT_SELECTED);
+    for (const t of others) lines.push(`  ${paint(33, '-')} ${t.suite} › ${t.title}${t.skipReason ? `: ${truncate(t.skipReason, width)}` : ''}`);
+    for (const suite of [...new Set(notSelected.map((t) => t.suite))]) {
+      const count = notSelected.filter((t) => t.suite === suite).length;
+      lines.push(`  ${paint(33, '-')} ${suite}: ${count} test${count === 1 ? '' : 's'} ${NOT_SELECTED}`);
+    }
   }
 
   const reports = input.reports ?? {};
