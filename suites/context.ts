@@ -68,5 +68,7 @@ export function endpointFor(gw: { namespace: string; name: string }, listener: s
 
 /** The Host the suites send: the route's first hostname, else the configured one. */
 export function hostFor(route: RouteInfo): string {
-  return route.hostnames[0] ?? cluster().hostname;
+  const hostname = route.hostnames[0] ?? cluster().hostname;
+  // A wildcard hostname (`*.example.com`) is matched by a concrete name under it.
+  return hostname.startsWith('*.') ? `kindgate${hostname.slice(1)}` : hostname;
 }

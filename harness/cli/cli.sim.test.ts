@@ -111,7 +111,7 @@ describe.concurrent('kindgate CLI against the sim', () => {
     expect(readFileSync(join(bundle, 'README.md'), 'utf8')).toMatch(/ResolvedRefs=False \(BackendNotFound/);
   });
 
-  it('a fixture the cluster cannot take is a setup failure: exit 4, a setup test case, nothing left running', async () => {
+  it('a fixture the cluster cannot take is a setup failure: exit 4, a setup test case in JUnit, torn down', async () => {
     const dir = reportDir();
     const fixtures = mkdtempSync(join(tmpdir(), 'kg-unknown-'));
     cpSync(builtinFixturesDir, fixtures, { recursive: true });
@@ -203,11 +203,11 @@ describe.concurrent('kindgate CLI against the sim', () => {
   });
 
   it('--help describes every command', async () => {
-    for (const command of ['test', 'up']) {
+    for (const command of ['test', 'up', 'gc']) {
       const run = await kindgate([command, '--help']);
       expect(run.exitCode).toBe(0);
       expect(run.stdout).toMatch(new RegExp(`Usage: kindgate ${command}`));
-      expect(run.stdout).toMatch(/--fixtures DIR/);
+      expect(run.stdout).toMatch(command === 'gc' ? /--dry-run/ : /--fixtures DIR/);
     }
     expect((await kindgate(['--help'])).stdout).toMatch(/Exit codes: 0 all passed/);
   });

@@ -82,7 +82,8 @@ export async function expectEventually(req: ProbeRequest, check: Check, opts: Ex
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
   }
-  const lastText = last ? `${last.status !== undefined ? `${last.status} ` : ''}${last.reason}` : 'no response';
+  // The reason often names the status already ("status 500, expected 200"); say it once.
+  const lastText = last ? `${last.status !== undefined && !last.reason.includes(String(last.status)) ? `HTTP ${last.status}: ` : ''}${last.reason}` : 'no response';
   throw new ProbeTimeoutError(
     `${describeRequest(req)} did not give ${consecutive} consecutive matching responses within ${seconds(timeoutMs)} s; last: ${lastText} (${attempts} attempts)`,
     last,
