@@ -88,7 +88,7 @@ describe('expectEventually', () => {
     const err = await expectEventually(req, expectJsonPath('env.HTTPBIN_ENV_VERSION', 'v2'), { timeoutMs: 300, ...fast }).catch((e) => e);
     expect(err).toBeInstanceOf(ProbeTimeoutError);
     expect(err.message).toContain(
-      `GET http://127.0.0.1:${endpoint.port}/env (Host: httpbin.example.com, x-version: v2) did not give 3 consecutive matching responses within 0.3 s; last: 200 `,
+      `GET http://127.0.0.1:${endpoint.port}/env (Host: httpbin.example.com, x-version: v2) did not give 3 consecutive matching responses within 0.3 s; last: HTTP 200: `,
     );
     expect(err.message).toMatch(/expected body env\.HTTPBIN_ENV_VERSION = "v2", got "v1"|matched \(1 of 3 in a row\)/);
     expect(n).toBeGreaterThan(2);
