@@ -3,7 +3,6 @@ import type { RunOptions } from '../config/options.ts';
 import { parseRunOptions } from '../config/parse.ts';
 import { ExitCode, KindgateError, SetupError } from '../errors.ts';
 import { ensureWritableDir } from '../fs/writable-dir.ts';
-import { Kube } from '../kube/client.ts';
 import { createLogger, useColor, type Logger } from '../log.ts';
 import { pins } from '../pins.ts';
 import { getProfile } from '../profiles/index.ts';
@@ -12,7 +11,7 @@ import { NOT_SELECTED } from '../reports/summary.ts';
 import { catalogEntries, collectDiagnostics, failureOf, formatSummary, ResultCollector, writeRunReports, type TestRecord } from '../reports/index.ts';
 import { runSuites } from '../run/suites.ts';
 import { printPlan } from './plan.ts';
-import { Session } from './session.ts';
+import type { Session } from './session.ts';
 
 /**
  * `kindgate test`: provision, run the suites, write JUnit + ConformanceReport (always) and a
@@ -25,6 +24,8 @@ export async function testCommand(argv: string[]): Promise<number> {
   if (options.dryRun) return printPlan(options, profile);
   ensureWritableDir(options.reportDir, '--report-dir');
 
+  // Loaded only once the options are known to be good: the Kubernetes client takes a second.
+  const { Session } = await import('./session.ts');
   const session = await Session.create(options, profile, log);
   const collector = new ResultCollector();
   let setupError: KindgateError | undefined;
@@ -80,6 +81,7 @@ async function collectBundle(
 ): Promise<string | undefined> {
   const started = performance.now();
   try {
+    const { Kube } = await import('../kube/client.ts');
     const kube = session.provisioned?.kube ?? Kube.fromFile(session.provider.kubeconfigPath(), options.context);
     const gateways = session.fixtures.flatMap((f) => f.objects).filter((o) => o.kind === 'Gateway');
     const bundle = await collectDiagnostics({
