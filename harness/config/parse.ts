@@ -5,13 +5,13 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.ts';
+import { CLUSTER_PREFIX } from '../kind/cluster.ts';
 import { pins } from '../pins.ts';
 import { suiteFiles } from '../reports/catalog.ts';
 import { checkInstallableByKind, parseProfileConfig, type ProfileConfig } from '../profiles/config.ts';
 import { flagsFor, flagSpecs, type FlagSpec } from './flags.ts';
 import { defaultTimeouts, type ProviderName, type RunOptions, type Timeouts } from './options.ts';
 
-export const CLUSTER_PREFIX = 'kindgate-';
 
 type Raw = Record<string, unknown>;
 
