@@ -202,6 +202,28 @@ describe.concurrent('kindgate CLI against the sim', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('--dry-run prints the whole kind plan, fixtures and suites included, in order, and creates nothing', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'kg-cache-'));
+    const run = await kindgate(['test', '--provider', 'kind', '--dry-run', '--name', 'plan', '--cache-dir', cache, '--suites', 'routing']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const order = [
+      '1. Preflight',
+      'kind create cluster --name kindgate-plan --image kindest/node:v1.36.4@sha256:099e049362a1526b2db71494e1947aae99bd16290d7c895f2b7ea312e3cbfaed',
+      'metallb-native.yaml',
+      'standard-install.yaml',
+      'istioctl install --set profile=minimal -y',
+      '6. The run',
+      'HTTPRoute kindgate-',
+      '- suites (vitest): routing',
+      '7. Teardown',
+      'kind delete cluster --name kindgate-plan',
+    ];
+    const positions = order.map((text) => run.stdout.indexOf(text));
+    expect(positions.every((p) => p >= 0), `missing: ${order.filter((_, i) => positions[i] < 0).join(' | ')}`).toBe(true);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    expect(readdirSync(cache)).toEqual([]); // nothing downloaded, nothing written
+  });
+
   it('--help describes every command', async () => {
     for (const command of ['test', 'up', 'gc']) {
       const run = await kindgate([command, '--help']);

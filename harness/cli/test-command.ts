@@ -21,7 +21,7 @@ export async function testCommand(argv: string[]): Promise<number> {
   const options = parseRunOptions('test', argv);
   const log = createLogger({ verbose: options.verbose });
   const profile = getProfile(options.profile);
-  if (options.dryRun) return printPlan(options, profile);
+  if (options.dryRun) return printPlan(options, profile, 'test');
   ensureWritableDir(options.reportDir, '--report-dir');
 
   // Loaded only once the options are known to be good: the Kubernetes client takes a second.

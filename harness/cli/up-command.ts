@@ -12,7 +12,7 @@ export async function upCommand(argv: string[]): Promise<number> {
   const options = parseRunOptions('up', argv);
   const log = createLogger({ verbose: options.verbose });
   const profile = getProfile(options.profile);
-  if (options.dryRun) return printPlan(options, profile);
+  if (options.dryRun) return printPlan(options, profile, 'up');
 
   const { Session } = await import('./session.ts'); // the Kubernetes client: only for valid options
   const session = await Session.create(options, profile, log);

@@ -37,8 +37,12 @@ function implementationLines(plan: ImplementationPlan): string[] {
   return out;
 }
 
-/** The `--dry-run` text: what will happen to this machine, in order; nothing is executed. */
-export function formatPlan(plan: KindRunPlan): string {
+/**
+ * The `--dry-run` text: what will happen to this machine, in order; nothing is executed.
+ * `runSteps` (fixtures, suites, reports: the provider-independent part of a run) is shown
+ * before the teardown.
+ */
+export function formatPlan(plan: KindRunPlan, runSteps: string[] = []): string {
   const { cluster, installs, tools } = plan;
   const { metallb, gatewayApiCrds: crds, implementation } = installs;
   const out: string[] = [];
@@ -86,7 +90,8 @@ export function formatPlan(plan: KindRunPlan): string {
       : `   - direct when a TCP connect to it works${plan.reach === 'auto' ? `; otherwise a relay container (image ${plan.relayImage}) on docker network ${plan.network} forwards a host port to it` : ''}`,
   );
   out.push(`   - relay (testcontainers, network ${plan.network}, container port ${RELAY_PORT} → a free host port): ${plan.relayImage} ${relayCommand({ host: '<address>', port: 0 }).join(' ').replace(':0', ':<listener port>')}`);
-  out.push('', '6. Teardown (always, also after a failed setup or on SIGINT/SIGTERM)');
+  if (runSteps.length) out.push('', '6. The run', ...runSteps.map((line) => `   ${line}`));
+  out.push('', `${runSteps.length ? 7 : 6}. Teardown (always, also after a failed setup or on SIGINT/SIGTERM)`);
   out.push(`   - remove relay containers labelled ${Object.entries(plan.teardown.relayLabel).map(([k, v]) => `${k}=${v}`).join(',')}`);
   out.push(plan.teardown.delete ? `   - ${cmd(plan.teardown.delete)}` : `   - cluster kept (${plan.reuse ? '--reuse: kindgate did not create it' : '--keep'}); kubeconfig ${plan.kubeconfigPath}`);
   return `${out.join('\n')}\n`;
