@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { KubeObject, ObjectRef } from '../kube/types.ts';
 import type { Logger } from '../log.ts';

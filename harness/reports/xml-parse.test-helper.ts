@@ -17,7 +17,7 @@ const INVALID = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FF
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 function decode(raw: string, at: number): string {
-  return raw.replace(/&([^;]*);|&/g, (match, ref: string | undefined) => {
+  return raw.replace(/&([^;]*);|&/g, (_match, ref: string | undefined) => {
     if (ref === undefined) throw new Error(`stray & near offset ${at}`);
     if (ref in ENTITIES) return ENTITIES[ref];
     const num = /^#x([0-9A-Fa-f]+)$/.exec(ref) ?? /^#([0-9]+)$/.exec(ref);
