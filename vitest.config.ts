@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['harness/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['harness/**/*.test.ts', 'scripts/**/*.test.ts', 'suites/**/*.unit.test.ts'],
           // Pure logic: sharing one module graph across files halves the tier's time.
           isolate: false,
           exclude: ['**/*.sim.test.ts', '**/*.docker.test.ts', 'node_modules/**'],
@@ -18,6 +18,7 @@ export default defineConfig({
         test: {
           name: 'sim',
           include: ['harness/**/*.sim.test.ts', 'suites/**/*.test.ts'],
+          exclude: ['suites/**/*.unit.test.ts', 'node_modules/**'],
           globalSetup: ['suites/setup/sim.ts'],
           isolate: false,
           testTimeout: 60_000,

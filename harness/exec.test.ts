@@ -5,14 +5,21 @@ import { CommandError, formatCommand, runCommand } from './exec.ts';
 describe('runCommand', () => {
   it('returns stdout and streams output lines to the debug log', async () => {
     const log = createMemoryLogger();
-    const result = await runCommand({ file: process.execPath, args: ['-e', 'console.log("one\\ntwo")'], timeoutMs: 10_000 }, log);
+    const result = await runCommand(
+      { file: process.execPath, args: ['-e', 'console.log("one\\ntwo")'], timeoutMs: 10_000 },
+      log,
+    );
     expect(result.stdout.trim()).toBe('one\ntwo');
     expect(log.lines).toContain('    one');
     expect(log.lines).toContain('    two');
   });
 
   it('carries the command, exit code and stderr tail on failure', async () => {
-    const error = await runCommand({ file: process.execPath, args: ['-e', 'console.error("boom happened"); process.exit(3)'], timeoutMs: 10_000 }).catch((e) => e);
+    const error = await runCommand({
+      file: process.execPath,
+      args: ['-e', 'console.error("boom happened"); process.exit(3)'],
+      timeoutMs: 10_000,
+    }).catch((e) => e);
     expect(error).toBeInstanceOf(CommandError);
     expect(error.status).toBe(3);
     expect(error.exitCode).toBe(4);

@@ -43,7 +43,9 @@ const SAFE = /^[\w@%+=:,./-]+$/;
 
 /** `kind create cluster --name 'a b'`: for logs and the dry-run plan (POSIX quoting). */
 export function formatCommand(command: Pick<CommandLine, 'file' | 'args'>): string {
-  return [command.file, ...command.args].map((part) => (SAFE.test(part) ? part : `'${part.replaceAll("'", `'\\''`)}'`)).join(' ');
+  return [command.file, ...command.args]
+    .map((part) => (SAFE.test(part) ? part : `'${part.replaceAll("'", `'\\''`)}'`))
+    .join(' ');
 }
 
 export function tail(text: string, lines = 8): string {
@@ -78,19 +80,36 @@ export const runCommand: RunCommand = async (command, log) => {
   const stdout = String(result.stdout ?? '');
   const stderr = String(result.stderr ?? '');
   if (result.timedOut) {
-    throw new CommandError(shown, undefined, tail(stderr), 'timeout',
-      `\`${shown}\` did not finish within ${Math.round(command.timeoutMs / 1000)} s${stderr ? `: ${tail(stderr, 3)}` : ''}; check the command's output above (--verbose) and retry.`);
+    throw new CommandError(
+      shown,
+      undefined,
+      tail(stderr),
+      'timeout',
+      `\`${shown}\` did not finish within ${Math.round(command.timeoutMs / 1000)} s${stderr ? `: ${tail(stderr, 3)}` : ''}; check the command's output above (--verbose) and retry.`,
+    );
   }
   const code = (result as { code?: string }).code;
   if (code === 'ENOENT') {
-    throw new CommandError(shown, undefined, '', 'not-found', `\`${command.file}\` was not found on PATH; install it or let kindgate download its pinned version.`);
+    throw new CommandError(
+      shown,
+      undefined,
+      '',
+      'not-found',
+      `\`${command.file}\` was not found on PATH; install it or let kindgate download its pinned version.`,
+    );
   }
   if (result.exitCode === undefined) {
     throw new CommandError(shown, undefined, tail(stderr), 'spawn', `\`${shown}\` could not run: ${result.message}.`);
   }
   if (result.exitCode !== 0) {
     const why = tail(stderr) || tail(stdout);
-    throw new CommandError(shown, result.exitCode, why, 'exit', `\`${shown}\` exited with code ${result.exitCode}${why ? `: ${why}` : ''}`);
+    throw new CommandError(
+      shown,
+      result.exitCode,
+      why,
+      'exit',
+      `\`${shown}\` exited with code ${result.exitCode}${why ? `: ${why}` : ''}`,
+    );
   }
   return { stdout, stderr, exitCode: 0 };
 };

@@ -3,7 +3,10 @@ import { createLogger, timedStep, useColor } from './log.ts';
 
 function sink(isTTY: boolean) {
   const chunks: string[] = [];
-  return { stream: { isTTY, write: (c: string) => chunks.push(c) } as unknown as NodeJS.WritableStream & { isTTY: boolean }, text: () => chunks.join('') };
+  return {
+    stream: { isTTY, write: (c: string) => chunks.push(c) } as unknown as NodeJS.WritableStream & { isTTY: boolean },
+    text: () => chunks.join(''),
+  };
 }
 
 describe('logger', () => {

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Session } from '../harness/cli/session.ts';
+import { Session } from '../harness/run/session.ts';
 import { parseRunOptions } from '../harness/config/parse.ts';
 import { createMemoryLogger } from '../harness/log.ts';
 import { sendRequest } from '../harness/probe/http.ts';
@@ -33,13 +33,23 @@ async function time<T>(fn: () => Promise<T> | T): Promise<[number, T]> {
 const rows: [string, string][] = [];
 
 const startup: number[] = [];
-for (let i = 0; i < runs * 2; i++) startup.push((await time(() => execFileSync('node', [bin, '--help'], { stdio: 'pipe' })))[0]);
+for (let i = 0; i < runs * 2; i++)
+  startup.push((await time(() => execFileSync('node', [bin, '--help'], { stdio: 'pipe' })))[0]);
 rows.push(['CLI start-up (kindgate --help)', stats(startup)]);
 
 const whole: number[] = [];
 for (let i = 0; i < runs; i++) {
   const reports = mkdtempSync(join(tmpdir(), 'kg-bench-'));
-  whole.push((await time(() => execFileSync('node', [bin, 'test', '--provider', 'sim', '--report-dir', reports], { stdio: 'pipe', env: { ...process.env, NO_COLOR: '1' } })))[0]);
+  whole.push(
+    (
+      await time(() =>
+        execFileSync('node', [bin, 'test', '--provider', 'sim', '--report-dir', reports], {
+          stdio: 'pipe',
+          env: { ...process.env, NO_COLOR: '1' },
+        }),
+      )
+    )[0],
+  );
 }
 rows.push(['kindgate test --provider sim (whole run)', stats(whole)]);
 
@@ -54,12 +64,27 @@ for (let i = 0; i < runs; i++) {
   const { kube, handle } = provisioned;
   const gw = handle.gateways[0];
   for (let j = 0; j < 200; j++) {
-    getMs.push((await time(() => kube.get({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: gw.namespace, name: gw.name })))[0]);
+    getMs.push(
+      (
+        await time(() =>
+          kube.get({
+            apiVersion: 'gateway.networking.k8s.io/v1',
+            kind: 'Gateway',
+            namespace: gw.namespace,
+            name: gw.name,
+          }),
+        )
+      )[0],
+    );
   }
   const endpoint = handle.endpoints[`${gw.namespace}/${gw.name}/${gw.listeners[0]}`];
   if (!endpoint || 'error' in endpoint) throw new Error('no endpoint');
   for (let j = 0; j < 200; j++) {
-    httpMs.push((await time(() => sendRequest({ endpoint, path: '/env', host: handle.hostname, headers: { 'x-version': 'v2' } })))[0]);
+    httpMs.push(
+      (
+        await time(() => sendRequest({ endpoint, path: '/env', host: handle.hostname, headers: { 'x-version': 'v2' } }))
+      )[0],
+    );
   }
   await session.teardown();
 }

@@ -14,7 +14,8 @@ declare module 'vitest' {
 /** The cluster the run provisioned (from global setup or `kindgate test`). */
 export function cluster(): ClusterHandle {
   const handle = inject('kindgate');
-  if (!handle) throw new Error('No cluster handle: run the suites through `kindgate test` or the vitest `sim` project.');
+  if (!handle)
+    throw new Error('No cluster handle: run the suites through `kindgate test` or the vitest `sim` project.');
   return handle;
 }
 
@@ -41,7 +42,11 @@ export function routeRef(route: RouteInfo): ObjectRef {
 
 /** Does `parent` name listener `listener` of Gateway `gw` (no sectionName = every listener)? */
 export function parentTargets(parent: ParentInfo, gw: { namespace: string; name: string }, listener: string): boolean {
-  return parent.namespace === gw.namespace && parent.name === gw.name && (parent.sectionName === undefined || parent.sectionName === listener);
+  return (
+    parent.namespace === gw.namespace &&
+    parent.name === gw.name &&
+    (parent.sectionName === undefined || parent.sectionName === listener)
+  );
 }
 
 /** The HTTPRoute the routing suites send traffic through: the first one with a Gateway parent. */
@@ -61,7 +66,8 @@ export function primaryRoute(): { route: RouteInfo; gateway: { namespace: string
 /** Where to send requests for a listener; throws the provider's reason when it could not be reached. */
 export function endpointFor(gw: { namespace: string; name: string }, listener: string): Endpoint {
   const found = cluster().endpoints[endpointKey(gw.namespace, gw.name, listener)];
-  if (!found) throw new Error(`No endpoint was resolved for listener ${listener} of Gateway ${gw.namespace}/${gw.name}.`);
+  if (!found)
+    throw new Error(`No endpoint was resolved for listener ${listener} of Gateway ${gw.namespace}/${gw.name}.`);
   if ('error' in found) throw new Error(found.error);
   return found;
 }

@@ -7,7 +7,11 @@ type Condition = { type: string; status: string; reason?: string; message?: stri
  * True when every condition in `types` has status True, observed at `generation` or later
  * (upstream conformance checks conditions "at the latest observedGeneration").
  */
-export function allTrueAt(conditions: Condition[] | undefined, types: string[], generation: number | undefined): boolean {
+export function allTrueAt(
+  conditions: Condition[] | undefined,
+  types: string[],
+  generation: number | undefined,
+): boolean {
   return types.every((type) => {
     const c = findCondition(conditions ?? [], type) as Condition | undefined;
     return c?.status === 'True' && (generation === undefined || (c.observedGeneration ?? 0) >= generation);

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { testTitle } from '../harness/reports/catalog.ts';
+import { testTitle } from './catalog.ts';
 import { expectEventually, type ProbeResponse } from '../harness/probe/http.ts';
 import { cluster, endpointFor, hostFor, primaryRoute } from './context.ts';
 
@@ -8,7 +8,13 @@ const window = { consecutive: handle.timeouts.consecutive, timeoutMs: handle.tim
 
 function request(path: string, headers: Record<string, string> = {}) {
   const { route, gateway, listener } = primaryRoute();
-  return { endpoint: endpointFor(gateway, listener), path, host: hostFor(route), headers, timeoutMs: handle.timeouts.requestMs };
+  return {
+    endpoint: endpointFor(gateway, listener),
+    path,
+    host: hostFor(route),
+    headers,
+    timeoutMs: handle.timeouts.requestMs,
+  };
 }
 
 /** httpbin's /env lists only HTTPBIN_ENV_* variables; the fixtures set HTTPBIN_ENV_VERSION per version. */
@@ -17,7 +23,9 @@ function envVersionIs(version: string) {
     if (res.status !== 200) return `status ${res.status}, expected 200`;
     const env = (res.json() as { env?: Record<string, string> } | undefined)?.env;
     const seen = env?.HTTPBIN_ENV_VERSION;
-    return seen === version ? undefined : `HTTPBIN_ENV_VERSION is ${seen === undefined ? 'absent' : `"${seen}"`}, expected "${version}"`;
+    return seen === version
+      ? undefined
+      : `HTTPBIN_ENV_VERSION is ${seen === undefined ? 'absent' : `"${seen}"`}, expected "${version}"`;
   };
 }
 
@@ -37,7 +45,9 @@ describe('header-routing', () => {
         if (res.status !== 200) return `status ${res.status}, expected 200`;
         const headers = (res.json() as { headers?: Record<string, string[]> } | undefined)?.headers ?? {};
         const values = Object.entries(headers).find(([name]) => name.toLowerCase() === 'x-version')?.[1];
-        return Array.isArray(values) && values.includes('v2') ? undefined : `X-Version echoed as ${JSON.stringify(values)}, expected ["v2"]`;
+        return Array.isArray(values) && values.includes('v2')
+          ? undefined
+          : `X-Version echoed as ${JSON.stringify(values)}, expected ["v2"]`;
       },
       window,
     );

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { testTitle } from '../harness/reports/catalog.ts';
+import { testTitle } from './catalog.ts';
 import { expectEventually, type ProbeResponse } from '../harness/probe/http.ts';
 import { cluster, endpointFor, hostFor, primaryRoute, serverHeaderPattern } from './context.ts';
 
@@ -8,12 +8,21 @@ const handle = cluster();
 describe('routing', () => {
   const request = () => {
     const { route, gateway, listener } = primaryRoute();
-    return { endpoint: endpointFor(gateway, listener), path: '/headers', host: hostFor(route), timeoutMs: handle.timeouts.requestMs };
+    return {
+      endpoint: endpointFor(gateway, listener),
+      path: '/headers',
+      host: hostFor(route),
+      timeoutMs: handle.timeouts.requestMs,
+    };
   };
   const window = { consecutive: handle.timeouts.consecutive, timeoutMs: handle.timeouts.consistencyMs };
 
   it(testTitle('routingOk'), async () => {
-    await expectEventually(request(), (res: ProbeResponse) => (res.status === 200 ? undefined : `status ${res.status}, expected 200`), window);
+    await expectEventually(
+      request(),
+      (res: ProbeResponse) => (res.status === 200 ? undefined : `status ${res.status}, expected 200`),
+      window,
+    );
   });
 
   it(testTitle('serverHeader'), async () => {
@@ -23,7 +32,9 @@ describe('routing', () => {
       (res: ProbeResponse) => {
         if (res.status !== 200) return `status ${res.status}, expected 200`;
         const server = res.headers.server;
-        return server !== undefined && pattern.test(server) ? undefined : `server header ${server === undefined ? 'missing' : `"${server}"`}, expected ${pattern}`;
+        return server !== undefined && pattern.test(server)
+          ? undefined
+          : `server header ${server === undefined ? 'missing' : `"${server}"`}, expected ${pattern}`;
       },
       window,
     );

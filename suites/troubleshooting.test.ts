@@ -1,10 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { testTitle } from '../harness/reports/catalog.ts';
+import { testTitle } from './catalog.ts';
 import { conditionHolds, routeParentStatus, type ParentRefQuery } from '../harness/kube/conditions.ts';
 import { refOf, type Condition, type KubeObject, type ObjectRef } from '../harness/kube/types.ts';
-import { expectEventually, expectStatus, sendRequest, type ProbeRequest, type ProbeResponse } from '../harness/probe/http.ts';
-import { GATEWAY_API, cluster, endpointFor, gatewayRef, kube, parentTargets, primaryRoute, routeRef } from './context.ts';
+import {
+  expectEventually,
+  expectStatus,
+  sendRequest,
+  type ProbeRequest,
+  type ProbeResponse,
+} from '../harness/probe/http.ts';
+import {
+  GATEWAY_API,
+  cluster,
+  endpointFor,
+  gatewayRef,
+  kube,
+  parentTargets,
+  primaryRoute,
+  routeRef,
+} from './context.ts';
 import { describeAt } from './expect.ts';
 
 /**
@@ -49,10 +64,21 @@ function fixtureParent(): ParentRefQuery & { namespace: string } {
 }
 
 function backendRef(backend: Backend, weight?: number): BackendRefSpec {
-  return { name: backend.name, namespace: backend.namespace, port: backend.port, ...(weight === undefined ? {} : { weight }) };
+  return {
+    name: backend.name,
+    namespace: backend.namespace,
+    port: backend.port,
+    ...(weight === undefined ? {} : { weight }),
+  };
 }
 
-function httpRoute(opts: { name: string; namespace: string; hostnames: string[]; parentRefs: ParentRefQuery[]; backendRefs: BackendRefSpec[] }): KubeObject {
+function httpRoute(opts: {
+  name: string;
+  namespace: string;
+  hostnames: string[];
+  parentRefs: ParentRefQuery[];
+  backendRefs: BackendRefSpec[];
+}): KubeObject {
   return {
     apiVersion: GATEWAY_API,
     kind: 'HTTPRoute',
@@ -74,7 +100,11 @@ async function fixtureBackends(): Promise<{ v1: Backend; v2: Backend }> {
   const obj = await kube().get(routeRef(route));
   const rules = ((obj?.spec ?? {}) as { rules?: RuleSpec[] }).rules ?? [];
   const hasHeaders = (r: RuleSpec) => (r.matches ?? []).some((m) => (m.headers ?? []).length > 0);
-  const v2Rule = rules.find((r) => (r.matches ?? []).some((m) => (m.headers ?? []).some((h) => h.name.toLowerCase() === 'x-version' && h.value === 'v2')));
+  const v2Rule = rules.find((r) =>
+    (r.matches ?? []).some((m) =>
+      (m.headers ?? []).some((h) => h.name.toLowerCase() === 'x-version' && h.value === 'v2'),
+    ),
+  );
   const v1Rule = rules.find((r) => r !== v2Rule && !hasHeaders(r));
   const first = (r: RuleSpec | undefined) => r?.backendRefs?.[0];
   const [v1, v2] = [first(v1Rule), first(v2Rule)];
@@ -83,7 +113,11 @@ async function fixtureBackends(): Promise<{ v1: Backend; v2: Backend }> {
       `HTTPRoute ${route.namespace}/${route.name} has no backend behind an "x-version: v2" rule and one behind a rule without header matches; the troubleshooting suite takes httpbin v1 and v2 from those rules, so keep them in custom fixtures.`,
     );
   }
-  const backend = (ref: BackendRefSpec) => ({ name: ref.name, namespace: ref.namespace ?? route.namespace, port: ref.port });
+  const backend = (ref: BackendRefSpec) => ({
+    name: ref.name,
+    namespace: ref.namespace ?? route.namespace,
+    port: ref.port,
+  });
   return { v1: backend(v1), v2: backend(v2) };
 }
 
@@ -99,7 +133,8 @@ function scopedObjects(): (objects: KubeObject[]) => Promise<KubeObject[]> {
     const applied = await kube().apply(objects);
     for (const obj of applied) {
       const ref = refOf(obj);
-      if (!refs.some((r) => r.kind === ref.kind && r.namespace === ref.namespace && r.name === ref.name)) refs.push(ref);
+      if (!refs.some((r) => r.kind === ref.kind && r.namespace === ref.namespace && r.name === ref.name))
+        refs.push(ref);
     }
     return applied;
   };
@@ -131,7 +166,9 @@ function waitForParent(route: KubeObject, parent: ParentRefQuery, expected: Expe
     { apiVersion: GATEWAY_API, kind: 'HTTPRoute', namespace: route.metadata.namespace, name: route.metadata.name },
     (obj) => {
       const conditions = parentConditions(obj, parent);
-      return !!conditions && expected.every((e) => conditionHolds(obj, e.type, e.status, { reason: e.reason, conditions }));
+      return (
+        !!conditions && expected.every((e) => conditionHolds(obj, e.type, e.status, { reason: e.reason, conditions }))
+      );
     },
     {
       timeoutMs: handle.timeouts.routeMs,
@@ -139,7 +176,9 @@ function waitForParent(route: KubeObject, parent: ParentRefQuery, expected: Expe
       describe: (obj) => {
         if (!obj) return 'not found';
         const conditions = parentConditions(obj, parent);
-        return conditions ? `parent ${parentName(parent)}: ${describeAt(conditions, obj)}` : `no status for parent ${parentName(parent)} from ${controller}`;
+        return conditions
+          ? `parent ${parentName(parent)}: ${describeAt(conditions, obj)}`
+          : `no status for parent ${parentName(parent)} from ${controller}`;
       },
     },
   );
@@ -189,7 +228,13 @@ describe('troubleshooting', () => {
 
   beforeAll(async () => {
     backends = await fixtureBackends();
-    await kube().apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: otherNamespace, labels: { 'app.kubernetes.io/managed-by': 'kindgate' } } }]);
+    await kube().apply([
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: otherNamespace, labels: { 'app.kubernetes.io/managed-by': 'kindgate' } },
+      },
+    ]);
   });
   afterAll(async () => {
     await kube().delete({ apiVersion: 'v1', kind: 'Namespace', name: otherNamespace });
@@ -201,20 +246,35 @@ describe('troubleshooting', () => {
     it(testTitle('tsNotAllowedByListeners'), async () => {
       // Our own Gateway (its listener admits routes of its own namespace only), on the fixtures' port.
       const fixtureGateway = await kube().get(gatewayRef(fixtureParent()));
-      const fixtureListener = ((fixtureGateway?.spec ?? {}) as { listeners?: { name: string; port: number }[] }).listeners?.find((l) => l.name === fixtureParent().sectionName);
+      const fixtureListener = (
+        (fixtureGateway?.spec ?? {}) as { listeners?: { name: string; port: number }[] }
+      ).listeners?.find((l) => l.name === fixtureParent().sectionName);
       const gateway = {
         apiVersion: GATEWAY_API,
         kind: 'Gateway',
         metadata: { name: nameFor('same-ns'), namespace: otherNamespace },
         spec: {
           gatewayClassName: handle.profile.gatewayClassName,
-          listeners: [{ name: 'http', protocol: 'HTTP', port: fixtureListener?.port ?? 80, allowedRoutes: { namespaces: { from: 'Same' } } }],
+          listeners: [
+            {
+              name: 'http',
+              protocol: 'HTTP',
+              port: fixtureListener?.port ?? 80,
+              allowedRoutes: { namespaces: { from: 'Same' } },
+            },
+          ],
         },
       };
       const parent = { name: gateway.metadata.name, namespace: otherNamespace };
       const [, route] = await apply([
         gateway,
-        httpRoute({ name: nameFor('not-allowed'), namespace: backends.v1.namespace, hostnames: [hostFor('not-allowed')], parentRefs: [parent], backendRefs: [backendRef(backends.v1)] }),
+        httpRoute({
+          name: nameFor('not-allowed'),
+          namespace: backends.v1.namespace,
+          hostnames: [hostFor('not-allowed')],
+          parentRefs: [parent],
+          backendRefs: [backendRef(backends.v1)],
+        }),
       ]);
       await waitForParent(route, parent, [{ type: 'Accepted', status: 'False', reason: 'NotAllowedByListeners' }]);
     });
@@ -226,7 +286,13 @@ describe('troubleshooting', () => {
     it(testTitle('tsNoMatchingParent'), async () => {
       const parent = { ...fixtureParent(), sectionName: nameFor('missing') };
       const [route] = await apply([
-        httpRoute({ name: nameFor('no-parent'), namespace: backends.v1.namespace, hostnames: [hostFor('no-parent')], parentRefs: [parent], backendRefs: [backendRef(backends.v1)] }),
+        httpRoute({
+          name: nameFor('no-parent'),
+          namespace: backends.v1.namespace,
+          hostnames: [hostFor('no-parent')],
+          parentRefs: [parent],
+          backendRefs: [backendRef(backends.v1)],
+        }),
       ]);
       await waitForParent(route, parent, [{ type: 'Accepted', status: 'False', reason: 'NoMatchingParent' }]);
     });
@@ -260,8 +326,11 @@ describe('troubleshooting', () => {
   describe('Host that no route matches', () => {
     it(testTitle('tsUnknownHost'), async (ctx) => {
       const { gateway, listener } = primaryRoute();
-      const catchAll = handle.routes.find((r) => r.hostnames.length === 0 && r.parents.some((p) => parentTargets(p, gateway, listener)));
-      if (catchAll) ctx.skip(`${catchAll.kind} ${catchAll.namespace}/${catchAll.name} has no hostnames, so every Host matches it`);
+      const catchAll = handle.routes.find(
+        (r) => r.hostnames.length === 0 && r.parents.some((p) => parentTargets(p, gateway, listener)),
+      );
+      if (catchAll)
+        ctx.skip(`${catchAll.kind} ${catchAll.namespace}/${catchAll.name} has no hostnames, so every Host matches it`);
       // .invalid (RFC 2606) cannot match any configured hostname, wildcards included.
       await expectEventually(request(`${nameFor('unknown')}.invalid`, '/headers'), expectStatus(404), window);
     });
@@ -275,7 +344,13 @@ describe('troubleshooting', () => {
     beforeAll(async () => {
       // The route lives in our namespace; httpbin v1 stays in the fixtures' namespace.
       [route] = await apply([
-        httpRoute({ name: nameFor('cross-ns'), namespace: otherNamespace, hostnames: [host], parentRefs: [fixtureParent()], backendRefs: [backendRef(backends.v1)] }),
+        httpRoute({
+          name: nameFor('cross-ns'),
+          namespace: otherNamespace,
+          hostnames: [host],
+          parentRefs: [fixtureParent()],
+          backendRefs: [backendRef(backends.v1)],
+        }),
       ]);
     });
 
@@ -312,7 +387,12 @@ describe('troubleshooting', () => {
     const apply = scopedObjects();
 
     it(testTitle('tsObservedGeneration'), async () => {
-      const spec = { name: nameFor('generation'), namespace: backends.v1.namespace, parentRefs: [fixtureParent()], backendRefs: [backendRef(backends.v1)] };
+      const spec = {
+        name: nameFor('generation'),
+        namespace: backends.v1.namespace,
+        parentRefs: [fixtureParent()],
+        backendRefs: [backendRef(backends.v1)],
+      };
       const [original] = await apply([httpRoute({ ...spec, hostnames: [hostFor('generation')] })]);
       const accepted: Expected[] = [
         { type: 'Accepted', status: 'True' },
@@ -320,10 +400,14 @@ describe('troubleshooting', () => {
       ];
       await waitForParent(original, fixtureParent(), accepted);
 
-      const [updated] = await apply([httpRoute({ ...spec, hostnames: [hostFor('generation'), hostFor('generation-2')] })]);
+      const [updated] = await apply([
+        httpRoute({ ...spec, hostnames: [hostFor('generation'), hostFor('generation-2')] }),
+      ]);
       const generation = updated.metadata.generation ?? 0;
       if (generation <= (original.metadata.generation ?? 0)) {
-        throw new Error(`HTTPRoute ${spec.namespace}/${spec.name}: generation stayed ${generation} after a spec update; the API server should have bumped it.`);
+        throw new Error(
+          `HTTPRoute ${spec.namespace}/${spec.name}: generation stayed ${generation} after a spec update; the API server should have bumped it.`,
+        );
       }
       // conditionHolds requires observedGeneration >= the latest generation for each condition.
       await waitForParent(updated, fixtureParent(), accepted);
@@ -373,7 +457,9 @@ describe('troubleshooting', () => {
       await expectEventually(request(host, '/env'), servedBy(['v1']), window);
       const counts = await sample(request(host, '/env'), requests);
       if (counts.size !== 1 || !counts.has('v1')) {
-        throw new Error(`${requests} requests to GET /env (Host: ${host}) with weights v1=1, v2=0 were answered by ${showCounts(counts)}; expected v1 only.`);
+        throw new Error(
+          `${requests} requests to GET /env (Host: ${host}) with weights v1=1, v2=0 were answered by ${showCounts(counts)}; expected v1 only.`,
+        );
       }
     });
   });

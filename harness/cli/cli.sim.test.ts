@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { builtinFixturesDir } from '../fixtures/render.ts';
+import { builtinFixturesDir } from '../run/fixtures.ts';
 import { Kube } from '../kube/client.ts';
 import { parseXml, type XmlElement } from '../reports/xml-parse.test-helper.ts';
 import { kindgateBin } from '../run/suites.ts';
@@ -13,7 +13,12 @@ import { kindgateBin } from '../run/suites.ts';
 /** The real CLI, as a user runs it: a child process of `scripts/kindgate.js`. */
 const bin = kindgateBin;
 const kindgate = (args: string[], env: Record<string, string> = {}) =>
-  execa('node', [bin, ...args], { reject: false, cwd: mkdtempSync(join(tmpdir(), 'kg-cwd-')), env: { NO_COLOR: '1', ...env }, timeout: 120_000 });
+  execa('node', [bin, ...args], {
+    reject: false,
+    cwd: mkdtempSync(join(tmpdir(), 'kg-cwd-')),
+    env: { NO_COLOR: '1', ...env },
+    timeout: 120_000,
+  });
 
 /** A copy of the built-in fixtures whose v2 rule points at a Service that does not exist. */
 function brokenFixtures(): string {
@@ -27,7 +32,10 @@ function brokenFixtures(): string {
 /** `kindgate up --provider sim` in the background, once it printed its GATEWAY_URL. */
 async function startUp() {
   const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kg-up-')), 'kubeconfig');
-  const child = execa('node', [bin, 'up', '--provider', 'sim', '--kubeconfig', kubeconfig], { reject: false, env: { NO_COLOR: '1' } });
+  const child = execa('node', [bin, 'up', '--provider', 'sim', '--kubeconfig', kubeconfig], {
+    reject: false,
+    env: { NO_COLOR: '1' },
+  });
   const lines: Record<string, string> = {};
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -40,7 +48,8 @@ async function startUp() {
     child.catch(reject);
     setTimeout(() => reject(new Error('kindgate up printed no GATEWAY_URL within 60 s')), 60_000);
   });
-  const namespaces = async () => (await Kube.fromFile(kubeconfig).list('v1', 'Namespace')).map((n) => n.metadata.name).sort();
+  const namespaces = async () =>
+    (await Kube.fromFile(kubeconfig).list('v1', 'Namespace')).map((n) => n.metadata.name).sort();
   return { child, kubeconfig, lines, namespaces };
 }
 
@@ -56,7 +65,8 @@ function stderrShows(child: ReturnType<typeof execa>, text: string): Promise<voi
 }
 
 const reportDir = () => mkdtempSync(join(tmpdir(), 'kg-reports-'));
-const testcases = (junit: XmlElement) => junit.children.flatMap((suite) => suite.children.filter((c) => c.name === 'testcase'));
+const testcases = (junit: XmlElement) =>
+  junit.children.flatMap((suite) => suite.children.filter((c) => c.name === 'testcase'));
 const readJunit = (dir: string) => parseXml(readFileSync(join(dir, 'junit.xml'), 'utf8'));
 const readReport = (dir: string) => parseYaml(readFileSync(join(dir, 'conformance-report.yaml'), 'utf8'));
 
@@ -75,9 +85,23 @@ describe.concurrent('kindgate CLI against the sim', () => {
 
     const junit = readJunit(dir);
     expect(junit.attrs).toMatchObject({ tests: '19', failures: '0', skipped: '0' });
-    expect(new Set(testcases(junit).map((t) => t.attrs.classname))).toEqual(new Set(['kindgate.gateway', 'kindgate.httproute', 'kindgate.routing', 'kindgate.header-routing', 'kindgate.troubleshooting']));
+    expect(new Set(testcases(junit).map((t) => t.attrs.classname))).toEqual(
+      new Set([
+        'kindgate.gateway',
+        'kindgate.httproute',
+        'kindgate.routing',
+        'kindgate.header-routing',
+        'kindgate.troubleshooting',
+      ]),
+    );
     const report = readReport(dir);
-    expect(report).toMatchObject({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'ConformanceReport', gatewayAPIVersion: 'v1.6.1', gatewayAPIChannel: 'standard', mode: 'default' });
+    expect(report).toMatchObject({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'ConformanceReport',
+      gatewayAPIVersion: 'v1.6.1',
+      gatewayAPIChannel: 'standard',
+      mode: 'default',
+    });
     expect(report.implementation).toMatchObject({ organization: 'istio', project: 'istio', version: '1.31.0' });
     const profile = report.profiles.find((p: { name: string }) => p.name === 'GATEWAY-HTTP');
     expect(profile.core).toMatchObject({ result: 'success', statistics: { Passed: 19, Skipped: 0, Failed: 0 } });
@@ -88,7 +112,21 @@ describe.concurrent('kindgate CLI against the sim', () => {
 
   it('a route to a missing backend exits 1, names the HTTPRoute, condition and reason, and leaves reports and a diagnostics bundle', async () => {
     const dir = reportDir();
-    const run = await kindgate(['test', '--provider', 'sim', '--fixtures', brokenFixtures(), '--suites', 'httproute,header-routing', '--report-dir', dir, '--route-timeout', '2', '--consistency-window', '2']);
+    const run = await kindgate([
+      'test',
+      '--provider',
+      'sim',
+      '--fixtures',
+      brokenFixtures(),
+      '--suites',
+      'httproute,header-routing',
+      '--report-dir',
+      dir,
+      '--route-timeout',
+      '2',
+      '--consistency-window',
+      '2',
+    ]);
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toMatch(/HTTPRoute kindgate-[0-9a-f]+\/httpbin-route: .*ResolvedRefs=False \(BackendNotFound/);
     expect(run.stderr).toMatch(/✓ teardown done/);
@@ -104,9 +142,13 @@ describe.concurrent('kindgate CLI against the sim', () => {
     const bundle = join(dir, 'diagnostics');
     const ns = readdirSync(bundle).find((n) => /^kindgate-[0-9a-f]+$/.test(n))!;
     const routes = parseYaml(readFileSync(join(bundle, ns, 'httproutes.yaml'), 'utf8'));
-    const route = (routes.items ?? [routes]).find((r: { metadata: { name: string } }) => r.metadata.name === 'httpbin-route');
+    const route = (routes.items ?? [routes]).find(
+      (r: { metadata: { name: string } }) => r.metadata.name === 'httpbin-route',
+    );
     const conditions = route.status.parents[0].conditions;
-    expect(conditions).toContainEqual(expect.objectContaining({ type: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound' }));
+    expect(conditions).toContainEqual(
+      expect.objectContaining({ type: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound' }),
+    );
     expect(readFileSync(join(bundle, ns, 'events.txt'), 'utf8')).toMatch(/ScalingReplicaSet\s+Deployment\/httpbin-v2/);
     expect(readFileSync(join(bundle, 'README.md'), 'utf8')).toMatch(/ResolvedRefs=False \(BackendNotFound/);
   });
@@ -115,7 +157,10 @@ describe.concurrent('kindgate CLI against the sim', () => {
     const dir = reportDir();
     const fixtures = mkdtempSync(join(tmpdir(), 'kg-unknown-'));
     cpSync(builtinFixturesDir, fixtures, { recursive: true });
-    writeFileSync(join(fixtures, '40-unknown.yaml'), 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: "{{namespace}}"\n');
+    writeFileSync(
+      join(fixtures, '40-unknown.yaml'),
+      'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: "{{namespace}}"\n',
+    );
     const run = await kindgate(['test', '--provider', 'sim', '--fixtures', fixtures, '--report-dir', dir]);
     expect(run.exitCode).toBe(4);
     expect(run.stderr).toMatch(/kindgate: .*Widget.*unknown to the cluster/);
@@ -129,7 +174,9 @@ describe.concurrent('kindgate CLI against the sim', () => {
     const { child, kubeconfig, lines, namespaces } = await startUp();
     expect(lines.KUBECONFIG).toBe(kubeconfig);
     expect(existsSync(kubeconfig)).toBe(true);
-    const res = await request(`${lines.GATEWAY_URL}/env`, { headers: { host: 'httpbin.example.com', 'x-version': 'v2' } });
+    const res = await request(`${lines.GATEWAY_URL}/env`, {
+      headers: { host: 'httpbin.example.com', 'x-version': 'v2' },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.headers.server).toBe('istio-envoy');
     expect(await res.body.json()).toEqual({ env: { HTTPBIN_ENV_VERSION: 'v2' } });
@@ -140,16 +187,34 @@ describe.concurrent('kindgate CLI against the sim', () => {
     const before = await ours();
     const refused = await kindgate(['test', '--provider', 'existing', '--kubeconfig', kubeconfig]);
     expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toMatch(/kindgate did not create context "kindgate-sim" and will not create or delete anything in it; pass --allow-existing/);
+    expect(refused.stderr).toMatch(
+      /kindgate did not create context "kindgate-sim" and will not create or delete anything in it; pass --allow-existing/,
+    );
     expect(await ours()).toEqual(before);
 
     // With --allow-existing it runs there, in namespaces of its own, and removes only those: a
     // namespace it was given (here `default`, for its Gateway) stays.
     const subsetReports = reportDir();
-    const allowed = await kindgate(['test', '--provider', 'existing', '--kubeconfig', kubeconfig, '--allow-existing', '--gateway-namespace', 'default', '--suites', 'gateway,httproute', '--report-dir', subsetReports]);
+    const allowed = await kindgate([
+      'test',
+      '--provider',
+      'existing',
+      '--kubeconfig',
+      kubeconfig,
+      '--allow-existing',
+      '--gateway-namespace',
+      'default',
+      '--suites',
+      'gateway,httproute',
+      '--report-dir',
+      subsetReports,
+    ]);
     expect(allowed.exitCode, allowed.stderr).toBe(0);
     // A subset run is not a full success: the suites left out count as skipped.
-    expect(readReport(subsetReports).profiles[0].core).toMatchObject({ result: 'partial', statistics: { Passed: 4, Skipped: 15, Failed: 0 } });
+    expect(readReport(subsetReports).profiles[0].core).toMatchObject({
+      result: 'partial',
+      statistics: { Passed: 4, Skipped: 15, Failed: 0 },
+    });
     expect(await ours()).toEqual(before);
 
     child.kill('SIGINT');
@@ -164,10 +229,26 @@ describe.concurrent('kindgate CLI against the sim', () => {
     const before = await up.namespaces();
     // Against `up` through the existing provider, the routing suite waits on a listener port it
     // cannot reach, so the run is reliably inside the suites when interrupted.
-    const run = execa('node', [bin, 'test', '--provider', 'existing', '--kubeconfig', up.kubeconfig, '--allow-existing', '--suites', 'routing', '--report-dir', reportDir()], {
-      reject: false,
-      env: { NO_COLOR: '1' },
-    });
+    const run = execa(
+      'node',
+      [
+        bin,
+        'test',
+        '--provider',
+        'existing',
+        '--kubeconfig',
+        up.kubeconfig,
+        '--allow-existing',
+        '--suites',
+        'routing',
+        '--report-dir',
+        reportDir(),
+      ],
+      {
+        reject: false,
+        env: { NO_COLOR: '1' },
+      },
+    );
     await stderrShows(run, 'gateway endpoints resolved');
     await new Promise((r) => setTimeout(r, 2500)); // vitest is up and the suite is waiting
     expect(await up.namespaces()).not.toEqual(before);
@@ -192,7 +273,10 @@ describe.concurrent('kindgate CLI against the sim', () => {
 
   it.each([
     [['test', '--provider', 'sim', '--bogus'], /Unknown option '--bogus'/],
-    [['test', '--provider', 'sim', '--fixtures', '/nonexistent-dir'], /Fixture directory \/nonexistent-dir does not exist/],
+    [
+      ['test', '--provider', 'sim', '--fixtures', '/nonexistent-dir'],
+      /Fixture directory \/nonexistent-dir does not exist/,
+    ],
     [['frobnicate'], /unknown command "frobnicate"/],
   ])('usage errors exit 2 with one sentence and no stack: %j', async (args, message) => {
     const run = await kindgate(args);
@@ -204,7 +288,18 @@ describe.concurrent('kindgate CLI against the sim', () => {
 
   it('--dry-run prints the whole kind plan, fixtures and suites included, in order, and creates nothing', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'kg-cache-'));
-    const run = await kindgate(['test', '--provider', 'kind', '--dry-run', '--name', 'plan', '--cache-dir', cache, '--suites', 'routing']);
+    const run = await kindgate([
+      'test',
+      '--provider',
+      'kind',
+      '--dry-run',
+      '--name',
+      'plan',
+      '--cache-dir',
+      cache,
+      '--suites',
+      'routing',
+    ]);
     expect(run.exitCode, run.stderr).toBe(0);
     const order = [
       '1. Preflight',
@@ -219,7 +314,10 @@ describe.concurrent('kindgate CLI against the sim', () => {
       'kind delete cluster --name kindgate-plan',
     ];
     const positions = order.map((text) => run.stdout.indexOf(text));
-    expect(positions.every((p) => p >= 0), `missing: ${order.filter((_, i) => positions[i] < 0).join(' | ')}`).toBe(true);
+    expect(
+      positions.every((p) => p >= 0),
+      `missing: ${order.filter((_, i) => positions[i] < 0).join(' | ')}`,
+    ).toBe(true);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
     expect(readdirSync(cache)).toEqual([]); // nothing downloaded, nothing written
   });

@@ -1,11 +1,11 @@
 import { parseRunOptions } from '../config/parse.ts';
 import { runCommand } from '../exec.ts';
-import { collectGarbage } from '../gc/collect.ts';
+import { collectGarbage } from '../providers/kind/gc.ts';
 import { createLogger } from '../log.ts';
-import { planKindRun } from '../plan/kind-plan.ts';
+import { planKindRun } from '../providers/kind/plan.ts';
 import { getProfile } from '../profiles/index.ts';
-import { httpDownloader } from '../tools/download.ts';
-import { resolveTool, whichOnPath } from '../tools/resolve.ts';
+import { httpDownloader } from '../providers/kind/tools/download.ts';
+import { resolveTool, whichOnPath } from '../providers/kind/tools/resolve.ts';
 
 /** `kindgate gc`: remove stale kindgate clusters and relay containers. */
 export async function gcCommand(argv: string[]): Promise<number> {
@@ -14,8 +14,18 @@ export async function gcCommand(argv: string[]): Promise<number> {
   const plan = planKindRun({ ...options, provider: 'kind' }, getProfile(options.profile));
   const kindSpec = plan.tools.find((t) => t.name === 'kind')!;
   // Listing and deleting clusters works with any kind release: one on PATH will do.
-  const kind = (await whichOnPath('kind')) ?? (await resolveTool(kindSpec, { run: runCommand, download: httpDownloader, which: (name) => whichOnPath(name) }, log));
-  const report = await collectGarbage({ run: runCommand, kind, engine: plan.engine, cacheDir: options.cacheDir }, options.dryRun, log);
+  const kind =
+    (await whichOnPath('kind')) ??
+    (await resolveTool(
+      kindSpec,
+      { run: runCommand, download: httpDownloader, which: (name) => whichOnPath(name) },
+      log,
+    ));
+  const report = await collectGarbage(
+    { run: runCommand, kind, engine: plan.engine, cacheDir: options.cacheDir },
+    options.dryRun,
+    log,
+  );
   if (report.clusters.length === 0 && report.relays === 0) log.info('nothing to remove');
   return 0;
 }

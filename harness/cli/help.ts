@@ -25,8 +25,18 @@ export function commandHelp(command: keyof typeof commands): string {
   const left = (f: (typeof flags)[number]) => `--${f.flag}${f.value ? ` ${f.value}` : ''}`;
   const width = Math.max(...flags.map((f) => left(f).length)) + 2;
   const lines = flags.map((f) => {
-    const extra = [f.choices ? `one of: ${f.choices.join(', ')}` : '', f.default ? `default: ${f.default}` : ''].filter(Boolean).join('; ');
+    const extra = [f.choices ? `one of: ${f.choices.join(', ')}` : '', f.default ? `default: ${f.default}` : '']
+      .filter(Boolean)
+      .join('; ');
     return `  ${left(f).padEnd(width)}${f.help}${extra ? ` (${extra})` : ''}`;
   });
-  return [`Usage: kindgate ${command} [options]`, '', `${commands[command]}.`, '', 'Options:', ...lines, `  ${'--help'.padEnd(width)}show this help`].join('\n');
+  return [
+    `Usage: kindgate ${command} [options]`,
+    '',
+    `${commands[command]}.`,
+    '',
+    'Options:',
+    ...lines,
+    `  ${'--help'.padEnd(width)}show this help`,
+  ].join('\n');
 }

@@ -23,7 +23,9 @@ export async function main(argv: string[]): Promise<number> {
     return ExitCode.ok;
   }
   if (!(command in run)) {
-    process.stderr.write(`kindgate: unknown command "${command}"; use one of ${Object.keys(run).join(', ')} (see kindgate --help).\n`);
+    process.stderr.write(
+      `kindgate: unknown command "${command}"; use one of ${Object.keys(run).join(', ')} (see kindgate --help).\n`,
+    );
     return ExitCode.usage;
   }
   const name = command as keyof typeof commands;
@@ -44,6 +46,9 @@ function report(error: unknown, verbose: boolean): number {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`kindgate: ${message}\n`);
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  else if (!known) process.stderr.write('kindgate: this looks like a bug in kindgate; run again with --verbose and report the stack trace.\n');
+  else if (!known)
+    process.stderr.write(
+      'kindgate: this looks like a bug in kindgate; run again with --verbose and report the stack trace.\n',
+    );
   return known ? error.exitCode : ExitCode.suiteFailed;
 }

@@ -2,16 +2,24 @@ import { existsSync } from 'node:fs';
 import type { RunOptions } from '../config/options.ts';
 import { parseRunOptions } from '../config/parse.ts';
 import { ExitCode, KindgateError, SetupError } from '../errors.ts';
-import { ensureWritableDir } from '../fs/writable-dir.ts';
+import { ensureWritableDir } from '../reports/writable-dir.ts';
 import { createLogger, useColor, type Logger } from '../log.ts';
 import { pins } from '../pins.ts';
 import { getProfile } from '../profiles/index.ts';
 import type { Profile } from '../profiles/types.ts';
 import { NOT_SELECTED } from '../reports/summary.ts';
-import { catalogEntries, collectDiagnostics, failureOf, formatSummary, ResultCollector, writeRunReports, type TestRecord } from '../reports/index.ts';
+import {
+  catalogEntries,
+  collectDiagnostics,
+  failureOf,
+  formatSummary,
+  ResultCollector,
+  writeRunReports,
+  type TestRecord,
+} from '../reports/index.ts';
 import { runSuites } from '../run/suites.ts';
-import { printPlan } from './plan.ts';
-import type { Session } from './session.ts';
+import { printPlan } from './dry-run.ts';
+import type { Session } from '../run/session.ts';
 
 /**
  * `kindgate test`: provision, run the suites, write JUnit + ConformanceReport (always) and a
@@ -25,7 +33,7 @@ export async function testCommand(argv: string[]): Promise<number> {
   ensureWritableDir(options.reportDir, '--report-dir');
 
   // Loaded only once the options are known to be good: the Kubernetes client takes a second.
-  const { Session } = await import('./session.ts');
+  const { Session } = await import('../run/session.ts');
   const session = await Session.create(options, profile, log);
   const collector = new ResultCollector();
   let setupError: KindgateError | undefined;
@@ -41,7 +49,8 @@ export async function testCommand(argv: string[]): Promise<number> {
         // and usage failures (exit 3, 2) happen before there is anything to look at.
         beforeCleanup: async (error) => {
           const setup = asSetupError(error);
-          if (setup.exitCode === ExitCode.setup && existsSync(session.provider.kubeconfigPath())) await diagnose([], setup.message);
+          if (setup.exitCode === ExitCode.setup && existsSync(session.provider.kubeconfigPath()))
+            await diagnose([], setup.message);
         },
       });
       passed = await runSuites(provisioned.handle, { log, suites: options.suites, reporters: [collector] });
@@ -62,7 +71,9 @@ export async function testCommand(argv: string[]): Promise<number> {
       provider: options.provider,
     });
     if (setupError || !passed) await diagnose(tests, setupError?.message);
-    process.stderr.write(`\n${formatSummary({ tests, setupFailure: setupError?.message, reports: { ...reports, diagnostics }, color: useColor(process.stderr) })}\n`);
+    process.stderr.write(
+      `\n${formatSummary({ tests, setupFailure: setupError?.message, reports: { ...reports, diagnostics }, color: useColor(process.stderr) })}\n`,
+    );
     if (setupError) throw setupError;
     return passed ? ExitCode.ok : ExitCode.suiteFailed;
   } finally {
@@ -106,7 +117,14 @@ function notSelected(suites: readonly string[] | undefined): TestRecord[] {
   if (!suites) return [];
   return catalogEntries
     .filter((entry) => !suites.includes(entry.suite))
-    .map((entry) => ({ suite: entry.suite, title: entry.title, id: entry.id, state: 'skipped', durationMs: 0, skipReason: NOT_SELECTED }));
+    .map((entry) => ({
+      suite: entry.suite,
+      title: entry.title,
+      id: entry.id,
+      state: 'skipped',
+      durationMs: 0,
+      skipReason: NOT_SELECTED,
+    }));
 }
 
 /** Anything that goes wrong once provisioning started is a setup failure unless it says otherwise. */

@@ -1,7 +1,7 @@
 import { parseRunOptions } from '../config/parse.ts';
 import { createLogger } from '../log.ts';
 import { getProfile } from '../profiles/index.ts';
-import { printPlan } from './plan.ts';
+import { printPlan } from './dry-run.ts';
 import { asSetupError } from './test-command.ts';
 
 /**
@@ -14,7 +14,7 @@ export async function upCommand(argv: string[]): Promise<number> {
   const profile = getProfile(options.profile);
   if (options.dryRun) return printPlan(options, profile, 'up');
 
-  const { Session } = await import('./session.ts'); // the Kubernetes client: only for valid options
+  const { Session } = await import('../run/session.ts'); // the Kubernetes client: only for valid options
   const session = await Session.create(options, profile, log);
   let provisioned;
   try {

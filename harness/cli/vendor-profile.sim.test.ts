@@ -20,7 +20,13 @@ function vendorConfig(profile: Record<string, unknown>): { config: string; repor
         gatewayClassName: 'acme',
         controllerName: 'example.com/acme',
         supportedFeatures: ['HTTPRouteQueryParamMatching'],
-        implementation: { organization: 'example', project: 'acme-gateway', url: 'https://example.com/acme', version: 'v1.2.3', contact: ['@example/gateway'] },
+        implementation: {
+          organization: 'example',
+          project: 'acme-gateway',
+          url: 'https://example.com/acme',
+          version: 'v1.2.3',
+          contact: ['@example/gateway'],
+        },
         ...profile,
       },
     }),
@@ -29,7 +35,12 @@ function vendorConfig(profile: Record<string, unknown>): { config: string; repor
 }
 
 const kindgate = (args: string[]) =>
-  execa('node', [bin, ...args], { reject: false, cwd: mkdtempSync(join(tmpdir(), 'kg-cwd-')), env: { NO_COLOR: '1' }, timeout: 120_000 });
+  execa('node', [bin, ...args], {
+    reject: false,
+    cwd: mkdtempSync(join(tmpdir(), 'kg-cwd-')),
+    env: { NO_COLOR: '1' },
+    timeout: 120_000,
+  });
 
 describe.concurrent('kindgate test --provider sim with a vendor profile from --config', () => {
   it('passes with the profile class and controller names, and reports the vendor as the implementation', async () => {
@@ -38,7 +49,13 @@ describe.concurrent('kindgate test --provider sim with a vendor profile from --c
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).not.toMatch(/expects a server header matching/);
     const report = parseYaml(readFileSync(join(reports, 'conformance-report.yaml'), 'utf8'));
-    expect(report.implementation).toEqual({ organization: 'example', project: 'acme-gateway', url: 'https://example.com/acme', version: 'v1.2.3', contact: ['@example/gateway'] });
+    expect(report.implementation).toEqual({
+      organization: 'example',
+      project: 'acme-gateway',
+      url: 'https://example.com/acme',
+      version: 'v1.2.3',
+      contact: ['@example/gateway'],
+    });
     const profile = report.profiles[0];
     expect(profile.core.result).toBe('success');
     expect(profile.core.failedTests).toBeUndefined();
@@ -49,9 +66,23 @@ describe.concurrent('kindgate test --provider sim with a vendor profile from --c
 
   it("warns, and fails the server-header test, when the profile's serverHeader cannot match the sim's envoy", async () => {
     const { config, reports } = vendorConfig({ serverHeader: '^acme-proxy$' });
-    const run = await kindgate(['test', '--provider', 'sim', '--config', config, '--report-dir', reports, '--consistency-window', '2', '--suites', 'routing']);
+    const run = await kindgate([
+      'test',
+      '--provider',
+      'sim',
+      '--config',
+      config,
+      '--report-dir',
+      reports,
+      '--consistency-window',
+      '2',
+      '--suites',
+      'routing',
+    ]);
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toMatch(/profile acme expects a server header matching \/\^acme-proxy\$\/, but the sim's data plane answers "envoy": the server-header test will fail on the sim/);
+    expect(run.stderr).toMatch(
+      /profile acme expects a server header matching \/\^acme-proxy\$\/, but the sim's data plane answers "envoy": the server-header test will fail on the sim/,
+    );
     const core = parseYaml(readFileSync(join(reports, 'conformance-report.yaml'), 'utf8')).profiles[0].core;
     expect(core.failedTests).toEqual(['serverHeader']);
   });

@@ -4,7 +4,10 @@ import { flagSpecs } from './flags.ts';
 export function optionsMarkdown(): string {
   const rows = flagSpecs.map((f) => {
     const flag = `\`--${f.flag}${f.value ? ` ${f.value}` : ''}\``;
-    const key = f.key === 'config' ? '' : `\`${f.key.startsWith('timeouts.') ? `timeouts.${f.key.slice(9).replace(/Ms$/, '')}` : f.key}\``;
+    const key =
+      f.key === 'config'
+        ? ''
+        : `\`${f.key.startsWith('timeouts.') ? `timeouts.${f.key.slice(9).replace(/Ms$/, '')}` : f.key}\``;
     const def = f.default ? `\`${f.default}\`` : '';
     const choices = f.choices ? ` One of ${f.choices.map((c) => `\`${c}\``).join(', ')}.` : '';
     const only = f.commands ? ` (${f.commands.join(', ')} only)` : '';

@@ -4,6 +4,9 @@
  */
 import type { ProfileConfig } from '../profiles/config.ts';
 
+/** Kind cluster names kindgate creates start with this prefix so `gc` can find stale ones. */
+export const CLUSTER_PREFIX = 'kindgate-';
+
 export type ProviderName = 'sim' | 'kind' | 'existing';
 export type ReachMode = 'auto' | 'direct' | 'relay';
 export type Channel = 'standard' | 'experimental';

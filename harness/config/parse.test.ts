@@ -18,9 +18,25 @@ function configFile(text: string): string {
 describe('run options', () => {
   it('defaults to the kind provider, istio, the upstream timeouts and per-run namespaces', () => {
     const o = parse([]);
-    expect(o).toMatchObject({ provider: 'kind', profile: 'istio', hostname: 'httpbin.example.com', listenerPort: 80, reach: 'auto', channel: 'standard', keep: false, reuse: false });
+    expect(o).toMatchObject({
+      provider: 'kind',
+      profile: 'istio',
+      hostname: 'httpbin.example.com',
+      listenerPort: 80,
+      reach: 'auto',
+      channel: 'standard',
+      keep: false,
+      reuse: false,
+    });
     expect(o.ownedNamespaces).toEqual([o.namespace, o.gatewayNamespace]);
-    expect(o.timeouts).toEqual({ gatewayMs: 180_000, routeMs: 60_000, requestMs: 10_000, consistencyMs: 30_000, consecutive: 3, backendsMs: 180_000 });
+    expect(o.timeouts).toEqual({
+      gatewayMs: 180_000,
+      routeMs: 60_000,
+      requestMs: 10_000,
+      consistencyMs: 30_000,
+      consecutive: 3,
+      backendsMs: 180_000,
+    });
     expect(o.namespace).toMatch(/^kindgate-[0-9a-f]{6}$/);
     expect(o.gatewayNamespace).toBe(`${o.namespace}-gateway`);
     expect(o.clusterName).toMatch(/^kindgate-[0-9a-f]{6}$/);
@@ -29,7 +45,18 @@ describe('run options', () => {
   });
 
   it('takes flags in seconds and stores milliseconds; prefixes cluster names', () => {
-    const o = parse(['--provider', 'kind', '--gateway-timeout', '5', '--consecutive', '5', '--name', 'dev', '--namespace', 'demo']);
+    const o = parse([
+      '--provider',
+      'kind',
+      '--gateway-timeout',
+      '5',
+      '--consecutive',
+      '5',
+      '--name',
+      'dev',
+      '--namespace',
+      'demo',
+    ]);
     expect(o.timeouts.gatewayMs).toBe(5000);
     expect(o.timeouts.consecutive).toBe(5);
     expect(o.clusterName).toBe('kindgate-dev');
@@ -49,7 +76,10 @@ describe('run options', () => {
     [['--frobnicate'], /kindgate test: Unknown option '--frobnicate'; see kindgate test --help\./],
     [['--context', 'prod'], /--context only applies to --provider existing/],
     [['--provider', 'existing'], /--provider existing needs a kubeconfig/],
-    [['--provider', 'sim', '--keep'], /--keep applies to --provider kind or existing, not sim; remove it; to keep a simulated cluster serving, use `kindgate up --provider sim`\./],
+    [
+      ['--provider', 'sim', '--keep'],
+      /--keep applies to --provider kind or existing, not sim; remove it; to keep a simulated cluster serving, use `kindgate up --provider sim`\./,
+    ],
     [['--provider', 'sim', '--name', 'dev'], /--name applies to --provider kind, not sim/],
     [['--provider', 'kind', '--allow-existing'], /--allow-existing applies to --provider existing, not kind/],
     [['--suites', 'routing,tls'], /--suites has unknown suite "tls"; use a comma-separated list of gateway, httproute/],
@@ -66,14 +96,18 @@ describe('run options', () => {
   });
 
   it('reads a config file, with flags winning over it', () => {
-    const file = configFile('provider: existing\nkubeconfig: /k\nhostname: app.example.org\ntimeouts:\n  gateway: 20\n  consecutive: 4\nkeep: true\n');
+    const file = configFile(
+      'provider: existing\nkubeconfig: /k\nhostname: app.example.org\ntimeouts:\n  gateway: 20\n  consecutive: 4\nkeep: true\n',
+    );
     const o = parse(['--config', file, '--hostname', 'flag.example.org']);
     expect(o).toMatchObject({ provider: 'existing', hostname: 'flag.example.org', keep: true });
     expect(o.timeouts).toMatchObject({ gatewayMs: 20_000, consecutive: 4 });
   });
 
   it('names the config file and the bad key', () => {
-    expect(() => parse(['--config', configFile('provder: sim\n')])).toThrowError(/kindgate\.yaml: unknown key "provder"; valid keys are provider/);
+    expect(() => parse(['--config', configFile('provder: sim\n')])).toThrowError(
+      /kindgate\.yaml: unknown key "provder"; valid keys are provider/,
+    );
     expect(() => parse(['--config', configFile('keep: yes please\n')])).toThrowError(/keep must be true or false/);
     expect(() => parse(['--config', '/nope.yaml'])).toThrowError(/Config file \/nope\.yaml cannot be read/);
   });

@@ -5,13 +5,11 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.ts';
-import { CLUSTER_PREFIX } from '../kind/cluster.ts';
 import { pins } from '../pins.ts';
-import { suiteFiles } from '../reports/catalog.ts';
+import { suiteFiles } from '../../suites/catalog.ts';
 import { checkInstallableByKind, parseProfileConfig, type ProfileConfig } from '../profiles/config.ts';
 import { flagsFor, flagSpecs, type FlagSpec } from './flags.ts';
-import { defaultTimeouts, type ProviderName, type RunOptions, type Timeouts } from './options.ts';
-
+import { CLUSTER_PREFIX, defaultTimeouts, type ProviderName, type RunOptions, type Timeouts } from './options.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -19,7 +17,11 @@ type Raw = Record<string, unknown>;
  * Turn `argv` (after the command word) into validated RunOptions.
  * Precedence: flags > config file > defaults. Every mistake is a UsageError naming the flag or key.
  */
-export function parseRunOptions(command: 'up' | 'test' | 'gc', argv: string[], env: NodeJS.ProcessEnv = process.env): RunOptions {
+export function parseRunOptions(
+  command: 'up' | 'test' | 'gc',
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): RunOptions {
   const specs = flagsFor(command);
   const fromFlags = readFlags(command, argv, specs);
   const configFile = fromFlags.config as string | undefined;
@@ -27,7 +29,8 @@ export function parseRunOptions(command: 'up' | 'test' | 'gc', argv: string[], e
   const merged = { ...fromFile, ...fromFlags };
   // `--profile acme` names the profile the config file defines: keep its definition.
   const fileProfile = fromFile.profile;
-  if (typeof fileProfile === 'object' && fromFlags.profile === (fileProfile as ProfileConfig).name) merged.profile = fileProfile;
+  if (typeof fileProfile === 'object' && fromFlags.profile === (fileProfile as ProfileConfig).name)
+    merged.profile = fileProfile;
   return validate(merged, env);
 }
 
@@ -65,7 +68,9 @@ function readConfigFile(file: string): Raw {
   try {
     data = parseYaml(text);
   } catch (error) {
-    throw new UsageError(`Config file ${file} is not valid YAML (${(error as Error).message.split('\n')[0]}); fix the file.`);
+    throw new UsageError(
+      `Config file ${file} is not valid YAML (${(error as Error).message.split('\n')[0]}); fix the file.`,
+    );
   }
   if (data === null || data === undefined) return {};
   if (typeof data !== 'object' || Array.isArray(data)) {
@@ -77,7 +82,10 @@ function readConfigFile(file: string): Raw {
     if (key === 'timeouts' && value && typeof value === 'object') {
       for (const [tkey, tvalue] of Object.entries(value as Raw)) {
         const spec = keys.get(`timeouts.${tkey}Ms`) ?? keys.get(`timeouts.${tkey}`);
-        if (!spec) throw new UsageError(`Config file ${file}: unknown timeout "${tkey}"; use one of gateway, route, request, consistency, consecutive, backends.`);
+        if (!spec)
+          throw new UsageError(
+            `Config file ${file}: unknown timeout "${tkey}"; use one of gateway, route, request, consistency, consecutive, backends.`,
+          );
         raw[spec.key] = toNumber(String(tvalue), `${file}: timeouts.${tkey}`);
       }
       continue;
@@ -88,10 +96,13 @@ function readConfigFile(file: string): Raw {
     }
     const spec = keys.get(key);
     if (!spec || key === 'config') {
-      throw new UsageError(`Config file ${file}: unknown key "${key}"; valid keys are ${[...keys.keys()].filter((k) => !k.startsWith('timeouts.') && k !== 'config').join(', ')}, timeouts.`);
+      throw new UsageError(
+        `Config file ${file}: unknown key "${key}"; valid keys are ${[...keys.keys()].filter((k) => !k.startsWith('timeouts.') && k !== 'config').join(', ')}, timeouts.`,
+      );
     }
     if (spec.type === 'number') raw[key] = toNumber(String(value), `${file}: ${key}`);
-    else if (spec.type === 'boolean' && typeof value !== 'boolean') throw new UsageError(`Config file ${file}: ${key} must be true or false.`);
+    else if (spec.type === 'boolean' && typeof value !== 'boolean')
+      throw new UsageError(`Config file ${file}: ${key} must be true or false.`);
     else raw[key] = spec.type === 'string' ? String(value) : value;
   }
   return raw;
@@ -99,7 +110,8 @@ function readConfigFile(file: string): Raw {
 
 function toNumber(text: string, where: string): number {
   const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`${where} must be a positive number, got "${text}".`);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new UsageError(`${where} must be a positive number, got "${text}".`);
   return n;
 }
 
@@ -119,9 +131,14 @@ function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
   const runId = randomBytes(3).toString('hex');
   const namespace = (raw.namespace as string | undefined) ?? `kindgate-${runId}`;
   const gatewayNamespace = (raw.gatewayNamespace as string | undefined) ?? `${namespace}-gateway`;
-  for (const [flag, ns] of [['namespace', namespace], ['gateway-namespace', gatewayNamespace]] as const) {
+  for (const [flag, ns] of [
+    ['namespace', namespace],
+    ['gateway-namespace', gatewayNamespace],
+  ] as const) {
     if (ns.length > 63 || !DNS_LABEL.test(ns)) {
-      throw new UsageError(`--${flag} "${ns}" is not a valid namespace name; use at most 63 lower-case letters, digits and '-'.`);
+      throw new UsageError(
+        `--${flag} "${ns}" is not a valid namespace name; use at most 63 lower-case letters, digits and '-'.`,
+      );
     }
   }
   const hostname = (raw.hostname as string | undefined) ?? 'httpbin.example.com';
@@ -134,7 +151,9 @@ function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
   }
   const clusterName = withPrefix((raw.clusterName as string | undefined) ?? runId);
   if (clusterName.length > 50 || !DNS_LABEL.test(clusterName)) {
-    throw new UsageError(`--name "${clusterName}" is not a valid Kind cluster name; use lower-case letters, digits and '-' (at most 50).`);
+    throw new UsageError(
+      `--name "${clusterName}" is not a valid Kind cluster name; use lower-case letters, digits and '-' (at most 50).`,
+    );
   }
   if (raw.reuse && raw.clusterName === undefined) {
     throw new UsageError('--reuse needs --name to say which Kind cluster to reuse.');
@@ -151,8 +170,13 @@ function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
   ];
   for (const [key, flag, providers] of onlyFor) {
     if (raw[key] === undefined || raw[key] === false || providers.includes(provider)) continue;
-    const hint = provider === 'sim' && key === 'keep' ? '; to keep a simulated cluster serving, use `kindgate up --provider sim`' : '';
-    throw new UsageError(`--${flag} applies to --provider ${providers.join(' or ')}, not ${provider}; remove it${hint}.`);
+    const hint =
+      provider === 'sim' && key === 'keep'
+        ? '; to keep a simulated cluster serving, use `kindgate up --provider sim`'
+        : '';
+    throw new UsageError(
+      `--${flag} applies to --provider ${providers.join(' or ')}, not ${provider}; remove it${hint}.`,
+    );
   }
   if (raw.context !== undefined && provider !== 'existing') {
     throw new UsageError(`--context only applies to --provider existing; remove it or use --provider existing.`);
@@ -173,7 +197,8 @@ function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
       timeouts[key] = Math.round(value * 1000); // flags and the config file speak seconds
     }
   }
-  const cacheDir = (raw.cacheDir as string | undefined) ?? join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kindgate');
+  const cacheDir =
+    (raw.cacheDir as string | undefined) ?? join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kindgate');
   return {
     provider,
     profile,
@@ -187,7 +212,12 @@ function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
     hostname,
     listenerPort,
     httpbinImage: (raw.httpbinImage as string | undefined) ?? pins.httpbin.image,
-    kubeconfig: raw.kubeconfig === undefined ? (provider === 'existing' ? env.KUBECONFIG?.split(':')[0] : undefined) : resolve(String(raw.kubeconfig)),
+    kubeconfig:
+      raw.kubeconfig === undefined
+        ? provider === 'existing'
+          ? env.KUBECONFIG?.split(':')[0]
+          : undefined
+        : resolve(String(raw.kubeconfig)),
     context: raw.context as string | undefined,
     clusterName,
     reuse: Boolean(raw.reuse),
@@ -207,10 +237,15 @@ function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
 
 function parseSuites(list: string): string[] {
   const known = Object.keys(suiteFiles);
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !known.includes(n));
   if (names.length === 0 || unknown.length > 0) {
-    throw new UsageError(`--suites ${unknown.length ? `has unknown suite "${unknown[0]}"` : 'is empty'}; use a comma-separated list of ${known.join(', ')}.`);
+    throw new UsageError(
+      `--suites ${unknown.length ? `has unknown suite "${unknown[0]}"` : 'is empty'}; use a comma-separated list of ${known.join(', ')}.`,
+    );
   }
   return [...new Set(names)];
 }

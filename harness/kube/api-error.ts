@@ -64,7 +64,16 @@ export function isUnknownKind(err: unknown): boolean {
   return message.startsWith('Failed to fetch resource metadata') && apiStatus(err).code === 404;
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+]);
 
 /** The API server could not be reached at all (no HTTP answer). */
 export function networkErrorCode(err: unknown): string | undefined {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WaitTimeoutError } from '../errors.ts';
-import { kubeconfigFor, startApiServer, type SimApiServer } from '../sim/apiserver.ts';
-import { Store } from '../sim/store.ts';
+import { kubeconfigFor, startApiServer, type SimApiServer } from '../providers/sim/apiserver/server.ts';
+import { Store } from '../providers/sim/apiserver/store.ts';
 import { Kube, KubeApiError } from './client.ts';
 import { conditionHolds } from './conditions.ts';
 import type { KubeObject, ObjectRef } from './types.ts';
@@ -18,7 +18,10 @@ let kube: Kube;
 
 beforeAll(async () => {
   store = new Store();
-  api = await startApiServer({ store, podLogs: (ns, pod) => (ns === 'apps' && pod === 'httpbin-0' ? 'line 1\nline 2\nline 3\n' : undefined) });
+  api = await startApiServer({
+    store,
+    podLogs: (ns, pod) => (ns === 'apps' && pod === 'httpbin-0' ? 'line 1\nline 2\nline 3\n' : undefined),
+  });
   dir = mkdtempSync(join(tmpdir(), 'kindgate-kube-sim-'));
   const path = join(dir, 'kubeconfig');
   writeFileSync(path, kubeconfigFor(api));
@@ -30,7 +33,12 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const gatewayRef: ObjectRef = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: 'apps', name: 'external-gateway' };
+const gatewayRef: ObjectRef = {
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'Gateway',
+  namespace: 'apps',
+  name: 'external-gateway',
+};
 
 const manifests = `
 apiVersion: v1
@@ -61,7 +69,13 @@ function setProgrammed(status: 'True' | 'False'): void {
         { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'ok', observedGeneration: generation },
         status === 'True'
           ? { type: 'Programmed', status: 'True', reason: 'Programmed', message: 'ok', observedGeneration: generation }
-          : { type: 'Programmed', status: 'False', reason: 'AddressNotAssigned', message: 'no address yet', observedGeneration: generation },
+          : {
+              type: 'Programmed',
+              status: 'False',
+              reason: 'AddressNotAssigned',
+              message: 'no address yet',
+              observedGeneration: generation,
+            },
       ],
     },
   });
@@ -100,7 +114,10 @@ describe('Kube against the sim API server', () => {
         resolve();
       }, 300),
     );
-    const gw = await kube.waitFor(gatewayRef, (o) => conditionHolds(o, 'Programmed'), { timeoutMs: 10_000, what: 'Programmed=True' });
+    const gw = await kube.waitFor(gatewayRef, (o) => conditionHolds(o, 'Programmed'), {
+      timeoutMs: 10_000,
+      what: 'Programmed=True',
+    });
     await updated;
     expect(conditionHolds(gw, 'Programmed')).toBe(true);
   });
@@ -108,9 +125,13 @@ describe('Kube against the sim API server', () => {
   it('waitFor sees an object that is created after the wait started', async () => {
     const ref: ObjectRef = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'apps', name: 'late' };
     const creating = new Promise((r) => setTimeout(r, 200)).then(() =>
-      kube.apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late', namespace: 'apps' }, data: { k: 'v' } }]),
+      kube.apply([
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late', namespace: 'apps' }, data: { k: 'v' } },
+      ]),
     );
-    const cm = (await kube.waitFor(ref, (o) => o !== undefined, { timeoutMs: 10_000 })) as KubeObject & { data?: Record<string, string> };
+    const cm = (await kube.waitFor(ref, (o) => o !== undefined, { timeoutMs: 10_000 })) as KubeObject & {
+      data?: Record<string, string>;
+    };
     await creating;
     expect(cm.data).toEqual({ k: 'v' });
   });
@@ -128,11 +149,13 @@ describe('Kube against the sim API server', () => {
 
   it('says a kind is unknown to the cluster when its CRDs are not installed', async () => {
     const err = await kube
-      .apply(`apiVersion: metallb.io/v1beta1
+      .apply(
+        `apiVersion: metallb.io/v1beta1
 kind: IPAddressPool
 metadata: {name: kind-pool, namespace: metallb-system}
 spec: {addresses: [172.18.255.200-172.18.255.250]}
-`)
+`,
+      )
       .catch((e) => e);
     expect(err).toBeInstanceOf(KubeApiError);
     expect(err.message).toBe(

@@ -38,7 +38,9 @@ const discovery: Record<string, unknown> = {
   '/apis/apiextensions.k8s.io/v1': {
     kind: 'APIResourceList',
     groupVersion: 'apiextensions.k8s.io/v1',
-    resources: [{ name: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false, verbs: ['patch'] }],
+    resources: [
+      { name: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false, verbs: ['patch'] },
+    ],
   },
 };
 
@@ -52,7 +54,12 @@ beforeAll(async () => {
     req.on('data', (c) => (text += c));
     req.on('end', () => {
       const path = (req.url ?? '').split('?')[0];
-      received.push({ method: req.method ?? '', url: req.url ?? '', contentType: req.headers['content-type'], body: text ? JSON.parse(text) : undefined });
+      received.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        contentType: req.headers['content-type'],
+        body: text ? JSON.parse(text) : undefined,
+      });
       const send = (code: number, body: unknown) => {
         res.writeHead(code, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
@@ -60,16 +67,30 @@ beforeAll(async () => {
       if (req.method === 'GET' && discovery[path]) return send(200, discovery[path]);
       if (req.method === 'GET' && path === '/version') return send(200, { gitVersion: 'v1.36.4' });
       if (req.method === 'PATCH' && path.endsWith('/configmaps/invalid')) {
-        return send(422, status(422, 'Invalid', 'ConfigMap "invalid" is invalid: data[bad key]: Invalid value: "bad key": a valid config key must consist of alphanumeric characters.'));
+        return send(
+          422,
+          status(
+            422,
+            'Invalid',
+            'ConfigMap "invalid" is invalid: data[bad key]: Invalid value: "bad key": a valid config key must consist of alphanumeric characters.',
+          ),
+        );
       }
       if (req.method === 'PATCH') {
         const body = JSON.parse(text);
-        body.metadata = { ...body.metadata, uid: 'u-1', resourceVersion: '7', creationTimestamp: '2026-01-02T03:04:05Z' };
+        body.metadata = {
+          ...body.metadata,
+          uid: 'u-1',
+          resourceVersion: '7',
+          creationTimestamp: '2026-01-02T03:04:05Z',
+        };
         return send(200, body);
       }
-      if (req.method === 'DELETE' && path.endsWith('/gone')) return send(404, status(404, 'NotFound', 'configmaps "gone" not found'));
+      if (req.method === 'DELETE' && path.endsWith('/gone'))
+        return send(404, status(404, 'NotFound', 'configmaps "gone" not found'));
       if (req.method === 'DELETE') return send(200, { kind: 'Status', apiVersion: 'v1', status: 'Success' });
-      if (req.method === 'GET' && path.includes('/configmaps/')) return send(404, status(404, 'NotFound', 'configmaps "x" not found'));
+      if (req.method === 'GET' && path.includes('/configmaps/'))
+        return send(404, status(404, 'NotFound', 'configmaps "x" not found'));
       send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
     });
   });
@@ -109,7 +130,9 @@ describe('Kube.fromFile', () => {
   it('names a missing kubeconfig and the fix', () => {
     const missing = join(tmpdir(), 'kindgate-does-not-exist', 'kubeconfig');
     expect(() => Kube.fromFile(missing)).toThrow(UsageError);
-    expect(() => Kube.fromFile(missing)).toThrow(`Kubeconfig ${missing} does not exist; pass the path of a readable kubeconfig file (--kubeconfig).`);
+    expect(() => Kube.fromFile(missing)).toThrow(
+      `Kubeconfig ${missing} does not exist; pass the path of a readable kubeconfig file (--kubeconfig).`,
+    );
   });
 
   it('names an unknown context and lists the known ones', () => {
@@ -171,7 +194,9 @@ metadata: {name: pinned, namespace: elsewhere}
   it("uses the context's namespace when none is given", async () => {
     received.length = 0;
     await Kube.fromFile(kubeconfig).apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ctx' } }]);
-    expect(received.find((r) => r.method === 'PATCH')?.url).toMatch(/^\/api\/v1\/namespaces\/team-a\/configmaps\/ctx\?/);
+    expect(received.find((r) => r.method === 'PATCH')?.url).toMatch(
+      /^\/api\/v1\/namespaces\/team-a\/configmaps\/ctx\?/,
+    );
   });
 
   it('sends CRD schemas unchanged (the typed serializer would drop x-kubernetes-* fields)', async () => {
@@ -210,7 +235,9 @@ metadata: {name: pinned, namespace: elsewhere}
 
   it('says which object failed, with the API message and reason', async () => {
     const kube = Kube.fromFile(kubeconfig);
-    const err = await kube.apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'invalid', namespace: 'apps' } }]).catch((e) => e);
+    const err = await kube
+      .apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'invalid', namespace: 'apps' } }])
+      .catch((e) => e);
     expect(err).toBeInstanceOf(KubeApiError);
     expect(err.message).toBe(
       'server-side apply of ConfigMap apps/invalid failed: ConfigMap "invalid" is invalid: data[bad key]: Invalid value: "bad key": a valid config key must consist of alphanumeric characters (reason Invalid, HTTP 422); fix the manifest.',
@@ -219,16 +246,24 @@ metadata: {name: pinned, namespace: elsewhere}
 
   it('says a kind is unknown to the cluster and that its CRDs must be installed', async () => {
     const kube = Kube.fromFile(kubeconfig);
-    const gateway = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'external-gateway', namespace: 'apps' } };
+    const gateway = {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'Gateway',
+      metadata: { name: 'external-gateway', namespace: 'apps' },
+    };
     const err = await kube.apply([gateway]).catch((e) => e);
     expect(err).toBeInstanceOf(KubeApiError);
     expect(err.reason).toBe('UnknownKind');
     expect(err.message).toBe(
       `server-side apply of Gateway apps/external-gateway failed: the kind Gateway (gateway.networking.k8s.io/v1) is unknown to the cluster at ${url}; install its CRDs first (for Gateway API kinds: the Gateway API standard-install.yaml bundle).`,
     );
-    await expect(kube.get({ ...gateway, name: 'external-gateway', namespace: 'apps' })).rejects.toThrow(/unknown to the cluster/);
+    await expect(kube.get({ ...gateway, name: 'external-gateway', namespace: 'apps' })).rejects.toThrow(
+      /unknown to the cluster/,
+    );
     // A kind missing from a served group version is unknown too.
-    await expect(kube.get({ apiVersion: 'v1', kind: 'Gizmo', name: 'x' })).rejects.toThrow(/the kind Gizmo \(core v1\) is unknown/);
+    await expect(kube.get({ apiVersion: 'v1', kind: 'Gizmo', name: 'x' })).rejects.toThrow(
+      /the kind Gizmo \(core v1\) is unknown/,
+    );
   });
 
   it('get returns undefined and delete returns false for missing objects', async () => {
@@ -249,7 +284,9 @@ metadata: {name: pinned, namespace: elsewhere}
     await new Promise((r) => closed.close(r));
     const path = join(dir, 'dead');
     writeFileSync(path, kubeconfigYaml(deadUrl));
-    const err = await Kube.fromFile(path).waitForApi(300).catch((e) => e);
+    const err = await Kube.fromFile(path)
+      .waitForApi(300)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(WaitTimeoutError);
     expect(err.message).toBe(
       `Kubernetes API server at ${deadUrl} did not answer /version within 0.3 s (last error: ECONNREFUSED); check that the cluster is running and reachable from this machine.`,

@@ -26,7 +26,14 @@ interface ListBody {
 }
 
 /** Read-only fields a server-side apply body must not carry (e.g. when re-applying a read object). */
-const SERVER_OWNED_METADATA = ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink'];
+const SERVER_OWNED_METADATA = [
+  'managedFields',
+  'resourceVersion',
+  'uid',
+  'creationTimestamp',
+  'generation',
+  'selfLink',
+];
 
 export class Kube {
   private readonly raw: RawObjectApi;
@@ -95,7 +102,12 @@ export class Kube {
     const applied: KubeObject[] = [];
     for (const original of objects) {
       const obj = applyBody(original);
-      const ref = { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name };
+      const ref = {
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        namespace: obj.metadata.namespace,
+        name: obj.metadata.name,
+      };
       try {
         if (!obj.metadata.namespace && opts.namespace) {
           if ((await this.raw.api.scope(obj.apiVersion, obj.kind)) === 'Namespaced') {
@@ -134,7 +146,11 @@ export class Kube {
   }
 
   /** Objects of a kind (in a namespace, or all namespaces), with apiVersion/kind filled in. */
-  async list(apiVersion: string, kind: string, opts: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {}): Promise<KubeObject[]> {
+  async list(
+    apiVersion: string,
+    kind: string,
+    opts: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {},
+  ): Promise<KubeObject[]> {
     return (await this.listWithVersion(apiVersion, kind, opts)).items;
   }
 
@@ -145,7 +161,16 @@ export class Kube {
   ): Promise<{ items: KubeObject[]; resourceVersion: string }> {
     try {
       const body = await this.raw.call<ListBody>((api) =>
-        api.list(apiVersion, kind, opts.namespace, undefined, undefined, undefined, opts.fieldSelector, opts.labelSelector),
+        api.list(
+          apiVersion,
+          kind,
+          opts.namespace,
+          undefined,
+          undefined,
+          undefined,
+          opts.fieldSelector,
+          opts.labelSelector,
+        ),
       );
       // A real API server leaves apiVersion/kind off list items.
       const items = (body?.items ?? []).map((item) => ({ ...item, apiVersion, kind }));
@@ -158,7 +183,9 @@ export class Kube {
   /** Delete; false if it was already gone. */
   async delete(ref: ObjectRef): Promise<boolean> {
     try {
-      await this.raw.call((api) => api.delete(headerOf(ref) as never, undefined, undefined, undefined, undefined, 'Background'));
+      await this.raw.call((api) =>
+        api.delete(headerOf(ref) as never, undefined, undefined, undefined, undefined, 'Background'),
+      );
       return true;
     } catch (err) {
       if (isNotFound(err)) return false;
@@ -183,7 +210,9 @@ export class Kube {
           fieldSelector: `metadata.name=${ref.name}`,
         });
         const object = items.find(
-          (o) => o.metadata.name === ref.name && (!ref.namespace || !o.metadata.namespace || o.metadata.namespace === ref.namespace),
+          (o) =>
+            o.metadata.name === ref.name &&
+            (!ref.namespace || !o.metadata.namespace || o.metadata.namespace === ref.namespace),
         );
         return { object, resourceVersion };
       },
@@ -191,7 +220,11 @@ export class Kube {
         const path = await this.raw.api.collectionPath(ref.apiVersion, ref.kind, ref.namespace);
         const controller = await watcher.watch(
           path,
-          { fieldSelector: `metadata.name=${ref.name}`, resourceVersion: resourceVersion || undefined, allowWatchBookmarks: true },
+          {
+            fieldSelector: `metadata.name=${ref.name}`,
+            resourceVersion: resourceVersion || undefined,
+            allowWatchBookmarks: true,
+          },
           onEvent,
           onDone,
         );
@@ -225,7 +258,11 @@ export class Kube {
   }
 
   /** Logs of one pod (container optional when it has one), optionally the last N lines. */
-  async podLogs(namespace: string, pod: string, opts: { container?: string; tailLines?: number } = {}): Promise<string> {
+  async podLogs(
+    namespace: string,
+    pod: string,
+    opts: { container?: string; tailLines?: number } = {},
+  ): Promise<string> {
     const core = new CoreV1Api(this.raw.configuration);
     try {
       return await this.raw.withTimeout(() =>

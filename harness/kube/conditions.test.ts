@@ -36,7 +36,10 @@ describe('findCondition', () => {
 });
 
 describe('conditionHolds', () => {
-  const gw = gateway(2, [{ type: 'Accepted', status: 'True', reason: 'Accepted', observedGeneration: 2 }, programmedFalse]);
+  const gw = gateway(2, [
+    { type: 'Accepted', status: 'True', reason: 'Accepted', observedGeneration: 2 },
+    programmedFalse,
+  ]);
 
   it('checks status and, when given, reason', () => {
     expect(conditionHolds(gw, 'Accepted')).toBe(true);
@@ -93,13 +96,26 @@ describe('routeParentStatus', () => {
     metadata: { name: 'httpbin-route', namespace: 'apps', generation: 1 },
     status: {
       parents: [
-        { controllerName: 'other.io/controller', parentRef: { name: 'external-gateway', namespace: 'istio-system' }, conditions: [{ type: 'Accepted', status: 'False' }] },
+        {
+          controllerName: 'other.io/controller',
+          parentRef: { name: 'external-gateway', namespace: 'istio-system' },
+          conditions: [{ type: 'Accepted', status: 'False' }],
+        },
         {
           controllerName: 'istio.io/gateway-controller',
-          parentRef: { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'external-gateway', namespace: 'istio-system' },
+          parentRef: {
+            group: 'gateway.networking.k8s.io',
+            kind: 'Gateway',
+            name: 'external-gateway',
+            namespace: 'istio-system',
+          },
           conditions: [{ type: 'Accepted', status: 'True', observedGeneration: 1 }],
         },
-        { controllerName: 'istio.io/gateway-controller', parentRef: { name: 'local-gw', sectionName: 'http' }, conditions: [] },
+        {
+          controllerName: 'istio.io/gateway-controller',
+          parentRef: { name: 'local-gw', sectionName: 'http' },
+          conditions: [],
+        },
       ],
     },
   };
@@ -114,23 +130,42 @@ describe('routeParentStatus', () => {
 
   it("defaults the parent's namespace to the route's and requires the same sectionName", () => {
     const c = 'istio.io/gateway-controller';
-    expect(routeParentStatus(route, { controllerName: c, parentRef: { name: 'local-gw', namespace: 'apps', sectionName: 'http' } })).toBeDefined();
+    expect(
+      routeParentStatus(route, {
+        controllerName: c,
+        parentRef: { name: 'local-gw', namespace: 'apps', sectionName: 'http' },
+      }),
+    ).toBeDefined();
     expect(routeParentStatus(route, { controllerName: c, parentRef: { name: 'local-gw' } })).toBeUndefined();
-    expect(routeParentStatus(route, { controllerName: c, parentRef: { name: 'local-gw', sectionName: 'https' } })).toBeUndefined();
+    expect(
+      routeParentStatus(route, { controllerName: c, parentRef: { name: 'local-gw', sectionName: 'https' } }),
+    ).toBeUndefined();
   });
 
   it('returns undefined for another controller, another parent, or no status', () => {
-    expect(routeParentStatus(route, { controllerName: 'x.io/y', parentRef: { name: 'external-gateway', namespace: 'istio-system' } })).toBeUndefined();
-    expect(routeParentStatus(route, { controllerName: 'istio.io/gateway-controller', parentRef: { name: 'external-gateway' } })).toBeUndefined();
-    expect(routeParentStatus({ ...route, status: undefined }, { controllerName: 'a', parentRef: { name: 'b' } })).toBeUndefined();
+    expect(
+      routeParentStatus(route, {
+        controllerName: 'x.io/y',
+        parentRef: { name: 'external-gateway', namespace: 'istio-system' },
+      }),
+    ).toBeUndefined();
+    expect(
+      routeParentStatus(route, {
+        controllerName: 'istio.io/gateway-controller',
+        parentRef: { name: 'external-gateway' },
+      }),
+    ).toBeUndefined();
+    expect(
+      routeParentStatus({ ...route, status: undefined }, { controllerName: 'a', parentRef: { name: 'b' } }),
+    ).toBeUndefined();
   });
 });
 
 describe('describeConditions', () => {
   it('lists true ones by name and explains the others', () => {
-    expect(describeConditions([{ type: 'Accepted', status: 'True', reason: 'Accepted', message: 'ok' }, programmedFalse])).toBe(
-      'Accepted=True, Programmed=False (AddressNotAssigned: no address)',
-    );
+    expect(
+      describeConditions([{ type: 'Accepted', status: 'True', reason: 'Accepted', message: 'ok' }, programmedFalse]),
+    ).toBe('Accepted=True, Programmed=False (AddressNotAssigned: no address)');
     expect(describeConditions([{ type: 'Ready', status: 'Unknown' }])).toBe('Ready=Unknown');
     expect(describeConditions([])).toBe('no conditions');
   });

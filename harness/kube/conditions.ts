@@ -96,7 +96,10 @@ export function gatewayListenerStatus(gw: KubeObject | undefined, listenerName: 
 }
 
 /** A parentRef with the API's defaults applied, relative to the route's namespace. */
-export function normalizeParentRef(ref: ParentRefQuery, routeNamespace: string | undefined): Required<Pick<ParentRefQuery, 'group' | 'kind' | 'name'>> & ParentRefQuery {
+export function normalizeParentRef(
+  ref: ParentRefQuery,
+  routeNamespace: string | undefined,
+): Required<Pick<ParentRefQuery, 'group' | 'kind' | 'name'>> & ParentRefQuery {
   return {
     group: ref.group || GATEWAY_GROUP,
     kind: ref.kind || 'Gateway',

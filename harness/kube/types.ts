@@ -1,9 +1,23 @@
-/**
- * The object shape every kube helper speaks: plain JSON as the API server sends it (the sim
- * store's type, so the simulated and the real cluster share one vocabulary).
- */
-export type { KubeObject, ObjectMeta } from '../sim/store.ts';
-import type { KubeObject } from '../sim/store.ts';
+/** Object metadata as the API server sends it; only the fields kindgate reads are typed. */
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+/** The object shape every kube helper (and the simulated API server) speaks: plain JSON. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [key: string]: unknown;
+}
 
 /** Which object: enough to build its URL. `namespace` is ignored for cluster-scoped kinds. */
 export interface ObjectRef {

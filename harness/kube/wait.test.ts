@@ -4,7 +4,12 @@ import { conditionHolds } from './conditions.ts';
 import type { KubeObject, ObjectRef } from './types.ts';
 import { waitForObject, waitTimeoutMessage, type WaitSource } from './wait.ts';
 
-const ref: ObjectRef = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: 'istio-system', name: 'external-gateway' };
+const ref: ObjectRef = {
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'Gateway',
+  namespace: 'istio-system',
+  name: 'external-gateway',
+};
 
 function gw(rv: number, programmed: 'True' | 'False', name = ref.name): KubeObject {
   return {
@@ -16,7 +21,13 @@ function gw(rv: number, programmed: 'True' | 'False', name = ref.name): KubeObje
         { type: 'Accepted', status: 'True', observedGeneration: 1 },
         programmed === 'True'
           ? { type: 'Programmed', status: 'True', observedGeneration: 1 }
-          : { type: 'Programmed', status: 'False', reason: 'AddressNotAssigned', message: 'no address', observedGeneration: 1 },
+          : {
+              type: 'Programmed',
+              status: 'False',
+              reason: 'AddressNotAssigned',
+              message: 'no address',
+              observedGeneration: 1,
+            },
       ],
     },
   };
@@ -95,7 +106,12 @@ describe('waitForObject', () => {
     const done = waitForObject(source, ref, programmed, { timeoutMs: 5_000 });
     await tick();
     state.current = gw(50, 'True');
-    state.watches[0].emit('ERROR', { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version' });
+    state.watches[0].emit('ERROR', {
+      kind: 'Status',
+      code: 410,
+      reason: 'Expired',
+      message: 'too old resource version',
+    });
     state.watches[0].end();
     await expect(done).resolves.toMatchObject({ metadata: { resourceVersion: '50' } });
     expect(state.lists).toBe(2);
@@ -111,7 +127,9 @@ describe('waitForObject', () => {
 
   it('times out with the last seen state and what it waited for, and stops the watch', async () => {
     const { source, state } = fakeSource(gw(5, 'False'));
-    const err = await waitForObject(source, ref, programmed, { timeoutMs: 50, what: 'Programmed=True' }).catch((e) => e);
+    const err = await waitForObject(source, ref, programmed, { timeoutMs: 50, what: 'Programmed=True' }).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(WaitTimeoutError);
     expect(err.message).toBe(
       'Gateway istio-system/external-gateway: Accepted=True, Programmed=False (AddressNotAssigned: no address) after 0.1 s; waited for Programmed=True',
@@ -122,7 +140,9 @@ describe('waitForObject', () => {
   it('reports "not found" and the last API error when the object never appeared', async () => {
     const { source, state } = fakeSource(undefined);
     state.listError = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
-    const err = await waitForObject(source, ref, programmed, { timeoutMs: 100, what: 'Programmed=True' }).catch((e) => e);
+    const err = await waitForObject(source, ref, programmed, { timeoutMs: 100, what: 'Programmed=True' }).catch(
+      (e) => e,
+    );
     expect(err.message).toBe(
       'Gateway istio-system/external-gateway: not found after 0.1 s (last API error: connect ECONNREFUSED 127.0.0.1:6443); waited for Programmed=True',
     );
@@ -147,22 +167,33 @@ describe('waitForObject', () => {
   it('fails with the unknown-kind error once the grace period is over, not with a generic timeout', async () => {
     const { source, state } = fakeSource(undefined);
     state.listError = new Error('Unrecognized API version and kind: gateway.networking.k8s.io/v1 Gateway');
-    await expect(waitForObject(source, ref, programmed, { timeoutMs: 5_000, unknownKindGraceMs: 300 })).rejects.toThrow(/^Unrecognized API version and kind/);
+    await expect(waitForObject(source, ref, programmed, { timeoutMs: 5_000, unknownKindGraceMs: 300 })).rejects.toThrow(
+      /^Unrecognized API version and kind/,
+    );
     expect(state.lists).toBeGreaterThan(1);
     // A deadline shorter than the grace period also ends with the unknown-kind error.
-    await expect(waitForObject(source, ref, programmed, { timeoutMs: 300, unknownKindGraceMs: 5_000 })).rejects.toThrow(/^Unrecognized API version and kind/);
+    await expect(waitForObject(source, ref, programmed, { timeoutMs: 300, unknownKindGraceMs: 5_000 })).rejects.toThrow(
+      /^Unrecognized API version and kind/,
+    );
   });
 
   it('fails at once on 401/403 (waiting cannot fix credentials or RBAC)', async () => {
     const { source, state } = fakeSource(undefined);
-    state.listError = Object.assign(new Error('Forbidden'), { code: 403, body: { message: 'gateways is forbidden', reason: 'Forbidden', code: 403 } });
+    state.listError = Object.assign(new Error('Forbidden'), {
+      code: 403,
+      body: { message: 'gateways is forbidden', reason: 'Forbidden', code: 403 },
+    });
     await expect(waitForObject(source, ref, programmed, { timeoutMs: 5_000 })).rejects.toMatchObject({ code: 403 });
     expect(state.lists).toBe(1);
   });
 
   it('uses a custom describe', () => {
-    expect(waitTimeoutMessage(ref, undefined, { timeoutMs: 180_000, describe: () => 'no addresses yet', what: 'an address' })).toBe(
-      'Gateway istio-system/external-gateway: no addresses yet after 180 s; waited for an address',
-    );
+    expect(
+      waitTimeoutMessage(ref, undefined, {
+        timeoutMs: 180_000,
+        describe: () => 'no addresses yet',
+        what: 'an address',
+      }),
+    ).toBe('Gateway istio-system/external-gateway: no addresses yet after 180 s; waited for an address');
   });
 });

@@ -46,10 +46,15 @@ metadata: {name: last}
   });
 
   it('names the document that is not an object or lacks identity', () => {
-    expect(() => parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\n- just\n- a list\n', 'fixtures/x.yaml')).toThrow(
-      /fixtures\/x.yaml: document 2 is not a Kubernetes object/,
+    expect(() =>
+      parseManifests(
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\n- just\n- a list\n',
+        'fixtures/x.yaml',
+      ),
+    ).toThrow(/fixtures\/x.yaml: document 2 is not a Kubernetes object/);
+    expect(() => parseManifests('kind: ConfigMap\nmetadata: {}\n')).toThrow(
+      /document 1 lacks apiVersion, metadata.name/,
     );
-    expect(() => parseManifests('kind: ConfigMap\nmetadata: {}\n')).toThrow(/document 1 lacks apiVersion, metadata.name/);
     expect(() => parseManifests('a: [unclosed\n')).toThrow(ManifestError);
   });
 });

@@ -18,7 +18,9 @@ export function parseManifests(text: string, source = 'manifest'): KubeObject[] 
   if (!Array.isArray(docs)) return out;
   docs.forEach((doc, index) => {
     if (doc.errors.length > 0) {
-      throw new ManifestError(`${source}: document ${index + 1} is not valid YAML (${doc.errors[0].message.split('\n')[0]}); fix the manifest.`);
+      throw new ManifestError(
+        `${source}: document ${index + 1} is not valid YAML (${doc.errors[0].message.split('\n')[0]}); fix the manifest.`,
+      );
     }
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) return;
@@ -30,7 +32,9 @@ export function parseManifests(text: string, source = 'manifest'): KubeObject[] 
 /** Expand List kinds and check that what is left looks like a Kubernetes object. */
 export function expandDocument(value: unknown, where: string): KubeObject[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ManifestError(`${where} is not a Kubernetes object (expected a mapping with apiVersion, kind and metadata.name); fix the manifest.`);
+    throw new ManifestError(
+      `${where} is not a Kubernetes object (expected a mapping with apiVersion, kind and metadata.name); fix the manifest.`,
+    );
   }
   const obj = value as Record<string, unknown>;
   if (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items)) {

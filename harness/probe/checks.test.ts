@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { all, expectHeader, expectHeaderMatches, expectJsonPath, expectStatus, jsonPath } from './checks.ts';
 import { makeResponse } from './http.ts';
 
-const envV2 = makeResponse(200, { server: 'istio-envoy', 'content-type': 'application/json' }, '{"env":{"HTTPBIN_ENV_VERSION":"v2"}}');
+const envV2 = makeResponse(
+  200,
+  { server: 'istio-envoy', 'content-type': 'application/json' },
+  '{"env":{"HTTPBIN_ENV_VERSION":"v2"}}',
+);
 
 describe('check builders', () => {
   it('expectStatus says what it got', () => {
@@ -12,7 +16,9 @@ describe('check builders', () => {
 
   it('expectHeaderMatches is case-insensitive on the name and reports absence', () => {
     expect(expectHeaderMatches('Server', /envoy/)(envV2)).toBeUndefined();
-    expect(expectHeaderMatches('server', /^envoy$/)(envV2)).toBe('expected header server matching /^envoy$/, got "istio-envoy"');
+    expect(expectHeaderMatches('server', /^envoy$/)(envV2)).toBe(
+      'expected header server matching /^envoy$/, got "istio-envoy"',
+    );
     expect(expectHeaderMatches('x-missing', /./)(envV2)).toBe('expected header x-missing matching /./, it is absent');
   });
 
@@ -28,7 +34,9 @@ describe('check builders', () => {
 
   it('expectJsonPath reads dotted paths and explains mismatches', () => {
     expect(expectJsonPath('env.HTTPBIN_ENV_VERSION', 'v2')(envV2)).toBeUndefined();
-    expect(expectJsonPath('env.HTTPBIN_ENV_VERSION', 'v1')(envV2)).toBe('expected body env.HTTPBIN_ENV_VERSION = "v1", got "v2"');
+    expect(expectJsonPath('env.HTTPBIN_ENV_VERSION', 'v1')(envV2)).toBe(
+      'expected body env.HTTPBIN_ENV_VERSION = "v1", got "v2"',
+    );
     expect(expectJsonPath('env.OTHER', 'v1')(envV2)).toBe('expected body env.OTHER = "v1", got nothing');
     expect(expectJsonPath('env', (v) => typeof v === 'object')(envV2)).toBeUndefined();
     expect(expectJsonPath('a', 1)(makeResponse(502, {}, 'upstream connect error'))).toBe(
@@ -41,7 +49,11 @@ describe('check builders', () => {
   });
 
   it('all() reports the first failing check', () => {
-    const check = all(expectStatus(200), expectHeaderMatches('server', /envoy/), expectJsonPath('env.HTTPBIN_ENV_VERSION', 'v1'));
+    const check = all(
+      expectStatus(200),
+      expectHeaderMatches('server', /envoy/),
+      expectJsonPath('env.HTTPBIN_ENV_VERSION', 'v1'),
+    );
     expect(check(envV2)).toBe('expected body env.HTTPBIN_ENV_VERSION = "v1", got "v2"');
     expect(all(expectStatus(200), expectHeaderMatches('server', /envoy/))(envV2)).toBeUndefined();
   });

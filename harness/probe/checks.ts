@@ -56,7 +56,8 @@ export function expectJsonPath(path: string, expected: unknown): Check {
       return `expected a JSON body, got ${JSON.stringify(res.body.slice(0, 60))}`;
     }
     const actual = jsonPath(body, path);
-    const ok = typeof expected === 'function' ? (expected as (v: unknown) => boolean)(actual) : sameJson(actual, expected);
+    const ok =
+      typeof expected === 'function' ? (expected as (v: unknown) => boolean)(actual) : sameJson(actual, expected);
     if (ok) return undefined;
     const want = typeof expected === 'function' ? 'to satisfy the check' : `= ${JSON.stringify(expected)}`;
     return `expected body ${path} ${want}, got ${actual === undefined ? 'nothing' : JSON.stringify(actual)}`;

@@ -42,7 +42,11 @@ function networkReason(err: unknown): string {
   return code && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
-export async function expectEventually(req: ProbeRequest, check: Check, opts: ExpectOptions = {}): Promise<ProbeResponse> {
+export async function expectEventually(
+  req: ProbeRequest,
+  check: Check,
+  opts: ExpectOptions = {},
+): Promise<ProbeResponse> {
   const consecutive = opts.consecutive ?? 3;
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const initial = opts.initialBackoffMs ?? 250;
@@ -83,7 +87,9 @@ export async function expectEventually(req: ProbeRequest, check: Check, opts: Ex
     }
   }
   // The reason often names the status already ("status 500, expected 200"); say it once.
-  const lastText = last ? `${last.status !== undefined && !last.reason.includes(String(last.status)) ? `HTTP ${last.status}: ` : ''}${last.reason}` : 'no response';
+  const lastText = last
+    ? `${last.status !== undefined && !last.reason.includes(String(last.status)) ? `HTTP ${last.status}: ` : ''}${last.reason}`
+    : 'no response';
   throw new ProbeTimeoutError(
     `${describeRequest(req)} did not give ${consecutive} consecutive matching responses within ${seconds(timeoutMs)} s; last: ${lastText} (${attempts} attempts)`,
     last,

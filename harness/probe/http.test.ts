@@ -14,7 +14,9 @@ import {
 
 const servers: Server[] = [];
 
-async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ host: string; port: number }> {
+async function serve(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ host: string; port: number }> {
   const server = createServer(handler);
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -37,8 +39,15 @@ const fast = { initialBackoffMs: 5, maxBackoffMs: 20 };
 
 describe('sendRequest', () => {
   it('sends the Host header and extra headers as given, and returns lower-case headers', async () => {
-    const endpoint = await serve((req, res) => json(res, 200, { host: req.headers.host, version: req.headers['x-version'] }));
-    const res = await sendRequest({ endpoint, path: '/headers', host: 'httpbin.example.com', headers: { 'X-Version': 'v2' } });
+    const endpoint = await serve((req, res) =>
+      json(res, 200, { host: req.headers.host, version: req.headers['x-version'] }),
+    );
+    const res = await sendRequest({
+      endpoint,
+      path: '/headers',
+      host: 'httpbin.example.com',
+      headers: { 'X-Version': 'v2' },
+    });
     expect(res.status).toBe(200);
     expect(res.json()).toEqual({ host: 'httpbin.example.com', version: 'v2' });
     expect(res.headers.server).toBe('istio-envoy');
@@ -58,7 +67,9 @@ describe('sendRequest', () => {
     const endpoint = await serve(() => {
       /* never answers */
     });
-    await expect(sendRequest({ endpoint, path: '/', timeoutMs: 100 })).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
+    await expect(sendRequest({ endpoint, path: '/', timeoutMs: 100 })).rejects.toMatchObject({
+      code: 'UND_ERR_HEADERS_TIMEOUT',
+    });
   });
 });
 
@@ -70,10 +81,14 @@ describe('expectEventually', () => {
       if (n <= 3) json(res, 503, { error: 'no healthy upstream' });
       else json(res, 200, { env: { HTTPBIN_ENV_VERSION: 'v2' } });
     });
-    const res = await expectEventually({ endpoint, path: '/env' }, all(expectStatus(200), expectJsonPath('env.HTTPBIN_ENV_VERSION', 'v2')), {
-      timeoutMs: 5_000,
-      ...fast,
-    });
+    const res = await expectEventually(
+      { endpoint, path: '/env' },
+      all(expectStatus(200), expectJsonPath('env.HTTPBIN_ENV_VERSION', 'v2')),
+      {
+        timeoutMs: 5_000,
+        ...fast,
+      },
+    );
     expect(res.status).toBe(200);
     expect(n).toBe(6); // 3 failures, then exactly 3 consecutive matches
   });
@@ -85,7 +100,10 @@ describe('expectEventually', () => {
       json(res, 200, { env: { HTTPBIN_ENV_VERSION: n % 2 ? 'v2' : 'v1' } });
     });
     const req: ProbeRequest = { endpoint, path: '/env', host: 'httpbin.example.com', headers: { 'x-version': 'v2' } };
-    const err = await expectEventually(req, expectJsonPath('env.HTTPBIN_ENV_VERSION', 'v2'), { timeoutMs: 300, ...fast }).catch((e) => e);
+    const err = await expectEventually(req, expectJsonPath('env.HTTPBIN_ENV_VERSION', 'v2'), {
+      timeoutMs: 300,
+      ...fast,
+    }).catch((e) => e);
     expect(err).toBeInstanceOf(ProbeTimeoutError);
     expect(err.message).toContain(
       `GET http://127.0.0.1:${endpoint.port}/env (Host: httpbin.example.com, x-version: v2) did not give 3 consecutive matching responses within 0.3 s; last: HTTP 200: `,

@@ -34,7 +34,8 @@ export const DEFAULT_GATEWAY_CLASS_TIMEOUT_S = 300;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** GatewayClass spec.controllerName, Gateway API v1.6.1 CRD: a domain-prefixed path, at most 253 characters. */
-const CONTROLLER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/;
+const CONTROLLER_NAME =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/;
 const knownFeatures: readonly string[] = [...gatewayHttpCoreFeatures, ...gatewayHttpExtendedFeatures];
 
 type Raw = Record<string, unknown>;
@@ -45,44 +46,84 @@ export function parseProfileConfig(value: unknown, file: string): ProfileConfig 
     throw new UsageError(`Config file ${file}: ${key} ${problem}; ${fix}.`);
   };
   const mapping = (v: unknown, key: string, keys: readonly string[]): Raw => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) fail(key, 'must be a mapping', `give it the keys ${keys.join(', ')}`);
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+      fail(key, 'must be a mapping', `give it the keys ${keys.join(', ')}`);
     for (const k of Object.keys(v as Raw)) {
-      if (!keys.includes(k)) fail(`${key}.${k}`, 'is not a known key', `valid keys under ${key} are ${keys.join(', ')}`);
+      if (!keys.includes(k))
+        fail(`${key}.${k}`, 'is not a known key', `valid keys under ${key} are ${keys.join(', ')}`);
     }
     return v as Raw;
   };
   const text = (v: unknown, key: string, required: boolean, what = 'a non-empty string'): string | undefined => {
     if (v === undefined || v === null) return required ? fail(key, 'is required', `set it to ${what}`) : undefined;
-    if (typeof v !== 'string' || v.trim() === '') fail(key, `must be ${what}, got ${JSON.stringify(v)}`, 'fix the value');
+    if (typeof v !== 'string' || v.trim() === '')
+      fail(key, `must be ${what}, got ${JSON.stringify(v)}`, 'fix the value');
     return v as string;
   };
   const strings = (v: unknown, key: string): string[] | undefined => {
     if (v === undefined || v === null) return undefined;
-    if (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || s === '')) fail(key, 'must be a list of non-empty strings', `write it as [a, b]`);
+    if (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || s === ''))
+      fail(key, 'must be a list of non-empty strings', `write it as [a, b]`);
     return v as string[];
   };
   const seconds = (v: unknown, key: string, fallback: number): number => {
     if (v === undefined || v === null) return fallback * 1000;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(key, `must be a positive number of seconds, got ${JSON.stringify(v)}`, 'fix the value');
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+      fail(key, `must be a positive number of seconds, got ${JSON.stringify(v)}`, 'fix the value');
     return Math.round((v as number) * 1000);
   };
 
-  const raw = mapping(value, 'profile', ['name', 'gatewayClassName', 'controllerName', 'serverHeader', 'supportedFeatures', 'implementation', 'diagnostics', 'install']);
+  const raw = mapping(value, 'profile', [
+    'name',
+    'gatewayClassName',
+    'controllerName',
+    'serverHeader',
+    'supportedFeatures',
+    'implementation',
+    'diagnostics',
+    'install',
+  ]);
 
   const name = text(raw.name, 'profile.name', true, 'a DNS label such as acme')!;
-  if (name.length > 63 || !DNS_LABEL.test(name)) fail('profile.name', `"${name}" is not a DNS label`, 'use at most 63 lower-case letters, digits and \'-\'');
-  if ((builtinProfileNames as readonly string[]).includes(name)) fail('profile.name', `"${name}" is a built-in profile`, `write \`profile: ${name}\` to use it, or pick another name for yours`);
+  if (name.length > 63 || !DNS_LABEL.test(name))
+    fail('profile.name', `"${name}" is not a DNS label`, "use at most 63 lower-case letters, digits and '-'");
+  if ((builtinProfileNames as readonly string[]).includes(name))
+    fail(
+      'profile.name',
+      `"${name}" is a built-in profile`,
+      `write \`profile: ${name}\` to use it, or pick another name for yours`,
+    );
 
-  const gatewayClassName = text(raw.gatewayClassName, 'profile.gatewayClassName', true, 'the name of your GatewayClass')!;
+  const gatewayClassName = text(
+    raw.gatewayClassName,
+    'profile.gatewayClassName',
+    true,
+    'the name of your GatewayClass',
+  )!;
   if (gatewayClassName.length > 253 || !DNS_SUBDOMAIN.test(gatewayClassName)) {
-    fail('profile.gatewayClassName', `"${gatewayClassName}" is not a valid object name`, 'use lower-case letters, digits, \'-\' and \'.\'');
+    fail(
+      'profile.gatewayClassName',
+      `"${gatewayClassName}" is not a valid object name`,
+      "use lower-case letters, digits, '-' and '.'",
+    );
   }
-  const controllerName = text(raw.controllerName, 'profile.controllerName', true, 'a domain-prefixed path such as example.com/gateway-controller')!;
+  const controllerName = text(
+    raw.controllerName,
+    'profile.controllerName',
+    true,
+    'a domain-prefixed path such as example.com/gateway-controller',
+  )!;
   if (controllerName.length > 253 || !CONTROLLER_NAME.test(controllerName)) {
-    fail('profile.controllerName', `"${controllerName}" is not a domain-prefixed path`, 'write it as the GatewayClass spec.controllerName requires, e.g. example.com/gateway-controller');
+    fail(
+      'profile.controllerName',
+      `"${controllerName}" is not a domain-prefixed path`,
+      'write it as the GatewayClass spec.controllerName requires, e.g. example.com/gateway-controller',
+    );
   }
 
-  const serverHeader = text(raw.serverHeader, 'profile.serverHeader', false, 'a regular expression such as ^envoy$') ?? DEFAULT_SERVER_HEADER;
+  const serverHeader =
+    text(raw.serverHeader, 'profile.serverHeader', false, 'a regular expression such as ^envoy$') ??
+    DEFAULT_SERVER_HEADER;
   try {
     new RegExp(serverHeader);
   } catch (error) {
@@ -92,19 +133,35 @@ export function parseProfileConfig(value: unknown, file: string): ProfileConfig 
   const listed = strings(raw.supportedFeatures, 'profile.supportedFeatures') ?? [];
   const unknown = listed.filter((f) => !knownFeatures.includes(f));
   if (unknown.length > 0) {
-    fail('profile.supportedFeatures', `names unknown feature(s) ${unknown.join(', ')}`, `use upstream GATEWAY-HTTP feature names (Gateway API v1.6.1) such as HTTPRouteQueryParamMatching`);
+    fail(
+      'profile.supportedFeatures',
+      `names unknown feature(s) ${unknown.join(', ')}`,
+      `use upstream GATEWAY-HTTP feature names (Gateway API v1.6.1) such as HTTPRouteQueryParamMatching`,
+    );
   }
   // Core features are what GATEWAY-HTTP conformance requires: always supported.
   const supportedFeatures = [...new Set([...gatewayHttpCoreFeatures, ...listed])];
 
-  const impl = mapping(raw.implementation ?? fail('profile.implementation', 'is required for the ConformanceReport', 'give at least organization, project and version'), 'profile.implementation', [
-    'organization', 'project', 'url', 'version', 'contact',
-  ]);
+  const impl = mapping(
+    raw.implementation ??
+      fail(
+        'profile.implementation',
+        'is required for the ConformanceReport',
+        'give at least organization, project and version',
+      ),
+    'profile.implementation',
+    ['organization', 'project', 'url', 'version', 'contact'],
+  );
   const implementation: ImplementationInfo = {
     organization: text(impl.organization, 'profile.implementation.organization', true)!,
     project: text(impl.project, 'profile.implementation.project', true)!,
     url: text(impl.url, 'profile.implementation.url', false) ?? '',
-    version: text(typeof impl.version === 'number' ? String(impl.version) : impl.version, 'profile.implementation.version', true, 'the version you test, e.g. v1.2.3')!,
+    version: text(
+      typeof impl.version === 'number' ? String(impl.version) : impl.version,
+      'profile.implementation.version',
+      true,
+      'the version you test, e.g. v1.2.3',
+    )!,
     contact: strings(impl.contact, 'profile.implementation.contact') ?? [],
   };
 
@@ -112,40 +169,85 @@ export function parseProfileConfig(value: unknown, file: string): ProfileConfig 
   if (raw.diagnostics !== undefined && raw.diagnostics !== null) {
     const diag = mapping(raw.diagnostics, 'profile.diagnostics', ['controllerPods', 'gatewayPodSelector']);
     if (diag.controllerPods !== undefined && diag.controllerPods !== null) {
-      if (!Array.isArray(diag.controllerPods)) fail('profile.diagnostics.controllerPods', 'must be a list', 'write it as [{namespace: acme-system, labelSelector: app=acme}]');
+      if (!Array.isArray(diag.controllerPods))
+        fail(
+          'profile.diagnostics.controllerPods',
+          'must be a list',
+          'write it as [{namespace: acme-system, labelSelector: app=acme}]',
+        );
       diagnostics.controllerPods = (diag.controllerPods as unknown[]).map((entry, i) => {
         const key = `profile.diagnostics.controllerPods[${i}]`;
         const pod = mapping(entry, key, ['namespace', 'labelSelector']);
         const namespace = text(pod.namespace, `${key}.namespace`, true, 'a namespace name')!;
-        if (!DNS_LABEL.test(namespace)) fail(`${key}.namespace`, `"${namespace}" is not a namespace name`, 'use lower-case letters, digits and \'-\'');
-        return { namespace, labelSelector: text(pod.labelSelector, `${key}.labelSelector`, true, 'a label selector such as app=acme')! };
+        if (!DNS_LABEL.test(namespace))
+          fail(`${key}.namespace`, `"${namespace}" is not a namespace name`, "use lower-case letters, digits and '-'");
+        return {
+          namespace,
+          labelSelector: text(pod.labelSelector, `${key}.labelSelector`, true, 'a label selector such as app=acme')!,
+        };
       });
     }
-    diagnostics.gatewayPodSelector = text(diag.gatewayPodSelector, 'profile.diagnostics.gatewayPodSelector', false, 'a label selector ({gateway} = the Gateway\'s name)') ?? DEFAULT_GATEWAY_POD_SELECTOR;
+    diagnostics.gatewayPodSelector =
+      text(
+        diag.gatewayPodSelector,
+        'profile.diagnostics.gatewayPodSelector',
+        false,
+        "a label selector ({gateway} = the Gateway's name)",
+      ) ?? DEFAULT_GATEWAY_POD_SELECTOR;
   }
 
   let install: VendorInstall | undefined;
   if (raw.install !== undefined && raw.install !== null) {
-    const inst = mapping(raw.install, 'profile.install', ['command', 'manifests', 'timeoutSeconds', 'gatewayClassTimeoutSeconds']);
+    const inst = mapping(raw.install, 'profile.install', [
+      'command',
+      'manifests',
+      'timeoutSeconds',
+      'gatewayClassTimeoutSeconds',
+    ]);
     if (typeof inst.command === 'string') {
-      fail('profile.install.command', 'is a string, but kindgate runs no shell', `write it as an argument array, e.g. [helm, install, acme, ./chart]`);
+      fail(
+        'profile.install.command',
+        'is a string, but kindgate runs no shell',
+        `write it as an argument array, e.g. [helm, install, acme, ./chart]`,
+      );
     }
     const command = strings(inst.command, 'profile.install.command');
     const manifests = strings(inst.manifests, 'profile.install.manifests') ?? [];
     if ((!command || command.length === 0) && manifests.length === 0) {
-      fail('profile.install', 'has neither a command nor manifests', 'give install.command (an argument array), install.manifests (files), or both');
+      fail(
+        'profile.install',
+        'has neither a command nor manifests',
+        'give install.command (an argument array), install.manifests (files), or both',
+      );
     }
     const base = dirname(resolve(file));
     install = {
       // A relative program path (./install.sh) is relative to the config file, like the manifests.
-      command: command && command.length > 0 ? [/^\.\.?\//.test(command[0]) ? resolve(base, command[0]) : command[0], ...command.slice(1)] : undefined,
+      command:
+        command && command.length > 0
+          ? [/^\.\.?\//.test(command[0]) ? resolve(base, command[0]) : command[0], ...command.slice(1)]
+          : undefined,
       manifests: manifests.map((m) => (isAbsolute(m) ? m : resolve(base, m))),
       timeoutMs: seconds(inst.timeoutSeconds, 'profile.install.timeoutSeconds', DEFAULT_INSTALL_TIMEOUT_S),
-      gatewayClassTimeoutMs: seconds(inst.gatewayClassTimeoutSeconds, 'profile.install.gatewayClassTimeoutSeconds', DEFAULT_GATEWAY_CLASS_TIMEOUT_S),
+      gatewayClassTimeoutMs: seconds(
+        inst.gatewayClassTimeoutSeconds,
+        'profile.install.gatewayClassTimeoutSeconds',
+        DEFAULT_GATEWAY_CLASS_TIMEOUT_S,
+      ),
     };
   }
 
-  return { name, gatewayClassName, controllerName, serverHeader, supportedFeatures, implementation, diagnostics, install, file };
+  return {
+    name,
+    gatewayClassName,
+    controllerName,
+    serverHeader,
+    supportedFeatures,
+    implementation,
+    diagnostics,
+    install,
+    file,
+  };
 }
 
 /**
@@ -160,10 +262,15 @@ export function checkInstallableByKind(profile: ProfileConfig): void {
     );
   }
   profile.install.manifests.forEach((path, i) => {
-    if (!existsSync(path)) throw new UsageError(`${where}: profile.install.manifests[${i}] ${path} does not exist; paths are relative to the config file.`);
+    if (!existsSync(path))
+      throw new UsageError(
+        `${where}: profile.install.manifests[${i}] ${path} does not exist; paths are relative to the config file.`,
+      );
   });
   const program = profile.install.command?.[0];
   if (program && isAbsolute(program) && !existsSync(program)) {
-    throw new UsageError(`${where}: profile.install.command program ${program} does not exist; a relative path (./x) is relative to the config file.`);
+    throw new UsageError(
+      `${where}: profile.install.command program ${program} does not exist; a relative path (./x) is relative to the config file.`,
+    );
   }
 }

@@ -9,7 +9,10 @@ const builtin: Record<string, Profile> = { istio: istioProfile };
 export function getProfile(spec: string | ProfileConfig): Profile {
   if (typeof spec !== 'string') return profileFromConfig(spec);
   const profile = builtin[spec];
-  if (!profile) throw new UsageError(`Unknown profile "${spec}"; built-in profiles are: ${Object.keys(builtin).join(', ')} (define your own under profile: in a --config file).`);
+  if (!profile)
+    throw new UsageError(
+      `Unknown profile "${spec}"; built-in profiles are: ${Object.keys(builtin).join(', ')} (define your own under profile: in a --config file).`,
+    );
   return profile;
 }
 

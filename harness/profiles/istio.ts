@@ -9,7 +9,15 @@ export const istioProfile: Profile = {
   serverHeader: /envoy/,
   // A conservative subset of what Istio's own uploaded conformance reports claim (gateway-api
   // site-src/implementation-table.md): only features kindgate's report should vouch for.
-  supportedFeatures: ['Gateway', 'HTTPRoute', 'ReferenceGrant', 'HTTPRouteHostRewrite', 'HTTPRouteQueryParamMatching', 'HTTPRouteMethodMatching', 'HTTPRouteResponseHeaderModification'],
+  supportedFeatures: [
+    'Gateway',
+    'HTTPRoute',
+    'ReferenceGrant',
+    'HTTPRouteHostRewrite',
+    'HTTPRouteQueryParamMatching',
+    'HTTPRouteMethodMatching',
+    'HTTPRouteResponseHeaderModification',
+  ],
   implementation: {
     organization: 'istio',
     project: 'istio',

@@ -25,13 +25,22 @@ export function createExistingProvider(options: RunOptions, profile: Profile): P
           `kindgate did not create context "${context}" and will not create or delete anything in it; pass --allow-existing to let it apply the fixtures (namespaces ${options.gatewayNamespace}, ${options.namespace}) there.`,
         );
       }
-      if (profile.install?.type === 'vendor') log.info(`profile ${profile.name}: install is only run by --provider kind; here the implementation must already be installed`);
+      if (profile.install?.type === 'vendor')
+        log.info(
+          `profile ${profile.name}: install is only run by --provider kind; here the implementation must already be installed`,
+        );
       await timedStep(log, `cluster reachable (context ${context})`, () => kube!.waitForApi(30_000));
       await timedStep(log, `GatewayClass ${profile.gatewayClassName} accepted`, async () => {
         await kube!.waitFor(
           { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', name: profile.gatewayClassName },
-          (obj) => ((obj?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Accepted' && c.status === 'True'),
-          { timeoutMs: options.timeouts.gatewayMs, what: `Accepted=True (is ${profile.name} installed in this cluster?)` },
+          (obj) =>
+            ((obj?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some(
+              (c) => c.type === 'Accepted' && c.status === 'True',
+            ),
+          {
+            timeoutMs: options.timeouts.gatewayMs,
+            what: `Accepted=True (is ${profile.name} installed in this cluster?)`,
+          },
         );
       });
     },
@@ -42,12 +51,21 @@ export function createExistingProvider(options: RunOptions, profile: Profile): P
     },
     kubeconfigPath: () => kubeconfig,
     async endpoint(gateway: GatewayRef, listener: string): Promise<Endpoint> {
-      const gw = await kube!.get({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: gateway.namespace, name: gateway.name });
+      const gw = await kube!.get({
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'Gateway',
+        namespace: gateway.namespace,
+        name: gateway.name,
+      });
       const spec = gw?.spec as { listeners?: { name: string; port: number }[] } | undefined;
       const port = spec?.listeners?.find((l) => l.name === listener)?.port;
-      const address = ((gw?.status as { addresses?: { value?: string }[] } | undefined)?.addresses ?? []).find((a) => a.value)?.value;
+      const address = ((gw?.status as { addresses?: { value?: string }[] } | undefined)?.addresses ?? []).find(
+        (a) => a.value,
+      )?.value;
       if (!address || port === undefined) {
-        throw new Error(`Gateway ${gateway.namespace}/${gateway.name} has no address or no listener ${listener}, so it cannot be reached.`);
+        throw new Error(
+          `Gateway ${gateway.namespace}/${gateway.name} has no address or no listener ${listener}, so it cannot be reached.`,
+        );
       }
       return { host: address, port };
     },

@@ -1,6 +1,6 @@
 import type { RunOptions } from '../config/options.ts';
 import type { Profile } from '../profiles/types.ts';
-import { createSimProvider } from './sim.ts';
+import { createSimProvider } from './sim/provider.ts';
 import type { Provider } from './types.ts';
 
 /** The provider a run asked for. kind is loaded lazily: sim runs never touch Docker code. */
@@ -9,7 +9,7 @@ export async function createProvider(options: RunOptions, profile: Profile): Pro
     case 'sim':
       return createSimProvider(profile, { kubeconfig: options.kubeconfig });
     case 'kind': {
-      const { createKindProvider } = await import('./kind.ts');
+      const { createKindProvider } = await import('./kind/provider.ts');
       return createKindProvider(options, profile);
     }
     case 'existing': {

@@ -1,5 +1,5 @@
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, TestSuite } from 'vitest/node';
-import { findEntry, suiteOfFile } from './catalog.ts';
+import { findEntry, suiteOfFile } from '../../suites/catalog.ts';
 import type { TestRecord } from './results.ts';
 import { stripAnsi } from './text.ts';
 

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { pins } from '../pins.ts';
 import { istioProfile } from '../profiles/istio.ts';
-import { catalog, catalogEntries } from './catalog.ts';
+import { catalog, catalogEntries } from '../../suites/catalog.ts';
 import { buildConformanceReport, renderConformanceReport, writeConformanceReport, type ConformanceInput } from './conformance.ts';
 import type { TestRecord } from './results.ts';
 

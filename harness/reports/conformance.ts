@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Document, Scalar } from 'yaml';
 import type { ImplementationInfo, Profile } from '../profiles/types.ts';
-import { catalogEntries, findEntry, type CatalogEntry, type ConformanceProfileName } from './catalog.ts';
+import { catalogEntries, findEntry, type CatalogEntry, type ConformanceProfileName } from '../../suites/catalog.ts';
 import type { TestRecord } from './results.ts';
 
 /**

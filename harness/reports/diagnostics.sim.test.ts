@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { builtinFixturesDir, loadFixtures } from '../fixtures/render.ts';
+import { builtinFixturesDir, loadFixtures } from '../run/fixtures.ts';
 import { Kube } from '../kube/client.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { istioProfile } from '../profiles/istio.ts';
-import { startSimCluster, type SimCluster } from '../sim/cluster.ts';
+import { startSimCluster, type SimCluster } from '../providers/sim/simulated-cluster.ts';
 import { collectDiagnostics, type DiagnosticsBundle } from './diagnostics.ts';
 
 // The broken-fixture case end to end against the simulated cluster: the route's v2

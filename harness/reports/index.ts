@@ -1,5 +1,5 @@
 /** What the run pipeline uses from the reports: one import. */
-export { catalog, catalogEntries, entriesOf, findEntry, suiteOfFile, testTitle, upstreamMapping, type CatalogEntry, type TestId } from './catalog.ts';
+export { catalog, catalogEntries, entriesOf, findEntry, suiteOfFile, testTitle, upstreamMapping, type CatalogEntry, type TestId } from '../../suites/catalog.ts';
 export { ResultCollector, collectRecords } from './collector.ts';
 export { buildConformanceReport, writeConformanceReport, conformanceReportFileName, type ConformanceInput, type ConformanceReport } from './conformance.ts';
 export { collectDiagnostics, failureOf, diagnosticsDirName, type DiagnosticsBundle, type DiagnosticsInput, type DiagnosticsKube } from './diagnostics.ts';

@@ -1,4 +1,4 @@
-import { suiteFiles } from './catalog.ts';
+import { suiteFiles } from '../../suites/catalog.ts';
 import { countBySuite, totals, type TestRecord } from './results.ts';
 import { firstLine, stripAnsi, truncate } from './text.ts';
 

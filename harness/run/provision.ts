@@ -1,5 +1,5 @@
 import type { RunOptions } from '../config/options.ts';
-import { builtinFixturesDir, loadFixtures, type RenderedFixture } from '../fixtures/render.ts';
+import { builtinFixturesDir, loadFixtures, type RenderedFixture } from './fixtures.ts';
 import { Kube } from '../kube/client.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { timedStep, type Logger } from '../log.ts';
@@ -57,7 +57,9 @@ export async function provision(
   for (const name of options.ownedNamespaces) {
     if (!(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name }))) footprint.createdNamespaces.push(name);
   }
-  await timedStep(log, `fixtures applied (${objects.length} objects)`, () => kube.apply(objects, { fieldManager: 'kindgate', namespace: options.namespace }));
+  await timedStep(log, `fixtures applied (${objects.length} objects)`, () =>
+    kube.apply(objects, { fieldManager: 'kindgate', namespace: options.namespace }),
+  );
   await timedStep(log, 'backends available', () => waitForDeployments(kube, objects, options.timeouts.backendsMs));
 
   const gateways = objects.filter(isGateway).map((gw) => ({
@@ -65,7 +67,9 @@ export async function provision(
     name: gw.metadata.name,
     listeners: ((gw.spec as { listeners?: { name: string }[] }).listeners ?? []).map((l) => l.name),
   }));
-  const endpoints = await timedStep(log, 'gateway endpoints resolved', () => resolveEndpoints(kube, provider, gateways, options, log));
+  const endpoints = await timedStep(log, 'gateway endpoints resolved', () =>
+    resolveEndpoints(kube, provider, gateways, options, log),
+  );
 
   const handle: ClusterHandle = {
     provider: provider.name,
@@ -78,7 +82,13 @@ export async function provision(
       serverHeader: { source: profile.serverHeader.source, flags: profile.serverHeader.flags },
     },
     hostname: options.hostname,
-    namespaces: [...new Set(objects.map((o) => (o.kind === 'Namespace' ? o.metadata.name : o.metadata.namespace)).filter((n): n is string => !!n))],
+    namespaces: [
+      ...new Set(
+        objects
+          .map((o) => (o.kind === 'Namespace' ? o.metadata.name : o.metadata.namespace))
+          .filter((n): n is string => !!n),
+      ),
+    ],
     gateways,
     routes: objects.filter(isRoute).map((r) => routeInfo(r, options.namespace)),
     endpoints,
@@ -88,23 +98,42 @@ export async function provision(
 }
 
 const isGateway = (o: KubeObject) => o.kind === 'Gateway' && o.apiVersion.startsWith('gateway.networking.k8s.io/');
-const isRoute = (o: KubeObject) => ['HTTPRoute', 'GRPCRoute'].includes(o.kind) && o.apiVersion.startsWith('gateway.networking.k8s.io/');
+const isRoute = (o: KubeObject) =>
+  ['HTTPRoute', 'GRPCRoute'].includes(o.kind) && o.apiVersion.startsWith('gateway.networking.k8s.io/');
 
 function routeInfo(route: KubeObject, defaultNamespace: string): RouteInfo {
   const namespace = route.metadata.namespace ?? defaultNamespace;
-  const spec = route.spec as { hostnames?: string[]; parentRefs?: { group?: string; kind?: string; name: string; namespace?: string; sectionName?: string; port?: number }[] };
+  const spec = route.spec as {
+    hostnames?: string[];
+    parentRefs?: {
+      group?: string;
+      kind?: string;
+      name: string;
+      namespace?: string;
+      sectionName?: string;
+      port?: number;
+    }[];
+  };
   const parents: ParentInfo[] = (spec.parentRefs ?? [])
-    .filter((p) => (p.group ?? 'gateway.networking.k8s.io') === 'gateway.networking.k8s.io' && (p.kind ?? 'Gateway') === 'Gateway')
+    .filter(
+      (p) =>
+        (p.group ?? 'gateway.networking.k8s.io') === 'gateway.networking.k8s.io' && (p.kind ?? 'Gateway') === 'Gateway',
+    )
     .map((p) => ({ namespace: p.namespace ?? namespace, name: p.name, sectionName: p.sectionName, port: p.port }));
   return { namespace, name: route.metadata.name, kind: route.kind, hostnames: spec.hostnames ?? [], parents };
 }
 
-type Conditioned = { observedGeneration?: number; phase?: string; conditions?: { type: string; status: string }[] } | undefined;
+type Conditioned =
+  { observedGeneration?: number; phase?: string; conditions?: { type: string; status: string }[] } | undefined;
 
 /** Available=True for the Deployment's latest generation. */
 function deploymentAvailable(obj: KubeObject | undefined): boolean {
   const status = obj?.status as Conditioned;
-  return !!obj && (status?.observedGeneration ?? 0) >= (obj.metadata.generation ?? 0) && !!status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True');
+  return (
+    !!obj &&
+    (status?.observedGeneration ?? 0) >= (obj.metadata.generation ?? 0) &&
+    !!status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True')
+  );
 }
 
 /** Ready=True, or finished (a completed Job pod is not waited for). */
@@ -113,13 +142,23 @@ function podReady(obj: KubeObject | undefined): boolean {
   return status?.phase === 'Succeeded' || !!status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
-const deploymentRef = (d: KubeObject) => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: d.metadata.namespace, name: d.metadata.name });
+const deploymentRef = (d: KubeObject) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  namespace: d.metadata.namespace,
+  name: d.metadata.name,
+});
 
 /** Every Deployment of the fixtures must report Available=True for its latest generation. */
 async function waitForDeployments(kube: Kube, objects: KubeObject[], timeoutMs: number): Promise<void> {
   const deployments = objects.filter((o) => o.kind === 'Deployment' && o.apiVersion === 'apps/v1');
   await Promise.all(
-    deployments.map((d) => kube.waitFor(deploymentRef(d), deploymentAvailable, { timeoutMs, what: 'Available=True (is the image pullable and the pod healthy?)' })),
+    deployments.map((d) =>
+      kube.waitFor(deploymentRef(d), deploymentAvailable, {
+        timeoutMs,
+        what: 'Available=True (is the image pullable and the pod healthy?)',
+      }),
+    ),
   );
 }
 
@@ -130,10 +169,18 @@ async function waitForDeployments(kube: Kube, objects: KubeObject[], timeoutMs: 
  */
 async function waitForNamespaceReady(kube: Kube, namespace: string, timeoutMs: number): Promise<void> {
   const deployments = await kube.list('apps/v1', 'Deployment', { namespace });
-  await Promise.all(deployments.map((d) => kube.waitFor(deploymentRef(d), deploymentAvailable, { timeoutMs, what: 'Available=True' })));
+  await Promise.all(
+    deployments.map((d) => kube.waitFor(deploymentRef(d), deploymentAvailable, { timeoutMs, what: 'Available=True' })),
+  );
   const pods = await kube.list('v1', 'Pod', { namespace });
   await Promise.all(
-    pods.map((p) => kube.waitFor({ apiVersion: 'v1', kind: 'Pod', namespace, name: p.metadata.name }, (obj) => !obj || podReady(obj), { timeoutMs, what: 'Ready=True' })),
+    pods.map((p) =>
+      kube.waitFor(
+        { apiVersion: 'v1', kind: 'Pod', namespace, name: p.metadata.name },
+        (obj) => !obj || podReady(obj),
+        { timeoutMs, what: 'Ready=True' },
+      ),
+    ),
   );
 }
 
@@ -154,12 +201,14 @@ async function resolveEndpoints(
       try {
         await kube.waitFor(
           { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: gw.namespace, name: gw.name },
-          (obj) => ((obj?.status as { addresses?: { value?: string }[] } | undefined)?.addresses ?? []).some((a) => a.value),
+          (obj) =>
+            ((obj?.status as { addresses?: { value?: string }[] } | undefined)?.addresses ?? []).some((a) => a.value),
           { timeoutMs: options.timeouts.gatewayMs, what: 'an address in status.addresses' },
         );
         await waitForNamespaceReady(kube, gw.namespace, options.timeouts.gatewayMs);
       } catch (error) {
-        for (const listener of gw.listeners) endpoints[endpointKey(gw.namespace, gw.name, listener)] = { error: (error as Error).message };
+        for (const listener of gw.listeners)
+          endpoints[endpointKey(gw.namespace, gw.name, listener)] = { error: (error as Error).message };
         log.warn((error as Error).message);
         return;
       }

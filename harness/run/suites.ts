@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Reporter, TestCase } from 'vitest/node';
 import { type Logger } from '../log.ts';
-import { suiteFiles, type SuiteName } from '../reports/catalog.ts';
+import { suiteFiles, type SuiteName } from '../../suites/catalog.ts';
 import type { ClusterHandle } from './handle.ts';
 
 export const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -43,7 +43,9 @@ const LAST = suiteFiles.troubleshooting;
 /** The vitest file patterns of each pass; only the chosen suites (default: every suite file). */
 export function suitePasses(suites?: readonly string[]): { include: string[]; exclude: string[] }[] {
   const chosen = suites?.map((s) => suiteFiles[s as SuiteName]);
-  const first = chosen ? { include: chosen.filter((f) => f !== LAST), exclude: [] } : { include: ['suites/**/*.test.ts'], exclude: [LAST] };
+  const first = chosen
+    ? { include: chosen.filter((f) => f !== LAST), exclude: [] }
+    : { include: ['suites/**/*.test.ts'], exclude: [LAST, 'suites/**/*.unit.test.ts'] };
   const last = !chosen || chosen.includes(LAST) ? [{ include: [LAST], exclude: [] }] : [];
   return [...(first.include.length ? [first] : []), ...last];
 }

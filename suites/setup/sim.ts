@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { Session } from '../../harness/cli/session.ts';
+import { Session } from '../../harness/run/session.ts';
 import { parseRunOptions } from '../../harness/config/parse.ts';
 import { createLogger, createMemoryLogger } from '../../harness/log.ts';
 import { getProfile } from '../../harness/profiles/index.ts';

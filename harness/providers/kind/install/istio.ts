@@ -1,0 +1,28 @@
+import { conditionHolds } from '../../../kube/conditions.ts';
+import type { Logger } from '../../../log.ts';
+import type { IstioPlan } from '../plan.ts';
+import { withTools } from '../tools/with-tools.ts';
+import type { InstallDeps } from './deps.ts';
+
+/**
+ * `istioctl install --set profile=minimal -y` (the tutorial's extra --set flags do not exist; see
+ * the design's errata), then istiod Available, then — once the Gateway API CRDs are Established —
+ * GatewayClass `istio` Accepted=True (istiod creates that class itself and picks up CRDs installed
+ * after it starts: istio pkg/kube/kclient/crdwatcher.go).
+ */
+export async function installIstio(
+  plan: IstioPlan,
+  deps: InstallDeps & { crdsReady: Promise<unknown> },
+  log: Logger,
+): Promise<void> {
+  await deps.run(withTools(plan.install, deps.tools), log);
+  await deps.kube.waitFor(plan.istiod, (d) => conditionHolds(d, 'Available'), {
+    timeoutMs: plan.istiodTimeoutMs,
+    what: 'Available=True',
+  });
+  await deps.crdsReady;
+  await deps.kube.waitFor(plan.gatewayClass, (gc) => conditionHolds(gc, 'Accepted'), {
+    timeoutMs: plan.gatewayClassTimeoutMs,
+    what: 'Accepted=True',
+  });
+}

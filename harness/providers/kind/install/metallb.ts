@@ -1,0 +1,101 @@
+import { readFile } from 'node:fs/promises';
+import pRetry from 'p-retry';
+import { stringify } from 'yaml';
+import { SetupError } from '../../../errors.ts';
+import { conditionHolds } from '../../../kube/conditions.ts';
+import type { Logger } from '../../../log.ts';
+import type { Engine } from '../engine.ts';
+import { poolFromInspect, type Ipv4Pool } from '../pool.ts';
+import type { MetallbPlan } from '../plan.ts';
+import { ensureArtifact } from '../tools/artifact.ts';
+import { FIELD_MANAGER, type InstallDeps } from './deps.ts';
+
+/** IPAddressPool + L2Advertisement, metallb.io/v1beta1 (served + storage in v0.16.1's CRDs). */
+export function metallbPoolManifest(
+  plan: Pick<MetallbPlan, 'namespace' | 'poolName' | 'l2AdvertisementName'>,
+  pool: Ipv4Pool,
+): string {
+  const meta = (name: string) => ({
+    name,
+    namespace: plan.namespace,
+    labels: { 'app.kubernetes.io/managed-by': 'kindgate' },
+  });
+  return [
+    {
+      apiVersion: 'metallb.io/v1beta1',
+      kind: 'IPAddressPool',
+      metadata: meta(plan.poolName),
+      spec: { addresses: [pool.range] },
+    },
+    {
+      apiVersion: 'metallb.io/v1beta1',
+      kind: 'L2Advertisement',
+      metadata: meta(plan.l2AdvertisementName),
+      spec: { ipAddressPools: [plan.poolName] },
+    },
+  ]
+    .map((doc) => stringify(doc))
+    .join('---\n');
+}
+
+/**
+ * Right after the controller is Ready the validating webhook (Service metallb-webhook-service)
+ * still refuses or times out for a while: the API server then cannot call it ("failed calling
+ * webhook": connection refused, no endpoints, timeouts). Those are worth retrying; a webhook that
+ * answered and denied the request (a bad pool, an overlapping range) is not.
+ */
+export function isWebhookNotReady(error: unknown): boolean {
+  const text = error instanceof Error ? error.message : String(error);
+  if (/denied the request/i.test(text)) return false;
+  return /failed calling webhook|connection refused|no endpoints available|i\/o timeout|context deadline exceeded|\bEOF\b|ECONNRESET|\b50[03]\b/i.test(
+    text,
+  );
+}
+
+export async function installMetallb(
+  plan: MetallbPlan,
+  deps: InstallDeps & {
+    engine: Engine;
+    network: string;
+    /** picks this cluster's slice of the shared network */ clusterName: string;
+  },
+  log: Logger,
+): Promise<Ipv4Pool> {
+  const { path } = await ensureArtifact(plan.manifest, deps.download, log);
+  await deps.kube.apply(await readFile(path, 'utf8'), { fieldManager: FIELD_MANAGER, force: true });
+  await deps.kube.waitFor(plan.controller, (d) => conditionHolds(d, 'Available'), {
+    timeoutMs: plan.controllerTimeoutMs,
+    what: 'Available=True',
+  });
+
+  const inspect = await deps.run(plan.networkInspect, log);
+  const pool = poolFromInspect(deps.engine, inspect.stdout, deps.clusterName, deps.network);
+  log.debug(
+    `MetalLB pool ${pool.range} from ${deps.engine} network ${deps.network} (${pool.subnet}; slice ${pool.slice + 1} of ${pool.slices}, from the cluster name)`,
+  );
+  const manifest = metallbPoolManifest(plan, pool);
+  const started = Date.now();
+  let attempts = 0;
+  await pRetry(
+    async () => {
+      attempts += 1;
+      await deps.kube.apply(manifest, { fieldManager: FIELD_MANAGER, force: true });
+    },
+    {
+      retries: 1000,
+      minTimeout: 1_000,
+      maxTimeout: 5_000,
+      maxRetryTime: plan.poolRetryMs,
+      shouldRetry: ({ error }) => isWebhookNotReady(error),
+      onFailedAttempt: ({ error, attemptNumber }) =>
+        log.debug(`MetalLB pool apply attempt ${attemptNumber} refused: ${error.message}`),
+    },
+  ).catch((error: Error) => {
+    const waited = Math.round((Date.now() - started) / 1000);
+    throw new SetupError(
+      `MetalLB refused IPAddressPool ${plan.namespace}/${plan.poolName} (${pool.range}) after ${attempts} attempt(s) in ${waited} s: ${error.message.replace(/\.$/, '')}; check the webhook with \`kubectl -n ${plan.namespace} logs deploy/controller\` (kubeconfig of this run) and retry.`,
+      { cause: error },
+    );
+  });
+  return pool;
+}

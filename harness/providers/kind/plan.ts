@@ -1,0 +1,241 @@
+import { join } from 'node:path';
+import type { Channel, ReachMode, RunOptions } from '../../config/options.ts';
+import { UsageError } from '../../errors.ts';
+import type { CommandLine } from '../../exec.ts';
+import type { ObjectRef } from '../../kube/types.ts';
+import { kindClusterConfig, kindCommands } from './cluster.ts';
+import { defaultKubeconfigPath } from './kubeconfig.ts';
+import { engineFromEnv, kindNetworkName, networkInspectCommand, type Engine } from './engine.ts';
+import { pins } from '../../pins.ts';
+import type { Profile } from '../../profiles/types.ts';
+import type { Artifact } from './tools/artifact.ts';
+import { toolPlatform, type ToolPlatform } from './tools/platform.ts';
+import type { ToolSpec } from './tools/resolve.ts';
+
+/**
+ * The run plan of the kind provider: every command line, URL + sha256, file and wait, in order,
+ * with what runs concurrently. `--dry-run` prints it (formatPlan); the provider executes these
+ * same objects, so what is printed is what runs.
+ */
+export interface KindRunPlan {
+  clusterName: string;
+  kubeconfigPath: string;
+  engine: Engine;
+  network: string;
+  reuse: boolean;
+  keep: boolean;
+  reach: ReachMode;
+  relayImage: string;
+  platform: ToolPlatform;
+  preflight: { nodeMinimum: string; engineInfo: CommandLine; hostProbeTimeoutMs: number };
+  tools: ToolSpec[];
+  cluster: {
+    configPath: string;
+    configYaml: string;
+    nodeImage: string;
+    list: CommandLine;
+    create: CommandLine;
+    /** --reuse: the kubeconfig of the existing cluster, written to the private file. */
+    getKubeconfig: CommandLine;
+    apiTimeoutMs: number;
+  };
+  /** Run concurrently once the API server answers. */
+  installs: { metallb: MetallbPlan; gatewayApiCrds: CrdsPlan; implementation: ImplementationPlan };
+  teardown: { delete?: CommandLine; relayLabel: Record<string, string> };
+}
+
+export interface MetallbPlan {
+  version: string;
+  manifest: Artifact;
+  controller: ObjectRef;
+  controllerTimeoutMs: number;
+  networkInspect: CommandLine;
+  poolName: string;
+  l2AdvertisementName: string;
+  namespace: string;
+  /** Total time the pool apply is retried while the validating webhook refuses. */
+  poolRetryMs: number;
+}
+
+export interface CrdsPlan {
+  version: string;
+  channel: Channel;
+  bundle: Artifact;
+  establishedTimeoutMs: number;
+}
+
+/** The profile's implementation: Istio's pinned istioctl, or the vendor's command and/or manifests. */
+export type ImplementationPlan = IstioPlan | VendorInstallPlan;
+
+export interface IstioPlan {
+  type: 'istio';
+  version: string;
+  install: CommandLine;
+  istiod: ObjectRef;
+  istiodTimeoutMs: number;
+  gatewayClass: ObjectRef;
+  gatewayClassTimeoutMs: number;
+}
+
+export interface VendorInstallPlan {
+  type: 'vendor';
+  profile: string;
+  /** Runs once the Gateway API CRDs are Established, with KUBECONFIG = the run's private kubeconfig. */
+  command?: CommandLine;
+  /** Server-side applied (field manager kindgate), in order, after the command. */
+  manifests: string[];
+  gatewayClass: ObjectRef;
+  gatewayClassTimeoutMs: number;
+}
+
+export interface PlanEnv {
+  platform?: string;
+  arch?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export const RELAY_LABEL = 'kindgate.relay';
+
+export function planKindRun(options: RunOptions, profile: Profile, host: PlanEnv = {}): KindRunPlan {
+  const env = host.env ?? process.env;
+  const platform = toolPlatform(host.platform, host.arch);
+  const engine = engineFromEnv(env);
+  const name = options.clusterName;
+  const kubeconfigPath = options.kubeconfig ?? defaultKubeconfigPath(options.cacheDir, name);
+  const downloads = join(options.cacheDir, 'downloads');
+
+  const kindUrl = pins.kind.url.replace('{os}', platform.os).replace('{arch}', platform.arch);
+  const kindSha = pins.kind.sha256[platform.kind];
+  const kindPath = join(downloads, `kind-${pins.kind.version}-${platform.kind}`, 'kind');
+  const istioUrl = pins.istio.url.replace('{platform}', platform.istio);
+  const istioName = `istioctl-${pins.istio.version}-${platform.istio}`;
+
+  const kind: ToolSpec = {
+    name: 'kind',
+    version: pins.kind.version,
+    versionArgs: ['version'],
+    // kind publishes `<binary>.sha256sum` beside each binary (kind hack/release/build/cross.sh).
+    artifact: kindSha
+      ? { url: kindUrl, sha256: kindSha, cachePath: kindPath }
+      : { url: kindUrl, checksumUrl: `${kindUrl}.sha256sum`, cachePath: kindPath },
+    binPath: kindPath,
+  };
+  const istioctl: ToolSpec = {
+    name: 'istioctl',
+    version: pins.istio.version,
+    versionArgs: ['version', '--remote=false', '--short'],
+    artifact: { url: istioUrl, checksumUrl: `${istioUrl}.sha256`, cachePath: join(downloads, `${istioName}.tar.gz`) },
+    archiveMember: 'istioctl',
+    binPath: join(options.cacheDir, 'bin', istioName, 'istioctl'),
+  };
+  // istioctl only when the profile is Istio: a vendor's run never resolves or downloads it.
+  const tools = profile.install?.type === 'istioctl' ? [kind, istioctl] : [kind];
+
+  const bundle = pins.gatewayApi[options.channel];
+  const configPath = join(options.cacheDir, 'clusters', `${name}.kind.yaml`);
+  return {
+    clusterName: name,
+    kubeconfigPath,
+    engine,
+    network: kindNetworkName(engine, env),
+    reuse: options.reuse,
+    keep: options.keep,
+    reach: options.reach,
+    relayImage: options.relayImage,
+    platform,
+    preflight: {
+      nodeMinimum: '20.19.0',
+      engineInfo: {
+        file: engine,
+        args: ['info', '--format', engine === 'podman' ? '{{.Version.Version}}' : '{{.ServerVersion}}'],
+        timeoutMs: 30_000,
+      },
+      hostProbeTimeoutMs: 5_000,
+    },
+    tools,
+    cluster: {
+      configPath,
+      configYaml: kindClusterConfig(name),
+      nodeImage: pins.nodeImage,
+      list: kindCommands.getClusters(),
+      create: kindCommands.create({ name, image: pins.nodeImage, configPath, kubeconfigPath }),
+      getKubeconfig: kindCommands.getKubeconfig(name),
+      apiTimeoutMs: 120_000,
+    },
+    installs: {
+      metallb: {
+        version: pins.metallb.version,
+        manifest: {
+          url: pins.metallb.url,
+          sha256: pins.metallb.sha256,
+          cachePath: join(downloads, `metallb-${pins.metallb.version}`, 'metallb-native.yaml'),
+        },
+        // MetalLB v0.16.1 metallb-native.yaml: Deployment metallb-system/controller (app=metallb, component=controller).
+        controller: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'metallb-system', name: 'controller' },
+        controllerTimeoutMs: 180_000,
+        networkInspect: networkInspectCommand(engine, kindNetworkName(engine, env)),
+        namespace: 'metallb-system',
+        poolName: 'kindgate-pool',
+        l2AdvertisementName: 'kindgate-l2',
+        poolRetryMs: 120_000,
+      },
+      gatewayApiCrds: {
+        version: pins.gatewayApi.version,
+        channel: options.channel,
+        bundle: {
+          url: bundle.url,
+          sha256: bundle.sha256,
+          bytes: bundle.bytes,
+          cachePath: join(downloads, `gateway-api-${pins.gatewayApi.version}`, `${options.channel}-install.yaml`),
+        },
+        establishedTimeoutMs: 60_000,
+      },
+      implementation: implementationPlan(profile, kubeconfigPath),
+    },
+    teardown: {
+      delete: options.keep || options.reuse ? undefined : kindCommands.delete({ name, kubeconfigPath }),
+      relayLabel: { [RELAY_LABEL]: name },
+    },
+  };
+}
+
+function implementationPlan(profile: Profile, kubeconfigPath: string): ImplementationPlan {
+  const gatewayClass: ObjectRef = {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'GatewayClass',
+    name: profile.gatewayClassName,
+  };
+  const install = profile.install;
+  if (!install) {
+    throw new UsageError(
+      `Profile "${profile.name}" has no install step, so --provider kind cannot install it; add profile.install (a command and/or manifests) to the config file, or use --provider existing on a cluster where it is installed.`,
+    );
+  }
+  if (install.type === 'vendor') {
+    const [file, ...args] = install.command ?? [];
+    return {
+      type: 'vendor',
+      profile: profile.name,
+      command: file ? { file, args, timeoutMs: install.timeoutMs, env: { KUBECONFIG: kubeconfigPath } } : undefined,
+      manifests: install.manifests,
+      gatewayClass,
+      gatewayClassTimeoutMs: install.gatewayClassTimeoutMs,
+    };
+  }
+  return {
+    type: 'istio',
+    version: pins.istio.version,
+    // istioctl: install -y/--skip-confirmation, --set/-s (operator/cmd/mesh/install.go);
+    // --kubeconfig/-c is a root flag (istioctl/pkg/cli/option.go).
+    install: {
+      file: 'istioctl',
+      args: ['install', '--set', 'profile=minimal', '-y', '--kubeconfig', kubeconfigPath],
+      timeoutMs: 10 * 60_000,
+    },
+    // Deployment istiod, label app=istiod (manifests/charts/istio-control/istio-discovery/templates/deployment.yaml).
+    istiod: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'istio-system', name: 'istiod' },
+    istiodTimeoutMs: 300_000,
+    gatewayClass,
+    gatewayClassTimeoutMs: 120_000,
+  };
+}

@@ -1,0 +1,83 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultTimeouts, type RunOptions } from '../../config/options.ts';
+import { createMemoryLogger } from '../../log.ts';
+import { pins } from '../../pins.ts';
+import { planKindRun } from './plan.ts';
+import { checkNodeVersion, preflight, type PreflightDeps } from './preflight.ts';
+import { istioProfile } from '../../profiles/istio.ts';
+
+const options = (): RunOptions => ({
+  provider: 'kind',
+  profile: 'istio',
+  namespace: 'n',
+  gatewayNamespace: 'istio-system',
+  ownedNamespaces: ['kindgate-t1'],
+  hostname: 'h',
+  listenerPort: 80,
+  httpbinImage: pins.httpbin.image,
+  clusterName: 'kindgate-p',
+  reuse: false,
+  keep: false,
+  reach: 'auto',
+  relayImage: pins.relay.image,
+  channel: 'standard',
+  cacheDir: mkdtempSync(join(tmpdir(), 'kg-pre-')),
+  dryRun: false,
+  allowExisting: false,
+  reportDir: 'r',
+  verbose: false,
+  timeouts: defaultTimeouts,
+});
+
+function deps(headFails: Set<string>, heads: string[]): PreflightDeps {
+  return {
+    nodeVersion: '22.12.0',
+    which: async () => undefined,
+    run: async () => ({ stdout: '', stderr: '', exitCode: 0 }),
+    download: {
+      toFile: async () => ({ sha256: '', bytes: 0 }),
+      text: async () => '',
+      head: async (url) => {
+        heads.push(url);
+        if (headFails.has(url))
+          throw Object.assign(new TypeError('fetch failed'), { cause: new Error('getaddrinfo ENOTFOUND github.com') });
+        return 200;
+      },
+    },
+  };
+}
+
+describe('preflight', () => {
+  const plan = planKindRun(options(), istioProfile, { platform: 'linux', arch: 'x64', env: {} });
+
+  it('probes each download host once when nothing is cached', async () => {
+    const heads: string[] = [];
+    await preflight(plan, deps(new Set(), heads), createMemoryLogger());
+    expect(heads.sort()).toEqual([
+      'https://github.com',
+      'https://kind.sigs.k8s.io',
+      'https://raw.githubusercontent.com',
+    ]);
+  });
+
+  it('without network to a download host: one sentence, exit 3, pointing to --provider sim', async () => {
+    const error = await preflight(plan, deps(new Set(['https://github.com']), []), createMemoryLogger()).catch(
+      (e) => e,
+    );
+    expect(error.exitCode).toBe(3);
+    expect(error.message).toMatch(
+      /^Cannot reach https:\/\/github\.com \(getaddrinfo ENOTFOUND github\.com\), needed to download .*--provider sim\.$/,
+    );
+  });
+
+  it('checks the Node.js version', () => {
+    expect(() => checkNodeVersion('20.19.0', '20.19.0')).not.toThrow();
+    expect(() => checkNodeVersion('v22.1.0', '20.19.0')).not.toThrow();
+    expect(() => checkNodeVersion('20.18.3', '20.19.0')).toThrow(
+      /needs Node\.js 20\.19\.0 or newer, this is 20\.18\.3/,
+    );
+  });
+});

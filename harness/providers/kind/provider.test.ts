@@ -1,0 +1,703 @@
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { defaultTimeouts, type RunOptions } from '../../config/options.ts';
+import { CommandError, formatCommand, type CommandLine, type CommandResult } from '../../exec.ts';
+import type { KubeLike } from './install/deps.ts';
+import type { KubeObject } from '../../kube/types.ts';
+import { createMemoryLogger } from '../../log.ts';
+import { pins } from '../../pins.ts';
+import { istioProfile } from '../../profiles/istio.ts';
+import type { IstioPlan } from './plan.ts';
+import type { Profile } from '../../profiles/types.ts';
+import type { Downloader } from './tools/download.ts';
+import { createKindProvider, formatPlan, planKindRun, type KindProviderDeps } from './provider.ts';
+
+function options(over: Partial<RunOptions> = {}): RunOptions {
+  return {
+    provider: 'kind',
+    profile: 'istio',
+    namespace: 'kindgate-t1',
+    gatewayNamespace: 'istio-system',
+    ownedNamespaces: ['kindgate-t1'],
+    hostname: 'httpbin.example.com',
+    listenerPort: 80,
+    httpbinImage: pins.httpbin.image,
+    clusterName: 'kindgate-t1',
+    reuse: false,
+    keep: false,
+    reach: 'auto',
+    relayImage: pins.relay.image,
+    channel: 'standard',
+    cacheDir: mkdtempSync(join(tmpdir(), 'kg-kind-')),
+    dryRun: false,
+    allowExisting: false,
+    reportDir: 'reports',
+    verbose: true,
+    timeouts: defaultTimeouts,
+    ...over,
+  };
+}
+
+const BUNDLE = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gateways.gateway.networking.k8s.io}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: httproutes.gateway.networking.k8s.io}
+`;
+const INSPECT = JSON.stringify([
+  {
+    Name: 'kind',
+    IPAM: { Config: [{ Subnet: 'fc00:f853:ccd:e793::/64' }, { Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }] },
+  },
+]);
+
+type Failures = Partial<Record<'docker' | 'create' | 'metallb' | 'crds' | 'istio' | 'pool' | 'vendor', Error>>;
+
+/** Fakes for the machine: commands, network and cluster, recording what was asked of them. */
+function fakes(fail: Failures = {}, extra: { clusters?: string[]; onPath?: string[] } = {}) {
+  const commands: string[] = [];
+  const ran: CommandLine[] = [];
+  const applied: string[] = [];
+  const waited: string[] = [];
+  const relays: { stopped: boolean }[] = [];
+  let poolRefusals = 0;
+  const run = async (c: CommandLine): Promise<CommandResult> => {
+    const line = formatCommand(c);
+    commands.push(line);
+    ran.push(c);
+    const ok = (stdout = '') => ({ stdout, stderr: '', exitCode: 0 });
+    if (c.file === 'helm') {
+      if (fail.vendor) throw fail.vendor;
+      return ok();
+    }
+    const args = c.args.join(' ');
+    if (c.file === 'docker' && args.startsWith('info')) {
+      if (fail.docker) throw fail.docker;
+      return ok('20.10.24\n');
+    }
+    if (args === 'version') return ok('kind v0.33.0 go1.24.6 linux/amd64\n');
+    if (args.startsWith('version --remote=false')) return ok('client version: 1.31.0\n');
+    if (args === 'get clusters') return ok((extra.clusters ?? []).join('\n'));
+    if (args.startsWith('get kubeconfig')) return ok('apiVersion: v1\nkind: Config\n');
+    if (args.startsWith('create cluster')) {
+      if (fail.create) throw fail.create;
+      return ok();
+    }
+    if (args.startsWith('network inspect')) return ok(INSPECT);
+    if (args.startsWith('install')) {
+      if (fail.istio) throw fail.istio;
+      return ok();
+    }
+    return ok();
+  };
+  const download: Downloader = {
+    async toFile(url, dest) {
+      const body = url.includes('metallb')
+        ? 'kind: Namespace\napiVersion: v1\nmetadata: {name: metallb-system}\n'
+        : BUNDLE;
+      await writeFile(dest, body);
+      // The fake network serves what the pins promise.
+      const sha256 = url.includes('metallb') ? pins.metallb.sha256 : pins.gatewayApi.standard.sha256;
+      return { sha256, bytes: body.length };
+    },
+    text: async () => '',
+    head: async () => 200,
+  };
+  const kube: KubeLike = {
+    async apply(input) {
+      const text = String(input);
+      if (text.includes('IPAddressPool')) {
+        if (fail.pool && poolRefusals++ < 2) throw fail.pool;
+      } else if (text.includes('metallb-system') && fail.metallb) throw fail.metallb;
+      else if (text.includes('CustomResourceDefinition') && fail.crds) throw fail.crds;
+      applied.push(text);
+      return [];
+    },
+    async get(ref) {
+      return {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'Gateway',
+        metadata: { name: ref.name, namespace: ref.namespace },
+        spec: { listeners: [{ name: 'http', port: 80 }] },
+        status: { addresses: [{ type: 'IPAddress', value: '172.18.255.200' }] },
+      } as KubeObject;
+    },
+    async waitFor(ref) {
+      waited.push(`${ref.kind} ${ref.namespace ?? ''}/${ref.name}`);
+      return {} as KubeObject;
+    },
+    async waitForApi() {},
+  };
+  const deps: Partial<KindProviderDeps> = {
+    run,
+    download,
+    kube: () => kube,
+    host: { platform: 'linux', arch: 'x64', env: {} },
+    nodeVersion: '20.19.0',
+    which: async (name) =>
+      ['kind', 'istioctl', ...(extra.onPath ?? [])].includes(name) ? `/usr/local/bin/${name}` : undefined,
+    connectable: async () => false,
+    directWindowMs: 0,
+    startRelay: async () => {
+      const relay = { stopped: false };
+      relays.push(relay);
+      return { id: 'r1', endpoint: { host: '127.0.0.1', port: 32768 }, stop: async () => void (relay.stopped = true) };
+    },
+  };
+  return { deps, commands, ran, applied, waited, relays };
+}
+
+const deleteLine = (o: RunOptions) =>
+  `/usr/local/bin/kind delete cluster --name kindgate-t1 --kubeconfig ${join(o.cacheDir, 'clusters', 'kindgate-t1.kubeconfig')}`;
+
+describe('plan: command lines and generated files', () => {
+  const o = options({ cacheDir: '/home/u/.cache/kindgate' });
+  const plan = planKindRun(o, istioProfile, { platform: 'linux', arch: 'x64', env: {} });
+  const kc = '/home/u/.cache/kindgate/clusters/kindgate-t1.kubeconfig';
+
+  it('creates the cluster with the pinned node image by digest, a private kubeconfig and --wait', () => {
+    expect(formatCommand(plan.cluster.create)).toBe(
+      `kind create cluster --name kindgate-t1 --image ${pins.nodeImage} --config /home/u/.cache/kindgate/clusters/kindgate-t1.kind.yaml --kubeconfig ${kc} --wait 5m`,
+    );
+    expect(plan.cluster.nodeImage).toMatch(/^kindest\/node:v1\.36\.4@sha256:[0-9a-f]{64}$/);
+  });
+
+  it('generates a kind.x-k8s.io/v1alpha4 cluster config', () => {
+    expect(parse(plan.cluster.configYaml)).toEqual({
+      kind: 'Cluster',
+      apiVersion: 'kind.x-k8s.io/v1alpha4',
+      name: 'kindgate-t1',
+      nodes: [{ role: 'control-plane' }],
+      networking: { ipFamily: 'ipv4' },
+    });
+  });
+
+  it('installs Istio with the minimal profile and the run kubeconfig, nothing invented', () => {
+    expect(formatCommand((plan.installs.implementation as IstioPlan).install)).toBe(
+      `istioctl install --set profile=minimal -y --kubeconfig ${kc}`,
+    );
+  });
+
+  it('deletes with the private kubeconfig; keeps when --keep or --reuse', () => {
+    expect(formatCommand(plan.teardown.delete!)).toBe(`kind delete cluster --name kindgate-t1 --kubeconfig ${kc}`);
+    expect(
+      planKindRun({ ...o, keep: true }, istioProfile, { platform: 'linux', arch: 'x64', env: {} }).teardown.delete,
+    ).toBeUndefined();
+    expect(
+      planKindRun({ ...o, reuse: true }, istioProfile, { platform: 'linux', arch: 'x64', env: {} }).teardown.delete,
+    ).toBeUndefined();
+  });
+
+  it('pins the downloads: kind by sha256, istioctl by its published checksum, manifests by sha256', () => {
+    expect(plan.tools[0].artifact).toMatchObject({
+      url: 'https://kind.sigs.k8s.io/dl/v0.33.0/kind-linux-amd64',
+      sha256: pins.kind.sha256['linux-amd64'],
+    });
+    expect(
+      planKindRun(o, istioProfile, { platform: 'darwin', arch: 'arm64', env: {} }).tools[0].artifact,
+    ).toMatchObject({
+      url: 'https://kind.sigs.k8s.io/dl/v0.33.0/kind-darwin-arm64',
+      checksumUrl: 'https://kind.sigs.k8s.io/dl/v0.33.0/kind-darwin-arm64.sha256sum',
+    });
+    expect(plan.tools[1].artifact).toMatchObject({
+      url: 'https://github.com/istio/istio/releases/download/1.31.0/istioctl-1.31.0-linux-amd64.tar.gz',
+      checksumUrl: 'https://github.com/istio/istio/releases/download/1.31.0/istioctl-1.31.0-linux-amd64.tar.gz.sha256',
+    });
+    expect(plan.installs.metallb.manifest).toMatchObject({ url: pins.metallb.url, sha256: pins.metallb.sha256 });
+    expect(plan.installs.gatewayApiCrds.bundle).toMatchObject({
+      url: pins.gatewayApi.standard.url,
+      sha256: pins.gatewayApi.standard.sha256,
+    });
+    expect(
+      planKindRun({ ...o, channel: 'experimental' }, istioProfile, { platform: 'linux', arch: 'x64', env: {} }).installs
+        .gatewayApiCrds.bundle.sha256,
+    ).toBe(pins.gatewayApi.experimental.sha256);
+  });
+
+  it('inspects the podman network when kind is told to use podman', () => {
+    const podman = planKindRun(o, istioProfile, {
+      platform: 'linux',
+      arch: 'x64',
+      env: { KIND_EXPERIMENTAL_PROVIDER: 'podman' },
+    });
+    expect(formatCommand(podman.installs.metallb.networkInspect)).toBe('podman network inspect kind');
+    expect(formatCommand(plan.installs.metallb.networkInspect)).toBe('docker network inspect kind');
+  });
+
+  it('formatPlan prints every pin, URL and command, and what runs concurrently', () => {
+    const text = formatPlan(plan);
+    for (const needle of [
+      pins.nodeImage,
+      pins.metallb.url,
+      pins.metallb.sha256,
+      pins.gatewayApi.standard.url,
+      pins.gatewayApi.standard.sha256,
+      pins.kind.sha256['linux-amd64'],
+      formatCommand(plan.cluster.create),
+      formatCommand((plan.installs.implementation as IstioPlan).install),
+      formatCommand(plan.teardown.delete!),
+      'docker network inspect kind',
+      'Concurrently',
+      'apiVersion: kind.x-k8s.io/v1alpha4',
+      "docker info --format '{{.ServerVersion}}'",
+      'istioctl-1.31.0-linux-amd64.tar.gz.sha256',
+      pins.relay.image,
+      'x.y.247.200-x.y.247.250 in a /16',
+    ])
+      expect(text).toContain(needle);
+  });
+});
+
+describe('kind provider start/stop', () => {
+  it('runs the pipeline in order, logs each step with its duration, and deletes the cluster at stop (once)', async () => {
+    const o = options();
+    const f = fakes();
+    const log = createMemoryLogger();
+    const provider = createKindProvider(o, istioProfile, f.deps);
+    await provider.start(log);
+    const kc = provider.kubeconfigPath();
+    expect(statSync(kc).mode & 0o777).toBe(0o600);
+    expect(statSync(join(o.cacheDir, 'clusters', 'kindgate-t1.kind.yaml')).mode & 0o777).toBe(0o600);
+    expect(f.commands.indexOf('/usr/local/bin/kind get clusters')).toBeLessThan(
+      f.commands.findIndex((c) => c.includes('create cluster')),
+    );
+    expect(f.commands).toContain(`/usr/local/bin/istioctl install --set profile=minimal -y --kubeconfig ${kc}`);
+    const pool = f.applied.find((a) => a.includes('IPAddressPool'))!;
+    // This cluster's slice of the shared kind network (sha256 of kindgate-t1: slice 8 of 16).
+    expect(pool).toContain('172.18.247.200-172.18.247.250');
+    expect(f.waited).toEqual(
+      expect.arrayContaining([
+        'Deployment metallb-system/controller',
+        'CustomResourceDefinition /gateways.gateway.networking.k8s.io',
+        'Deployment istio-system/istiod',
+        'GatewayClass /istio',
+      ]),
+    );
+    expect(f.waited.indexOf('GatewayClass /istio')).toBeGreaterThan(
+      f.waited.indexOf('CustomResourceDefinition /httproutes.gateway.networking.k8s.io'),
+    );
+    for (const step of [
+      'preflight',
+      'cluster kindgate-t1 created',
+      'API server answers',
+      'MetalLB v0.16.1 ready',
+      'Gateway API v1.6.1 CRDs (standard) Established',
+    ]) {
+      expect(log.lines.some((l) => l.startsWith(`✓ ${step} (`) && / s\)$/.test(l))).toBe(true);
+    }
+    await provider.stop(log);
+    await provider.stop(log);
+    expect(f.commands.filter((c) => c === deleteLine(o))).toHaveLength(1);
+  });
+
+  it.each([
+    [
+      'cluster create',
+      {
+        create: new CommandError(
+          'kind create cluster',
+          1,
+          'ERROR: failed to create cluster',
+          'exit',
+          '`kind create cluster` exited with code 1: ERROR: failed to create cluster',
+        ),
+      },
+    ],
+    ['MetalLB', { metallb: new Error('the server could not apply metallb-native.yaml') }],
+    ['Gateway API CRDs', { crds: new Error('CRD apply refused') }],
+    [
+      'Istio',
+      {
+        istio: new CommandError(
+          'istioctl install',
+          1,
+          'Error: failed to install manifests',
+          'exit',
+          '`istioctl install` exited with code 1: Error: failed to install manifests',
+        ),
+      },
+    ],
+  ])('a failure at %s deletes the cluster and propagates with exit code 4', async (_step, failure) => {
+    const o = options();
+    const f = fakes(failure as Failures);
+    const provider = createKindProvider(o, istioProfile, f.deps);
+    const error = await provider.start(createMemoryLogger()).catch((e) => e);
+    expect(error.exitCode).toBe(4);
+    expect(error.message).toMatch(
+      /failed to create cluster|metallb-native|CRD apply refused|failed to install manifests/,
+    );
+    expect(f.commands).toContain(deleteLine(o));
+    await provider.stop(createMemoryLogger());
+    expect(f.commands.filter((c) => c === deleteLine(o))).toHaveLength(1);
+  });
+
+  it('a MetalLB failure tears down at once, without waiting for a stuck Istio install (whose later failure stays handled)', async () => {
+    const o = options();
+    const f = fakes({ metallb: new Error('the server could not apply metallb-native.yaml') });
+    const order: string[] = [];
+    let clusterDeleted!: () => void;
+    const deleted = new Promise<void>((resolve) => (clusterDeleted = resolve));
+    const run = f.deps.run!;
+    const deps: Partial<KindProviderDeps> = {
+      ...f.deps,
+      run: async (c, log) => {
+        const args = c.args.join(' ');
+        if (args.startsWith('delete cluster')) {
+          order.push('cluster deleted');
+          clusterDeleted();
+        }
+        if (c.file.endsWith('istioctl') && args.startsWith('install')) {
+          // Stuck until the cluster goes away, then it fails (as istioctl does); the timer only
+          // ends it when nothing deletes the cluster first.
+          await Promise.race([deleted, new Promise((r) => setTimeout(r, 300))]);
+          order.push('istio install ended');
+          throw new Error('Error: failed to install manifests: the server is gone');
+        }
+        return run(c, log);
+      },
+    };
+    const error = await createKindProvider(o, istioProfile, deps)
+      .start(createMemoryLogger())
+      .catch((e) => e);
+    expect(error.message).toMatch(/metallb-native/);
+    await new Promise((r) => setTimeout(r, 400)); // let the background branch finish: its rejection must be handled
+    expect(order).toEqual(['cluster deleted', 'istio install ended']);
+  });
+
+  it('a throwing beforeCleanup hook cannot keep the cluster: it is deleted and the original error propagates', async () => {
+    const o = options();
+    const f = fakes({ crds: new Error('CRD apply refused') });
+    const log = createMemoryLogger();
+    const error = await createKindProvider(o, istioProfile, f.deps)
+      .start(log, { beforeCleanup: async () => Promise.reject(new Error('diagnostics dir not writable')) })
+      .catch((e) => e);
+    expect(error.message).toMatch(/CRD apply refused/);
+    expect(f.commands).toContain(deleteLine(o));
+    expect(log.lines).toContain('! before cleanup: diagnostics dir not writable');
+  });
+
+  it('a preflight failure exits 3 with one sentence and creates (and deletes) nothing', async () => {
+    const f = fakes({
+      docker: new CommandError(
+        'docker info',
+        1,
+        'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock',
+        'exit',
+        'x',
+      ),
+    });
+    const error = await createKindProvider(options(), istioProfile, f.deps)
+      .start(createMemoryLogger())
+      .catch((e) => e);
+    expect(error.exitCode).toBe(3);
+    expect(error.message).toMatch(/permission denied.*docker group.*--provider sim\.$/);
+    expect(f.commands.some((c) => c.includes('kind'))).toBe(false);
+  });
+
+  it('says "no engine" when the daemon is not running', async () => {
+    const f = fakes({
+      docker: new CommandError(
+        'docker info',
+        1,
+        'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
+        'exit',
+        'x',
+      ),
+    });
+    const error = await createKindProvider(options(), istioProfile, f.deps)
+      .start(createMemoryLogger())
+      .catch((e) => e);
+    expect(error.message).toMatch(/^No docker engine is running.*start it.*--provider sim\.$/);
+  });
+
+  it('retries the pool while the MetalLB webhook refuses connections', async () => {
+    const refused = new Error(
+      'Internal error occurred: failed calling webhook "ipaddresspoolvalidationwebhook.metallb.io": dial tcp 10.96.10.10:443: connect: connection refused',
+    );
+    const f = fakes({ pool: refused });
+    const provider = createKindProvider(options(), istioProfile, f.deps);
+    await provider.start(createMemoryLogger());
+    expect(f.applied.filter((a) => a.includes('IPAddressPool'))).toHaveLength(1);
+    await provider.stop(createMemoryLogger());
+  });
+
+  it('explains a Gateway API safe-upgrades refusal in one sentence', async () => {
+    const f = fakes({
+      crds: new Error(
+        "customresourcedefinitions.apiextensions.k8s.io \"gateways.gateway.networking.k8s.io\" is forbidden: ValidatingAdmissionPolicy 'safe-upgrades.gateway.networking.k8s.io' with binding 'safe-upgrades.gateway.networking.k8s.io' denied request: Installing CRDs with version before v1.5.0 is prohibited by default.",
+      ),
+    });
+    const error = await createKindProvider(options(), istioProfile, f.deps)
+      .start(createMemoryLogger())
+      .catch((e) => e);
+    expect(error.message).toMatch(
+      /^The cluster's ValidatingAdmissionPolicy safe-upgrades\.gateway\.networking\.k8s\.io refused the Gateway API v1\.6\.1 standard CRDs .*without --reuse/,
+    );
+  });
+
+  it('--reuse writes the existing cluster kubeconfig privately and never creates or deletes', async () => {
+    const o = options({ reuse: true });
+    const f = fakes({}, { clusters: ['kind', 'kindgate-t1'] });
+    const provider = createKindProvider(o, istioProfile, f.deps);
+    await provider.start(createMemoryLogger());
+    await provider.stop(createMemoryLogger());
+    expect(readFileSync(provider.kubeconfigPath(), 'utf8')).toContain('kind: Config');
+    expect(statSync(provider.kubeconfigPath()).mode & 0o777).toBe(0o600);
+    expect(f.commands.some((c) => c.includes('create cluster') || c.includes('delete cluster'))).toBe(false);
+  });
+
+  it('refuses to create over an existing cluster of the same name, and does not delete it', async () => {
+    const f = fakes({}, { clusters: ['kindgate-t1'] });
+    const error = await createKindProvider(options(), istioProfile, f.deps)
+      .start(createMemoryLogger())
+      .catch((e) => e);
+    expect(error.message).toMatch(/already exists.*--reuse/);
+    expect(f.commands.some((c) => c.includes('delete cluster'))).toBe(false);
+  });
+
+  it('refuses a --kubeconfig that already holds something (e.g. ~/.kube/config) before anything is created, and leaves it intact', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kg-home-'));
+    const mine = join(dir, 'config');
+    writeFileSync(mine, 'apiVersion: v1\nkind: Config\ncurrent-context: work\n');
+    const f = fakes();
+    const o = options({ kubeconfig: mine });
+    const error = await createKindProvider(o, istioProfile, f.deps)
+      .start(createMemoryLogger())
+      .catch((e) => e);
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toBe(
+      `--kubeconfig ${mine} already exists and is not empty, and kindgate would overwrite it with this cluster's credentials; choose a new path, or omit --kubeconfig to use ${join(o.cacheDir, 'clusters', 'kindgate-t1.kubeconfig')}.`,
+    );
+    expect(readFileSync(mine, 'utf8')).toContain('current-context: work');
+    expect(f.commands.some((c) => c.includes('kind'))).toBe(false);
+  });
+
+  it('takes a new or empty --kubeconfig, and its own file of an earlier run of this cluster', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kg-home-'));
+    const empty = join(dir, 'empty');
+    writeFileSync(empty, '');
+    for (const kubeconfig of [join(dir, 'new', 'kc'), empty]) {
+      const provider = createKindProvider(options({ kubeconfig }), istioProfile, fakes().deps);
+      await provider.start(createMemoryLogger());
+      await provider.stop(createMemoryLogger());
+    }
+    const o = options();
+    const own = join(o.cacheDir, 'clusters', 'kindgate-t1.kubeconfig');
+    mkdirSync(join(o.cacheDir, 'clusters'));
+    writeFileSync(own, 'apiVersion: v1\nkind: Config\n');
+    const again = createKindProvider({ ...o, kubeconfig: own }, istioProfile, fakes().deps);
+    await again.start(createMemoryLogger());
+    await again.stop(createMemoryLogger());
+  });
+
+  it('tightens an existing clusters directory to 0700', async () => {
+    const o = options();
+    mkdirSync(join(o.cacheDir, 'clusters'), { mode: 0o755 });
+    chmodSync(join(o.cacheDir, 'clusters'), 0o755);
+    const provider = createKindProvider(o, istioProfile, fakes().deps);
+    await provider.start(createMemoryLogger());
+    expect(statSync(join(o.cacheDir, 'clusters')).mode & 0o777).toBe(0o700);
+    await provider.stop(createMemoryLogger());
+  });
+
+  it('--keep leaves the cluster', async () => {
+    const f = fakes();
+    const provider = createKindProvider(options({ keep: true }), istioProfile, f.deps);
+    await provider.start(createMemoryLogger());
+    await provider.stop(createMemoryLogger());
+    expect(f.commands.some((c) => c.includes('delete cluster'))).toBe(false);
+  });
+
+  it('reaches an unreachable Gateway address through one relay, removed at stop with a label sweep', async () => {
+    const o = options();
+    const f = fakes();
+    const provider = createKindProvider(o, istioProfile, f.deps);
+    await provider.start(createMemoryLogger());
+    const gw = { namespace: 'istio-system', name: 'external-gateway' };
+    expect(await provider.endpoint(gw, 'http')).toEqual({ host: '127.0.0.1', port: 32768 });
+    await provider.endpoint(gw, 'http');
+    expect(f.relays).toHaveLength(1);
+    await provider.stop(createMemoryLogger());
+    expect(f.relays[0].stopped).toBe(true);
+    expect(f.commands).toContain('docker ps -aq --filter label=kindgate.relay=kindgate-t1');
+    expect(f.commands).toContain(deleteLine(o));
+  });
+
+  it('uses the status address directly when it answers', async () => {
+    const f = fakes();
+    const provider = createKindProvider(options(), istioProfile, { ...f.deps, connectable: async () => true });
+    await provider.start(createMemoryLogger());
+    expect(await provider.endpoint({ namespace: 'istio-system', name: 'external-gateway' }, 'http')).toEqual({
+      host: '172.18.255.200',
+      port: 80,
+    });
+    expect(f.relays).toHaveLength(0);
+    await provider.stop(createMemoryLogger());
+  });
+});
+
+describe('a vendor profile under --provider kind', () => {
+  const manifestDir = mkdtempSync(join(tmpdir(), 'kg-vendor-'));
+  const classManifest = join(manifestDir, 'acme-class.yaml');
+  writeFileSync(
+    classManifest,
+    'apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: acme}\nspec: {controllerName: example.com/acme}\n',
+  );
+  const acme: Profile = {
+    name: 'acme',
+    gatewayClassName: 'acme',
+    controllerName: 'example.com/acme',
+    serverHeader: /.+/,
+    supportedFeatures: ['Gateway', 'HTTPRoute', 'ReferenceGrant'],
+    implementation: { organization: 'example', project: 'acme-gateway', url: '', version: 'v1.2.3', contact: [] },
+    diagnostics: { controllerPods: [], gatewayPodSelector: 'gateway.networking.k8s.io/gateway-name={gateway}' },
+    install: {
+      type: 'vendor',
+      command: ['helm', 'install', 'acme', './chart dir', '--wait'],
+      manifests: [classManifest],
+      timeoutMs: 90_000,
+      gatewayClassTimeoutMs: 30_000,
+    },
+  };
+  const host = { platform: 'linux', arch: 'x64', env: {} };
+
+  it('plans the vendor install instead of Istio: no istioctl tool, the command with KUBECONFIG, then the manifests, then the GatewayClass', () => {
+    const o = options({ cacheDir: '/home/u/.cache/kindgate' });
+    const kc = '/home/u/.cache/kindgate/clusters/kindgate-t1.kubeconfig';
+    const plan = planKindRun(o, acme, host);
+    expect(plan.tools.map((t) => t.name)).toEqual(['kind']);
+    expect(plan.installs.implementation).toEqual({
+      type: 'vendor',
+      profile: 'acme',
+      command: {
+        file: 'helm',
+        args: ['install', 'acme', './chart dir', '--wait'],
+        timeoutMs: 90_000,
+        env: { KUBECONFIG: kc },
+      },
+      manifests: [classManifest],
+      gatewayClass: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', name: 'acme' },
+      gatewayClassTimeoutMs: 30_000,
+    });
+
+    const text = formatPlan(plan);
+    expect(text).not.toContain('istioctl');
+    expect(text).toContain('helm (profile.install.command) is on PATH');
+    const order = [
+      '4b. Gateway API v1.6.1 CRDs',
+      '4c. acme (profile.install of the config file), after 4b: the Gateway API CRDs are Established',
+      `$ KUBECONFIG=${kc} helm install acme './chart dir' --wait   (no shell; up to 90 s)`,
+      `server-side apply ${classManifest} (field manager kindgate)`,
+      'wait GatewayClass acme Accepted=True (30 s)',
+      '6. Teardown',
+    ].map((needle) => text.indexOf(needle));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it('refuses a profile without an install step with one sentence', () => {
+    const error = (() => {
+      try {
+        planKindRun(options(), { ...acme, install: undefined }, host);
+      } catch (e) {
+        return e as Error & { exitCode: number };
+      }
+    })();
+    expect(error?.exitCode).toBe(2);
+    expect(error?.message).toMatch(
+      /^Profile "acme" has no install step, so --provider kind cannot install it; add profile\.install .* or use --provider existing/,
+    );
+  });
+
+  /** The fakes, with one ordered record of commands, applies and waits. */
+  function recorded(f: ReturnType<typeof fakes>) {
+    const order: string[] = [];
+    const run = f.deps.run!;
+    const kube = f.deps.kube!;
+    const deps: Partial<KindProviderDeps> = {
+      ...f.deps,
+      run: async (c, log) => {
+        order.push(`run ${c.file}`);
+        return run(c, log);
+      },
+      kube: (path) => {
+        const k = kube(path);
+        return {
+          ...k,
+          apply: async (input, opts) => {
+            order.push(String(input).includes('kind: GatewayClass') ? 'apply GatewayClass' : 'apply');
+            return k.apply(input, opts);
+          },
+          waitFor: async (ref, predicate, opts) => {
+            order.push(`wait ${ref.kind} ${ref.name}`);
+            return k.waitFor(ref, predicate, opts);
+          },
+        };
+      },
+    };
+    return { order, deps };
+  }
+
+  it('runs the vendor command with the run kubeconfig after the CRDs are Established, applies the manifests, waits for the class', async () => {
+    const f = fakes({}, { onPath: ['helm'] });
+    const { order, deps } = recorded(f);
+    const log = createMemoryLogger();
+    const provider = createKindProvider(options(), acme, deps);
+    await provider.start(log);
+    const helm = f.ran.find((c) => c.file === 'helm')!;
+    expect(helm).toMatchObject({
+      args: ['install', 'acme', './chart dir', '--wait'],
+      env: { KUBECONFIG: provider.kubeconfigPath() },
+      timeoutMs: 90_000,
+    });
+    expect(f.commands.some((c) => c.includes('istioctl'))).toBe(false);
+    expect(f.applied.some((a) => a.includes('controllerName: example.com/acme'))).toBe(true);
+    const lastCrd = order.lastIndexOf('wait CustomResourceDefinition httproutes.gateway.networking.k8s.io');
+    expect(lastCrd).toBeGreaterThanOrEqual(0);
+    expect(order.indexOf('run helm')).toBeGreaterThan(lastCrd);
+    expect(order.indexOf('apply GatewayClass')).toBeGreaterThan(order.indexOf('run helm'));
+    expect(order.indexOf('wait GatewayClass acme')).toBeGreaterThan(order.indexOf('apply GatewayClass'));
+    expect(log.lines.some((l) => /^✓ tools: kind v0\.33\.0 \(/.test(l))).toBe(true);
+    expect(log.lines.some((l) => /^✓ acme installed \(GatewayClass acme Accepted\) \(/.test(l))).toBe(true);
+    await provider.stop(log);
+  });
+
+  it('a failing vendor command deletes the cluster and exits 4 with the command and its stderr', async () => {
+    const o = options();
+    const failure = new CommandError(
+      "helm install acme './chart dir' --wait",
+      1,
+      'Error: INSTALLATION FAILED: chart not found',
+      'exit',
+      "`helm install acme './chart dir' --wait` exited with code 1: Error: INSTALLATION FAILED: chart not found",
+    );
+    const f = fakes({ vendor: failure }, { onPath: ['helm'] });
+    const error = await createKindProvider(o, acme, f.deps)
+      .start(createMemoryLogger())
+      .catch((e) => e);
+    expect(error.exitCode).toBe(4);
+    expect(error.message).toMatch(
+      /helm install acme '\.\/chart dir' --wait` exited with code 1: Error: INSTALLATION FAILED: chart not found/,
+    );
+    expect(f.commands).toContain(deleteLine(o));
+    expect(f.applied.some((a) => a.includes('kind: GatewayClass'))).toBe(false);
+  });
+
+  it('a vendor command missing from PATH stops at preflight (exit 3) before any cluster exists', async () => {
+    const f = fakes();
+    const error = await createKindProvider(options(), acme, f.deps)
+      .start(createMemoryLogger())
+      .catch((e) => e);
+    expect(error.exitCode).toBe(3);
+    expect(error.message).toMatch(
+      /^`helm` \(profile\.install\.command of profile acme\) was not found on PATH; install it/,
+    );
+    expect(f.commands.some((c) => c.includes('create cluster') || c.includes('delete cluster'))).toBe(false);
+  });
+});

@@ -1,0 +1,154 @@
+import { type Condition, GATEWAY_GROUP, type Listener, type RouteGroupKind } from '../../../kube/gateway-api.ts';
+import { type DesiredCondition, humanReadableJoin, setConditions } from './status-conditions.ts';
+
+/**
+ * Gateway and listener status, written the way Istio writes it (pilot's gateway conditions):
+ * condition types in alphabetical order, "No errors found" on healthy listeners, and
+ * Programmed=False/AddressNotAssigned while the LoadBalancer Service has no address.
+ */
+
+/** Protocols the sim's loopback data plane serves (it does not terminate TLS). */
+const SERVED_PROTOCOLS = new Set(['HTTP']);
+
+export interface ListenerEvaluation {
+  listener: Listener;
+  /** Routes may attach (accepted, not conflicted). */
+  attachable: boolean;
+  supportedKinds: RouteGroupKind[];
+  conditions: DesiredCondition[];
+}
+
+interface GatewayStatus {
+  addresses?: { type: string; value: string }[];
+  conditions?: Condition[];
+  listeners?: {
+    name: string;
+    supportedKinds: RouteGroupKind[];
+    attachedRoutes: number;
+    conditions: Condition[];
+  }[];
+  [key: string]: unknown;
+}
+
+const OK = 'No errors found';
+
+function supportedKindsFor(l: Listener): { kinds: RouteGroupKind[]; valid: boolean } {
+  const supported: RouteGroupKind[] = SERVED_PROTOCOLS.has(l.protocol)
+    ? [
+        { group: GATEWAY_GROUP, kind: 'HTTPRoute' },
+        { group: GATEWAY_GROUP, kind: 'GRPCRoute' },
+      ]
+    : [];
+  const wanted = l.allowedRoutes?.kinds;
+  if (!wanted || wanted.length === 0) return { kinds: supported, valid: true };
+  // Like Istio: report the supported subset; any kind we cannot serve makes ResolvedRefs False.
+  const kinds = supported.filter((s) =>
+    wanted.some((w) => (w.group ?? GATEWAY_GROUP) === s.group && w.kind === s.kind),
+  );
+  return { kinds, valid: kinds.length === wanted.length };
+}
+
+/** Which listeners conflict: same port with another protocol, or same port+protocol+hostname. */
+function conflicts(listeners: Listener[]): Map<string, 'ProtocolConflict' | 'HostnameConflict'> {
+  const out = new Map<string, 'ProtocolConflict' | 'HostnameConflict'>();
+  for (const a of listeners) {
+    for (const b of listeners) {
+      if (a === b || a.port !== b.port) continue;
+      if (a.protocol !== b.protocol) out.set(a.name, 'ProtocolConflict');
+      else if ((a.hostname ?? '') === (b.hostname ?? '') && !out.has(a.name)) out.set(a.name, 'HostnameConflict');
+    }
+  }
+  return out;
+}
+
+export function evaluateListeners(listeners: Listener[]): ListenerEvaluation[] {
+  const conflicted = conflicts(listeners);
+  return listeners.map((listener) => {
+    const { kinds, valid: kindsValid } = supportedKindsFor(listener);
+    const served = SERVED_PROTOCOLS.has(listener.protocol);
+    const conflict = conflicted.get(listener.name);
+    const conditions: DesiredCondition[] = [
+      served
+        ? { type: 'Accepted', status: 'True', reason: 'Accepted', message: OK }
+        : {
+            type: 'Accepted',
+            status: 'False',
+            reason: 'UnsupportedProtocol',
+            message: `protocol ${listener.protocol} is not supported by the kindgate sim data plane (it serves HTTP only)`,
+          },
+      conflict
+        ? {
+            type: 'Conflicted',
+            status: 'True',
+            reason: conflict,
+            message: `listener conflicts with another listener on port ${listener.port}`,
+          }
+        : { type: 'Conflicted', status: 'False', reason: 'NoConflicts', message: OK },
+      served && !conflict
+        ? { type: 'Programmed', status: 'True', reason: 'Programmed', message: OK }
+        : { type: 'Programmed', status: 'False', reason: 'Invalid', message: 'listener is not served' },
+      kindsValid
+        ? { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: OK }
+        : { type: 'ResolvedRefs', status: 'False', reason: 'InvalidRouteKinds', message: 'Invalid route kinds' },
+    ];
+    return { listener, attachable: served && !conflict, supportedKinds: kinds, conditions };
+  });
+}
+
+export interface GatewayStatusInput {
+  generation: number;
+  listeners: ListenerEvaluation[];
+  /** Routes accepted per listener name. */
+  attachedRoutes: Map<string, number>;
+  /** In-cluster name of the generated Service, e.g. `gw-istio.ns.svc.cluster.local`. */
+  serviceHost: string;
+  /** The LoadBalancer address once assigned. */
+  address?: string;
+}
+
+export function buildGatewayStatus(
+  existing: GatewayStatus | undefined,
+  input: GatewayStatusInput,
+  now: string,
+): GatewayStatus {
+  const ports = [...new Set(input.listeners.map((l) => l.listener.port))];
+  const assigned = ports.map((p) => `${input.serviceHost}:${p}`).sort();
+  const anyValid = input.listeners.some((l) => l.attachable);
+  const accepted: DesiredCondition =
+    anyValid || input.listeners.length === 0
+      ? { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Resource accepted' }
+      : { type: 'Accepted', status: 'False', reason: 'ListenersNotValid', message: 'Invalid listeners' };
+  const programmed: DesiredCondition = input.address
+    ? {
+        type: 'Programmed',
+        status: 'True',
+        reason: 'Programmed',
+        message: `Resource programmed, assigned to service(s) ${humanReadableJoin(assigned)}`,
+      }
+    : {
+        type: 'Programmed',
+        status: 'False',
+        reason: 'AddressNotAssigned',
+        message: `Assigned to service(s) ${humanReadableJoin(assigned)}, but failed to assign to all requested addresses: address pending for hostname "${input.serviceHost}"`,
+      };
+
+  const previousListeners = existing?.listeners ?? [];
+  const status: GatewayStatus = {
+    ...(existing ?? {}),
+    conditions: setConditions(existing?.conditions, [accepted, programmed], input.generation, now),
+    listeners: input.listeners.map((l) => ({
+      name: l.listener.name,
+      supportedKinds: l.supportedKinds,
+      attachedRoutes: input.attachedRoutes.get(l.listener.name) ?? 0,
+      conditions: setConditions(
+        previousListeners.find((p) => p.name === l.listener.name)?.conditions,
+        l.conditions,
+        input.generation,
+        now,
+      ),
+    })),
+  };
+  if (input.address) status.addresses = [{ type: 'IPAddress', value: input.address }];
+  else delete status.addresses;
+  return status;
+}

@@ -1,0 +1,313 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Endpoint } from '../../types.ts';
+import { type HttpbinServer, startHttpbin } from '../dataplane/httpbin.ts';
+import { recordEvent } from '../apiserver/events.ts';
+import { setConditions } from './status-conditions.ts';
+import { type KubeObject, StoreConflictError, type Store } from '../apiserver/store.ts';
+
+/**
+ * What the Deployment and ReplicaSet controllers and the kubelet do, reduced to what the harness
+ * observes: each Deployment gets `replicas` Running+Ready Pods named `<deploy>-<hash>-<id>` with
+ * the template's labels, and a status that says Available. A Deployment whose container image
+ * contains "httpbin" also gets an httpbin-like server on loopback standing in for its pods.
+ */
+
+interface Container {
+  name: string;
+  image?: string;
+  env?: { name: string; value?: string }[];
+  ports?: { containerPort: number; name?: string; protocol?: string }[];
+}
+
+interface PodTemplate {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: { containers?: Container[]; [key: string]: unknown };
+}
+
+// Kubernetes' SafeEncodeString alphabet: names without vowels or look-alike characters.
+const SAFE = 'bcdfghjklmnpqrstvwxz2456789';
+
+function safeEncode(bytes: Buffer, length: number): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += SAFE[bytes[i] % SAFE.length];
+  return out;
+}
+
+/** The pod-template-hash: a stable function of the template, so a template change rolls pods. */
+export function templateHash(template: unknown): string {
+  return safeEncode(
+    createHash('sha256')
+      .update(JSON.stringify(template ?? {}))
+      .digest(),
+    10,
+  );
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Whether a Pod belongs to Deployment `name` (its owner ReplicaSet is `<name>-<hash>`). */
+export function podOwnedBy(pod: KubeObject, deploymentName: string): boolean {
+  const owners = (pod.metadata.ownerReferences ?? []) as { kind: string; name: string }[];
+  const re = new RegExp(`^${escapeRegex(deploymentName)}-[${SAFE}]{10}$`);
+  return owners.some((o) => o.kind === 'ReplicaSet' && re.test(o.name));
+}
+
+function key(namespace: string | undefined, name: string): string {
+  return `${namespace ?? ''}/${name}`;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export class Workloads {
+  private readonly backends = new Map<string, HttpbinServer>();
+  /** Deployments seen last pass, so deleting one also deletes its pods. */
+  private readonly known = new Map<string, { namespace: string; name: string }>();
+  /** pod key -> deployment key, for logs and backend lookup. */
+  private readonly podOwner = new Map<string, string>();
+  private readonly podIps = new Map<string, string>();
+  private nextIp = 10;
+
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => string,
+  ) {}
+
+  private stopped = false;
+
+  async reconcile(): Promise<void> {
+    const deployments = this.store.list('apps/v1', 'Deployment');
+    const seen = new Set<string>();
+    for (const d of deployments) {
+      const k = key(d.metadata.namespace, d.metadata.name);
+      seen.add(k);
+      this.known.set(k, { namespace: d.metadata.namespace ?? 'default', name: d.metadata.name });
+      await this.reconcileDeployment(d, k);
+    }
+    for (const [k, d] of [...this.known]) {
+      if (seen.has(k)) continue;
+      this.known.delete(k);
+      await this.backends.get(k)?.close();
+      this.backends.delete(k);
+      for (const pod of this.store.list('v1', 'Pod', d.namespace)) {
+        if (podOwnedBy(pod, d.name)) this.deletePod(pod);
+      }
+    }
+  }
+
+  private async reconcileDeployment(d: KubeObject, k: string): Promise<void> {
+    const namespace = d.metadata.namespace ?? 'default';
+    const spec = (d.spec ?? {}) as { replicas?: number; template?: PodTemplate };
+    const replicas = spec.replicas ?? 1;
+    const template = spec.template ?? {};
+    const hash = templateHash(template);
+    const rsName = `${d.metadata.name}-${hash}`;
+
+    const containers = template.spec?.containers ?? [];
+    const httpbin = containers.find((c) => (c.image ?? '').includes('httpbin'));
+    if (httpbin) {
+      const env = Object.fromEntries(
+        (httpbin.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]),
+      );
+      const server = this.backends.get(k) ?? (await startHttpbin({ env }));
+      if (this.stopped) {
+        // stop() ran while this backend was starting: nobody else would close it.
+        await server.close();
+        return;
+      }
+      server.setEnv(env);
+      this.backends.set(k, server);
+    } else if (this.backends.has(k)) {
+      await this.backends.get(k)?.close();
+      this.backends.delete(k);
+    }
+
+    const pods = this.store.list('v1', 'Pod', namespace).filter((p) => podOwnedBy(p, d.metadata.name));
+    let current = 0;
+    for (const pod of pods) {
+      const owner = ((pod.metadata.ownerReferences ?? []) as { name: string }[])[0]?.name;
+      if (owner !== rsName || current >= replicas) this.deletePod(pod);
+      else {
+        current++;
+        this.podOwner.set(key(namespace, pod.metadata.name), k);
+      }
+    }
+    if (current < replicas) {
+      recordEvent(
+        this.store,
+        d,
+        {
+          reason: 'ScalingReplicaSet',
+          message: `Scaled up replica set ${rsName} from ${current} to ${replicas}`,
+          component: 'deployment-controller',
+        },
+        this.now(),
+      );
+    }
+    for (; current < replicas; current++) this.createPod(d, template, hash, rsName, k);
+
+    const latest = this.store.get('apps/v1', 'Deployment', namespace, d.metadata.name);
+    if (!latest) return;
+    const status = this.deploymentStatus(latest, replicas, rsName);
+    if (!sameJson(latest.status, status)) this.store.updateStatus({ ...latest, status });
+  }
+
+  private deploymentStatus(d: KubeObject, replicas: number, rsName: string): Record<string, unknown> {
+    const existing = (d.status ?? {}) as { conditions?: never[] };
+    const now = this.now();
+    const conditions = setConditions(
+      existing.conditions,
+      [
+        {
+          type: 'Available',
+          status: 'True',
+          reason: 'MinimumReplicasAvailable',
+          message: 'Deployment has minimum availability.',
+        },
+        {
+          type: 'Progressing',
+          status: 'True',
+          reason: 'NewReplicaSetAvailable',
+          message: `ReplicaSet "${rsName}" has successfully progressed.`,
+        },
+      ],
+      d.metadata.generation ?? 1,
+      now,
+    ).map(({ observedGeneration: _g, ...c }) => ({ ...c, lastUpdateTime: c.lastTransitionTime }));
+    return {
+      observedGeneration: d.metadata.generation ?? 1,
+      replicas,
+      updatedReplicas: replicas,
+      readyReplicas: replicas,
+      availableReplicas: replicas,
+      conditions,
+    };
+  }
+
+  private createPod(d: KubeObject, template: PodTemplate, hash: string, rsName: string, deploymentKey: string): void {
+    const namespace = d.metadata.namespace ?? 'default';
+    const name = `${rsName}-${safeEncode(randomBytes(5), 5)}`;
+    const podKey = key(namespace, name);
+    const ip = `10.244.0.${this.nextIp++ % 250}`;
+    this.podIps.set(podKey, ip);
+    const now = this.now();
+    const containers = template.spec?.containers ?? [];
+    const pod: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name,
+        namespace,
+        labels: { ...(template.metadata?.labels ?? {}), 'pod-template-hash': hash },
+        ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'ReplicaSet',
+            name: rsName,
+            uid: d.metadata.uid,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
+      },
+      spec: { ...(template.spec ?? {}), nodeName: 'kindgate-sim-control-plane' },
+      status: {
+        phase: 'Running',
+        hostIP: '172.18.0.2',
+        podIP: ip,
+        podIPs: [{ ip }],
+        startTime: now,
+        conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(
+          (type) => ({
+            type,
+            status: 'True',
+            lastProbeTime: null,
+            lastTransitionTime: now,
+          }),
+        ),
+        containerStatuses: containers.map((c) => ({
+          name: c.name,
+          image: c.image ?? '',
+          imageID: '',
+          ready: true,
+          started: true,
+          restartCount: 0,
+          state: { running: { startedAt: now } },
+        })),
+      },
+    };
+    try {
+      const created = this.store.create(pod);
+      this.podOwner.set(podKey, deploymentKey);
+      recordEvent(
+        this.store,
+        created,
+        {
+          reason: 'Scheduled',
+          message: `Successfully assigned ${namespace}/${name} to kindgate-sim-control-plane`,
+          component: 'default-scheduler',
+        },
+        now,
+      );
+      for (const c of containers) {
+        recordEvent(
+          this.store,
+          created,
+          { reason: 'Started', message: `Started container ${c.name}`, component: 'kubelet' },
+          now,
+        );
+      }
+    } catch (error) {
+      if (!(error instanceof StoreConflictError)) throw error;
+    }
+  }
+
+  private deletePod(pod: KubeObject): void {
+    const podKey = key(pod.metadata.namespace, pod.metadata.name);
+    this.podOwner.delete(podKey);
+    this.podIps.delete(podKey);
+    this.store.delete('v1', 'Pod', pod.metadata.namespace, pod.metadata.name);
+  }
+
+  /** The loopback servers standing in for the Ready pods a label selector picks in a namespace. */
+  endpointsFor(namespace: string, selector: Record<string, string>): { pods: number; endpoints: Endpoint[] } {
+    if (Object.keys(selector).length === 0) return { pods: 0, endpoints: [] }; // a Service without selector has no managed endpoints
+    const endpoints = new Map<string, Endpoint>();
+    let pods = 0;
+    for (const pod of this.store.list('v1', 'Pod', namespace)) {
+      const labels = pod.metadata.labels ?? {};
+      if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) continue;
+      pods++;
+      const owner = this.podOwner.get(key(namespace, pod.metadata.name));
+      const server = owner ? this.backends.get(owner) : undefined;
+      if (server) endpoints.set(owner as string, server.endpoint);
+    }
+    return { pods, endpoints: [...endpoints.values()] };
+  }
+
+  /** The pod's IP (for access logs), if it is one of ours. */
+  podIp(namespace: string, pod: string): string | undefined {
+    return this.podIps.get(key(namespace, pod));
+  }
+
+  /** Logs of a pod backed by an httpbin server; undefined when the pod is not one of those. */
+  backendLogs(namespace: string, pod: string): string | undefined {
+    const owner = this.podOwner.get(key(namespace, pod));
+    return owner ? this.backends.get(owner)?.logs() : undefined;
+  }
+
+  /** Deployment (namespace/name) that owns a pod, if known. */
+  ownerOf(namespace: string, pod: string): string | undefined {
+    return this.podOwner.get(key(namespace, pod));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.allSettled([...this.backends.values()].map((b) => b.close()));
+    this.backends.clear();
+  }
+}

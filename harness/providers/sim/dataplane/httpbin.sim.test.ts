@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HttpbinServer, startHttpbin } from './httpbin.ts';
+import { httpGet } from '../apiserver/http.test-helper.ts';
+
+const call = (server: HttpbinServer, path: string, opts: { method?: string; rawHeaders?: string[] } = {}) =>
+  httpGet(server.endpoint, path, { method: opts.method, rawHeaders: opts.rawHeaders ?? ['Host', 'httpbin.local'] });
+
+/** The httpbin stand-in answers like go-httpbin 2.25.0 for the endpoints the suites use. */
+
+describe('httpbin backend', () => {
+  let server: HttpbinServer;
+  beforeAll(async () => {
+    server = await startHttpbin({ env: { HTTPBIN_ENV_VERSION: 'v1', HOME: '/root', PATH: '/bin' } });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('/headers: canonical names, every value an array (repeats kept), Host included', async () => {
+    const res = await call(server, '/headers', {
+      rawHeaders: ['Host', 'httpbin.example.com', 'x-version', 'v2', 'X-MULTI', 'a', 'x-multi', 'b'],
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    const headers = JSON.parse(res.body).headers;
+    expect(headers.Host).toEqual(['httpbin.example.com']);
+    expect(headers['X-Version']).toEqual(['v2']);
+    expect(headers['X-Multi']).toEqual(['a', 'b']);
+  });
+
+  it('/env: only HTTPBIN_ENV_ variables; follows an environment change', async () => {
+    expect(JSON.parse((await call(server, '/env')).body)).toEqual({ env: { HTTPBIN_ENV_VERSION: 'v1' } });
+    server.setEnv({ HTTPBIN_ENV_VERSION: 'v2' });
+    expect(JSON.parse((await call(server, '/env')).body)).toEqual({ env: { HTTPBIN_ENV_VERSION: 'v2' } });
+    server.setEnv({ OTHER: 'x' });
+    expect(JSON.parse((await call(server, '/env')).body)).toEqual({ env: null });
+  });
+
+  it("/status/N answers N; an invalid code is a 400 with go-httpbin's error body", async () => {
+    expect((await call(server, '/status/503')).status).toBe(503);
+    const bad = await call(server, '/status/abc');
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body)).toMatchObject({ status_code: 400, error: 'Bad Request' });
+  });
+
+  it('/get echoes args, method and url; other methods are 405', async () => {
+    const res = await call(server, '/get?a=1&a=2', { rawHeaders: ['Host', 'h.example.com'] });
+    expect(JSON.parse(res.body)).toMatchObject({
+      args: { a: ['1', '2'] },
+      method: 'GET',
+      url: 'http://h.example.com/get?a=1&a=2',
+    });
+    expect((await call(server, '/get', { method: 'POST' })).status).toBe(405);
+  });
+
+  it('/ is the HTML index; unknown paths are 404', async () => {
+    const index = await call(server, '/');
+    expect(index.status).toBe(200);
+    expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
+    const missing = await call(server, '/nope');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toBe('404 page not found\n');
+  });
+
+  it('logs each request', async () => {
+    await call(server, '/headers?logged=1');
+    expect(server.logs()).toContain('uri=/headers?logged=1');
+  });
+});

@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../../errors.ts';
+import type { Logger } from '../../log.ts';
+import type { Profile } from '../../profiles/types.ts';
+import { checkKubeconfigTarget } from '../kind/kubeconfig.ts';
+import { startSimCluster, type SimCluster } from './simulated-cluster.ts';
+import type { Endpoint, GatewayRef, Provider } from '../types.ts';
+
+export interface SimProviderOptions {
+  /** Where to write the kubeconfig; default a private temp file. Removed at stop. */
+  kubeconfig?: string;
+  /** Delay before the simulated load balancer assigns an address (exercises the waits). */
+  addressDelayMs?: number;
+}
+
+/**
+ * The `sim` provider: an in-process simulated cluster. It behaves like the profile's
+ * implementation would (class name, controller name, `server` header) so the same suites run,
+ * but it proves the harness only.
+ */
+export function createSimProvider(
+  profile: Profile,
+  options: SimProviderOptions = {},
+): Provider & { sim(): SimCluster } {
+  let cluster: SimCluster | undefined;
+  let kubeconfigPath: string | undefined;
+  let tempDir: string | undefined;
+
+  return {
+    name: 'sim',
+    async start(log: Logger) {
+      // Never overwrite (and later delete) a kubeconfig kindgate did not write, e.g. ~/.kube/config
+      // or the file of another running `kindgate up`.
+      if (options.kubeconfig)
+        await checkKubeconfigTarget(options.kubeconfig, undefined, 'omit --kubeconfig to use a temporary file');
+      const started = performance.now();
+      const serverHeader = simServerHeader(profile);
+      if (!profile.serverHeader.test(serverHeader)) {
+        log.warn(
+          `profile ${profile.name} expects a server header matching ${profile.serverHeader}, but the sim's data plane answers "${serverHeader}": the server-header test will fail on the sim`,
+        );
+      }
+      cluster = await startSimCluster({
+        gatewayClassName: profile.gatewayClassName,
+        controllerName: profile.controllerName,
+        serverHeader,
+        addressDelayMs: options.addressDelayMs,
+      });
+      if (options.kubeconfig) {
+        kubeconfigPath = options.kubeconfig;
+      } else {
+        tempDir = mkdtempSync(join(tmpdir(), 'kindgate-sim-'));
+        kubeconfigPath = join(tempDir, 'kubeconfig');
+      }
+      try {
+        writeFileSync(kubeconfigPath, cluster.kubeconfig(), { mode: 0o600 });
+      } catch (error) {
+        await this.stop(log);
+        throw new UsageError(
+          `Cannot write the kubeconfig to ${kubeconfigPath} (${(error as Error).message}); pass --kubeconfig with a writable path.`,
+        );
+      }
+      log.step(
+        'simulated cluster started (proves the harness, not an implementation)',
+        (performance.now() - started) / 1000,
+      );
+      log.debug(`simulated API server at ${cluster.api.url}`);
+    },
+    async stop() {
+      const running = cluster;
+      cluster = undefined;
+      await running?.close();
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+      else if (kubeconfigPath && running) rmSync(kubeconfigPath, { force: true });
+      tempDir = undefined;
+    },
+    kubeconfigPath() {
+      if (!kubeconfigPath) throw new Error('sim provider not started');
+      return kubeconfigPath;
+    },
+    async endpoint(gateway: GatewayRef, listener: string): Promise<Endpoint> {
+      const sim = this.sim();
+      const gw = sim.store.get('gateway.networking.k8s.io/v1', 'Gateway', gateway.namespace, gateway.name);
+      const addresses = ((gw?.status as { addresses?: { value?: string }[] } | undefined)?.addresses ?? []).filter(
+        (a) => a.value,
+      );
+      if (addresses.length === 0) {
+        throw new Error(
+          `Gateway ${gateway.namespace}/${gateway.name} has no address in status.addresses, so listener ${listener} cannot be reached.`,
+        );
+      }
+      // The status address is loopback; each listener is served on its own loopback port.
+      const served = sim.controller.endpoint(gateway, listener);
+      if (!served)
+        throw new Error(
+          `Listener ${listener} of Gateway ${gateway.namespace}/${gateway.name} is not served by the simulated data plane.`,
+        );
+      return { host: addresses[0].value!, port: served.port };
+    },
+    sim() {
+      if (!cluster) throw new Error('sim provider not started');
+      return cluster;
+    },
+  };
+}
+
+/**
+ * The header value the sim's data plane answers with: Istio's for the istio profile; for any other
+ * profile `envoy`, the common Envoy value (the sim impersonates built-in profiles only; it takes a
+ * vendor profile's class and controller names, never its data plane).
+ */
+function simServerHeader(profile: Profile): string {
+  return profile.name === 'istio' ? 'istio-envoy' : 'envoy';
+}
