@@ -45,3 +45,15 @@ export class SetupError extends KindgateError {
 
 /** A wait that ran out of time; the message names the object and its last seen state. */
 export class WaitTimeoutError extends SetupError {}
+
+/**
+ * Anything that goes wrong once provisioning started is a setup failure unless it says otherwise.
+ * `sentence` turns the cause's message into the user's sentence (default: "Setup failed: …").
+ */
+export function asSetupError(
+  error: unknown,
+  sentence: (message: string) => string = (m) => `Setup failed: ${m}`,
+): KindgateError {
+  if (error instanceof KindgateError) return error;
+  return new SetupError(sentence((error as Error)?.message ?? String(error)), { cause: error });
+}

@@ -27,8 +27,15 @@ export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = p
   return Boolean(stream.isTTY);
 }
 
+/** A step's duration: `2.0 s`. */
 export function formatSeconds(seconds: number): string {
   return `${seconds.toFixed(1)} s`;
+}
+
+/** A timeout or window in sentences ("after 30 s", "within 2.5 s"): whole seconds stay whole. */
+export function secondsOf(ms: number): string {
+  const s = ms / 1000;
+  return Number.isInteger(s) ? String(s) : s.toFixed(1);
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { RunOptions } from '../config/options.ts';
 import { parseRunOptions } from '../config/parse.ts';
-import { ExitCode, KindgateError, SetupError } from '../errors.ts';
+import { asSetupError, ExitCode, KindgateError } from '../errors.ts';
 import { ensureWritableDir } from '../reports/writable-dir.ts';
 import { createLogger, useColor, type Logger } from '../log.ts';
 import { pins } from '../pins.ts';
@@ -125,10 +125,4 @@ function notSelected(suites: readonly string[] | undefined): TestRecord[] {
       durationMs: 0,
       skipReason: NOT_SELECTED,
     }));
-}
-
-/** Anything that goes wrong once provisioning started is a setup failure unless it says otherwise. */
-export function asSetupError(error: unknown): KindgateError {
-  if (error instanceof KindgateError) return error;
-  return new SetupError(`Setup failed: ${(error as Error).message}`, { cause: error });
 }

@@ -2,7 +2,7 @@ import { parseRunOptions } from '../config/parse.ts';
 import { createLogger } from '../log.ts';
 import { getProfile } from '../profiles/index.ts';
 import { printPlan } from './dry-run.ts';
-import { asSetupError } from './test-command.ts';
+import { asSetupError } from '../errors.ts';
 
 /**
  * `kindgate up`: provision and keep serving until interrupted. stdout gets only

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.ts';
+import { DNS_LABEL } from '../kube/names.ts';
 import { pins } from '../pins.ts';
 import { suiteFiles } from '../../suites/catalog.ts';
 import { checkInstallableByKind, parseProfileConfig, type ProfileConfig } from '../profiles/config.ts';
@@ -115,7 +116,6 @@ function toNumber(text: string, where: string): number {
   return n;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {

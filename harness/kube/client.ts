@@ -2,6 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { CoreV1Api, KubeConfig, VersionApi, Watch, type KubernetesObject } from '@kubernetes/client-node';
 import { UsageError, WaitTimeoutError } from '../errors.ts';
 import { isNotFound, networkErrorCode, toKubeError } from './api-error.ts';
+import { sortEvents } from './events.ts';
 import { RawObjectApi } from './object-api.ts';
 import type { KubeObject, ObjectRef } from './types.ts';
 import { waitForObject, type WaitOptions, type WaitSource } from './wait.ts';
@@ -276,7 +277,7 @@ export class Kube {
   /** Events of a namespace, oldest first. */
   async events(namespace: string): Promise<KubeObject[]> {
     const events = await this.list('v1', 'Event', { namespace });
-    return events.sort((a, b) => eventTime(a).localeCompare(eventTime(b)));
+    return sortEvents(events);
   }
 }
 
@@ -290,9 +291,4 @@ export function applyBody(obj: KubeObject): KubeObject {
   body.metadata = { ...body.metadata };
   for (const field of SERVER_OWNED_METADATA) delete body.metadata[field];
   return body;
-}
-
-function eventTime(e: KubeObject): string {
-  const x = e as { lastTimestamp?: string; eventTime?: string; firstTimestamp?: string };
-  return x.lastTimestamp ?? x.eventTime ?? x.firstTimestamp ?? e.metadata.creationTimestamp ?? '';
 }

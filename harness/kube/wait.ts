@@ -1,4 +1,5 @@
 import { WaitTimeoutError } from '../errors.ts';
+import { secondsOf } from '../log.ts';
 import { isUnknownKind, apiStatus } from './api-error.ts';
 import { describeObject } from './conditions.ts';
 import { describeRef, type KubeObject, type ObjectRef } from './types.ts';
@@ -23,7 +24,8 @@ export interface WaitOptions {
   unknownKindGraceMs?: number;
 }
 
-export const DEFAULT_UNKNOWN_KIND_GRACE_MS = 30_000;
+/** How long a kind may be unknown after its CRD is Established (discovery lags behind it). */
+export const UNKNOWN_KIND_GRACE_MS = 30_000;
 
 /** What the waiter needs from the API (the Kube client provides it; tests can fake it). */
 export interface WaitSource {
@@ -47,11 +49,6 @@ const MAX_BACKOFF_MS = 5_000;
 /** A watch that ends sooner than this counts as a failure (backs off instead of spinning). */
 const HEALTHY_WATCH_MS = 1_000;
 
-export function formatWaitSeconds(ms: number): string {
-  const s = ms / 1000;
-  return Number.isInteger(s) ? String(s) : s.toFixed(1);
-}
-
 export function waitTimeoutMessage(
   ref: ObjectRef,
   lastSeen: KubeObject | undefined,
@@ -61,7 +58,7 @@ export function waitTimeoutMessage(
   const describe = opts.describe ?? describeObject;
   const what = opts.what ?? 'the expected state';
   const apiNote = lastError ? ` (last API error: ${lastError})` : '';
-  return `${describeRef(ref)}: ${describe(lastSeen)} after ${formatWaitSeconds(opts.timeoutMs)} s${apiNote}; waited for ${what}`;
+  return `${describeRef(ref)}: ${describe(lastSeen)} after ${secondsOf(opts.timeoutMs)} s${apiNote}; waited for ${what}`;
 }
 
 /** Errors that waiting longer cannot fix (unknown kinds are handled apart: they get a grace period). */
@@ -94,7 +91,7 @@ export function waitForObject(
     /** The unknown-kind error of the latest failure, and when the kind was first found unknown. */
     let unknownKind: unknown;
     let unknownSince: number | undefined;
-    const graceMs = opts.unknownKindGraceMs ?? DEFAULT_UNKNOWN_KIND_GRACE_MS;
+    const graceMs = opts.unknownKindGraceMs ?? UNKNOWN_KIND_GRACE_MS;
 
     const finish = (err: unknown, obj?: KubeObject) => {
       if (settled) return;

@@ -1,5 +1,6 @@
 import { describeRequest, sendRequest, type ProbeRequest, type ProbeResponse } from './http.ts';
 import type { Check } from './checks.ts';
+import { secondsOf } from '../log.ts';
 
 /**
  * Eventual consistency as the upstream conformance suite checks it
@@ -30,10 +31,7 @@ export class ProbeTimeoutError extends Error {
   }
 }
 
-function seconds(ms: number): string {
-  const s = ms / 1000;
-  return Number.isInteger(s) ? String(s) : s.toFixed(1);
-}
+const seconds = secondsOf;
 
 function networkReason(err: unknown): string {
   if (!(err instanceof Error)) return String(err);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
+import { DNS_LABEL } from '../kube/names.ts';
 import { gatewayHttpCoreFeatures, gatewayHttpExtendedFeatures } from '../reports/conformance.ts';
 import type { DiagnosticsSpec, ImplementationInfo, VendorInstall } from './types.ts';
 
@@ -31,7 +32,6 @@ export const DEFAULT_GATEWAY_POD_SELECTOR = 'gateway.networking.k8s.io/gateway-n
 export const DEFAULT_INSTALL_TIMEOUT_S = 600;
 export const DEFAULT_GATEWAY_CLASS_TIMEOUT_S = 300;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** GatewayClass spec.controllerName, Gateway API v1.6.1 CRD: a domain-prefixed path, at most 253 characters. */
 const CONTROLLER_NAME =

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { eventTime, sortEvents } from '../kube/events.ts';
 import type { KubeObject, ObjectRef } from '../kube/types.ts';
 import type { Logger } from '../log.ts';
 import type { Profile } from '../profiles/types.ts';
@@ -169,14 +170,7 @@ function statusText(objects: KubeObject[]): string {
 
 // --- events ----------------------------------------------------------------------------------
 
-function eventTime(e: KubeObject): string {
-  const x = e as { lastTimestamp?: string; eventTime?: string; firstTimestamp?: string; deprecatedLastTimestamp?: string };
-  return x.lastTimestamp ?? x.eventTime ?? x.deprecatedLastTimestamp ?? x.firstTimestamp ?? e.metadata.creationTimestamp ?? '';
-}
-
-export function sortEvents(events: KubeObject[]): KubeObject[] {
-  return [...events].sort((a, b) => eventTime(a).localeCompare(eventTime(b)));
-}
+export { sortEvents };
 
 /** `kubectl get events` as a table: time, type, reason, object, count, message. */
 export function eventsTable(events: KubeObject[]): string {

@@ -1,7 +1,7 @@
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunOptions } from '../../config/options.ts';
-import { EnvironmentError, KindgateError, SetupError, UsageError } from '../../errors.ts';
+import { asSetupError, EnvironmentError, SetupError, UsageError } from '../../errors.ts';
 import { runCommand, type RunCommand } from '../../exec.ts';
 import { installGatewayApiCrds } from './install/gateway-api-crds.ts';
 import type { KubeLike } from './install/deps.ts';
@@ -57,13 +57,7 @@ const defaultDeps: KindProviderDeps = {
   host: {},
 };
 
-function asSetupError(error: unknown): KindgateError {
-  if (error instanceof KindgateError) return error;
-  return new SetupError(
-    `${(error as Error)?.message ?? String(error)}`.replace(/\.?$/, '; rerun with --verbose for details.'),
-    { cause: error },
-  );
-}
+const withVerboseHint = (message: string) => message.replace(/\.?$/, '; rerun with --verbose for details.');
 
 /** The vendor's install program must be there before a cluster is created for it. */
 async function vendorCommandFound(plan: KindRunPlan, deps: Pick<KindProviderDeps, 'which'>): Promise<void> {
@@ -197,7 +191,7 @@ export function createKindProvider(
           // Nothing the hook does may keep the cluster alive.
           await provider.stop(log);
         }
-        throw asSetupError(error);
+        throw asSetupError(error, withVerboseHint);
       }
     },
 

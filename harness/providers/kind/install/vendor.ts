@@ -3,12 +3,11 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { SetupError } from '../../../errors.ts';
 import { isUnknownKind } from '../../../kube/api-error.ts';
 import { conditionHolds } from '../../../kube/conditions.ts';
+import { UNKNOWN_KIND_GRACE_MS } from '../../../kube/wait.ts';
 import type { Logger } from '../../../log.ts';
 import type { VendorInstallPlan } from '../plan.ts';
 import { FIELD_MANAGER, type InstallDeps } from './deps.ts';
 
-/** How long objects of a kind the same manifest just defined may be unknown (discovery lags behind Established). */
-export const UNKNOWN_KIND_GRACE_MS = 30_000;
 const CRD_ESTABLISHED_TIMEOUT_MS = 60_000;
 
 export interface ManifestParts {

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { retry, stopRetrying } from './retry.ts';
+
+describe('retry', () => {
+  it('retries failures with backoff until an attempt succeeds', async () => {
+    const seen: number[] = [];
+    const result = await retry(
+      async (n) => {
+        if (n < 3) throw new Error(`try ${n}`);
+        return 'ok';
+      },
+      { windowMs: 5_000, minDelayMs: 1, maxDelayMs: 2, onRetry: (_e, n) => seen.push(n) },
+    );
+    expect(result).toBe('ok');
+    expect(seen).toEqual([1, 2]);
+  });
+
+  it('rethrows the last error once the window is spent', async () => {
+    let attempts = 0;
+    await expect(
+      retry(
+        async () => {
+          attempts++;
+          throw new Error('still down');
+        },
+        { windowMs: 60, minDelayMs: 5, maxDelayMs: 5 },
+      ),
+    ).rejects.toThrow('still down');
+    expect(attempts).toBeGreaterThan(2);
+  });
+
+  it('fails at once on an error that is not worth retrying', async () => {
+    let attempts = 0;
+    const fatal = new Error('forbidden');
+    await expect(
+      retry(
+        async () => {
+          attempts++;
+          throw fatal;
+        },
+        { windowMs: 5_000, shouldRetry: (e) => e !== fatal },
+      ),
+    ).rejects.toBe(fatal);
+    expect(attempts).toBe(1);
+  });
+
+  it('stops when an attempt says so', async () => {
+    let attempts = 0;
+    await expect(
+      retry(
+        async () => {
+          attempts++;
+          throw stopRetrying(new Error('denied by admission'));
+        },
+        { windowMs: 5_000 },
+      ),
+    ).rejects.toThrow('denied by admission');
+    expect(attempts).toBe(1);
+  });
+
+  it('stops when its signal aborts', async () => {
+    const controller = new AbortController();
+    const done = retry(
+      async () => {
+        throw new Error('not yet');
+      },
+      { windowMs: 60_000, minDelayMs: 10, signal: controller.signal },
+    );
+    setTimeout(() => controller.abort(new Error('run cancelled')), 30);
+    await expect(done).rejects.toThrow(/run cancelled|not yet/);
+  });
+});

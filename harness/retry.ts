@@ -1,0 +1,44 @@
+import pRetry, { AbortError } from 'p-retry';
+
+/**
+ * The one retry primitive: call `attempt` until it resolves, backing off exponentially between
+ * failures, for at most `windowMs` of retrying. Built on p-retry so every loop in kindgate (API
+ * server start, unknown kinds after a CRD install, webhook start, TCP reach, HTTP consistency)
+ * shares one backoff, one abort path and one place to read.
+ */
+export interface RetryOptions {
+  /** How long failures may be retried, from the first attempt; the last error is rethrown after. */
+  windowMs: number;
+  /** First pause between attempts (doubles each time). Default 250 ms. */
+  minDelayMs?: number;
+  /** Longest pause between attempts. Default 4 s. */
+  maxDelayMs?: number;
+  /** Whether this failure is worth another attempt; a false answer rethrows it at once. */
+  shouldRetry?(error: Error): boolean;
+  /** Told about each failure that will be retried (for a debug line). */
+  onRetry?(error: Error, attempt: number): void;
+  /** Aborting stops the retries; the pending attempt's error (or the abort reason) is thrown. */
+  signal?: AbortSignal;
+}
+
+export async function retry<T>(attempt: (attemptNumber: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  const { windowMs, minDelayMs = 250, maxDelayMs = 4_000, shouldRetry, onRetry, signal } = options;
+  return pRetry(attempt, {
+    retries: Number.POSITIVE_INFINITY,
+    factor: 2,
+    minTimeout: minDelayMs,
+    maxTimeout: maxDelayMs,
+    randomize: false,
+    maxRetryTime: windowMs,
+    signal,
+    shouldRetry: ({ error }) => shouldRetry?.(error) ?? true,
+    onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+      if (retriesLeft > 0) onRetry?.(error, attemptNumber);
+    },
+  });
+}
+
+/** Thrown from inside an attempt: stop retrying and fail with `error` as it is. */
+export function stopRetrying(error: Error): Error {
+  return new AbortError(error);
+}
