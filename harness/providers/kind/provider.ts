@@ -164,6 +164,7 @@ export function createKindProvider(
   const provider: KindProvider = {
     name: 'kind',
     plan,
+    clusterOutlivesRun: plan.reuse,
 
     async start(log, hooks) {
       runLog = log;

@@ -1,7 +1,7 @@
-import { SetupError } from '../../../errors.ts';
 import type { ReachMode } from '../../../config/options.ts';
 import type { KubeObject } from '../../../kube/types.ts';
 import type { Logger } from '../../../log.ts';
+import { gatewayTarget } from '../../gateway-target.ts';
 import type { Endpoint, GatewayRef } from '../../types.ts';
 import type { StartedRelay, StartRelay } from './relay.ts';
 import { tcpConnectable } from './tcp.ts';
@@ -34,25 +34,9 @@ const CONNECT_TIMEOUT_MS = 3_000;
 const FIRST_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 4_000;
 
-/** The Gateway's address (Gateway.status.addresses, never a Service name) and the listener's port. */
-export function gatewayTarget(gw: KubeObject | undefined, ref: GatewayRef, listener: string): Endpoint {
-  const where = `Gateway ${ref.namespace}/${ref.name}`;
-  if (!gw) throw new SetupError(`${where} does not exist; apply the fixtures first.`);
-  const spec = gw.spec as { listeners?: { name: string; port: number }[] } | undefined;
-  const port = spec?.listeners?.find((l) => l.name === listener)?.port;
-  if (port === undefined)
-    throw new SetupError(`${where} has no listener named "${listener}"; check the fixture's spec.listeners.`);
-  const addresses = (
-    (gw.status as { addresses?: { type?: string; value: string }[] } | undefined)?.addresses ?? []
-  ).filter((a) => a.value);
-  const address = addresses.find((a) => (a.type ?? 'IPAddress') === 'IPAddress') ?? addresses[0];
-  if (!address) {
-    throw new SetupError(
-      `${where} has no status.addresses, so there is nothing to send requests to; check that MetalLB assigned an address (kubectl -n metallb-system logs deploy/controller).`,
-    );
-  }
-  return { host: address.value, port };
-}
+/** Where to look when MetalLB gave the Gateway's LoadBalancer Service no address. */
+export const METALLB_ADDRESS_HINT =
+  'check that MetalLB assigned an address (kubectl -n metallb-system logs deploy/controller)';
 
 /**
  * Reaches Gateways: direct when a TCP connect to the status address works (Linux + kind), else
@@ -68,7 +52,7 @@ export class GatewayReach {
   ) {}
 
   async endpoint(ref: GatewayRef, listener: string): Promise<Endpoint> {
-    const target = gatewayTarget(await this.deps.getGateway(ref), ref, listener);
+    const target = gatewayTarget(await this.deps.getGateway(ref), ref, listener, METALLB_ADDRESS_HINT);
     if (this.config.mode === 'direct') return target;
     const key = `${target.host}:${target.port}`;
     let relay = this.relays.get(key);
