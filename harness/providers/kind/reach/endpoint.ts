@@ -1,6 +1,7 @@
 import type { ReachMode } from '../../../config/options.ts';
 import type { KubeObject } from '../../../kube/types.ts';
 import type { Logger } from '../../../log.ts';
+import { retry } from '../../../retry.ts';
 import { gatewayTarget } from '../../gateway-target.ts';
 import type { Endpoint, GatewayRef } from '../../types.ts';
 import type { StartedRelay, StartRelay } from './relay.ts';
@@ -10,9 +11,6 @@ export interface ReachDeps {
   getGateway(ref: GatewayRef): Promise<KubeObject | undefined>;
   connectable(host: string, port: number, timeoutMs: number): Promise<boolean>;
   startRelay: StartRelay;
-  /** Backoff between connect attempts (tests pass a fake that advances `now`). */
-  sleep?(ms: number): Promise<void>;
-  now?(): number;
 }
 
 export interface ReachConfig {
@@ -80,20 +78,20 @@ export class GatewayReach {
 
   /** Try connecting until one works or `windowMs` has passed (at least one try), backing off in between. */
   private async connectsWithin(target: Endpoint, windowMs: number): Promise<boolean> {
-    const now = this.deps.now ?? Date.now;
-    const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    const deadline = now() + windowMs;
-    let backoff = FIRST_BACKOFF_MS;
-    for (let attempt = 1; ; attempt++) {
-      const timeout = Math.min(CONNECT_TIMEOUT_MS, Math.max(500, deadline - now()));
-      if (await this.deps.connectable(target.host, target.port, timeout)) {
-        if (attempt > 1) this.log.debug(`${target.host}:${target.port} accepted a connection at attempt ${attempt}`);
-        return true;
-      }
-      const left = deadline - now();
-      if (left <= 0) return false;
-      await sleep(Math.min(backoff, left));
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    const deadline = performance.now() + windowMs;
+    const key = `${target.host}:${target.port}`;
+    try {
+      await retry(
+        async (attempt) => {
+          const timeout = Math.min(CONNECT_TIMEOUT_MS, Math.max(500, deadline - performance.now()));
+          if (!(await this.deps.connectable(target.host, target.port, timeout))) throw new Error(`${key} refused`);
+          if (attempt > 1) this.log.debug(`${key} accepted a connection at attempt ${attempt}`);
+        },
+        { windowMs, minDelayMs: FIRST_BACKOFF_MS, maxDelayMs: MAX_BACKOFF_MS },
+      );
+      return true;
+    } catch {
+      return false;
     }
   }
 
