@@ -6,6 +6,7 @@ import { planKindRun } from './plan.ts';
 import { formatPlan } from './plan-printer.ts';
 import { isStepGroup } from './run-steps.ts';
 import { kindPipeline } from './steps/pipeline.ts';
+import type { KindStepGroup } from './steps/step.ts';
 
 const options: RunOptions = {
   provider: 'kind',
@@ -46,7 +47,7 @@ describe('the --dry-run plan is printed from the pipeline the provider runs', ()
       `${fromPipeline.length + 1}. The run`,
       `${fromPipeline.length + 2}. Teardown (always, also after a failed setup or on SIGINT/SIGTERM)`,
     ]);
-    const group = kindPipeline.find(isStepGroup)!;
+    const group = kindPipeline.find((entry) => isStepGroup(entry)) as KindStepGroup;
     const members = text.split('\n').filter((line) => /^ {3}4[a-z]\. /.test(line));
     expect(members).toEqual(
       group.concurrent.map((step, i) => `   4${'abc'[i]}. ${step.describe(plan, () => '4b').heading}`),

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { RunOptions } from '../../config/options.ts';
 import { asSetupError, SetupError } from '../../errors.ts';
+import { describeRef } from '../../kube/types.ts';
 import type { Profile } from '../../profiles/types.ts';
 import type { Endpoint, GatewayRef, Provider } from '../types.ts';
 import { kindCommands } from './cluster.ts';
@@ -17,7 +18,8 @@ export type { KindProviderDeps, KindRunPlan };
 const withVerboseHint = (message: string) => message.replace(/\.?$/, '; rerun with --verbose for details.');
 
 function notStartedMessage(gateway: GatewayRef): string {
-  return `The kind provider is not started, so Gateway ${gateway.namespace}/${gateway.name} cannot be reached; call start() first.`;
+  const where = describeRef({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', ...gateway });
+  return `The kind provider is not started, so ${where} cannot be reached; call start() first.`;
 }
 
 export interface KindProvider extends Provider {

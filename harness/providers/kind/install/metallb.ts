@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import { SetupError } from '../../../errors.ts';
 import { conditionHolds } from '../../../kube/conditions.ts';
+import { describeRef } from '../../../kube/types.ts';
 import type { Logger } from '../../../log.ts';
 import { retry } from '../../../retry.ts';
 import type { Engine } from '../engine.ts';
@@ -55,7 +56,13 @@ export function isWebhookNotReady(error: unknown): boolean {
 function poolRefusedMessage(plan: MetallbPlan, pool: Ipv4Pool, attempts: number, waited: number, error: Error): string {
   const why = error.message.replace(/\.$/, '');
   const fix = `check the webhook with \`kubectl -n ${plan.namespace} logs deploy/controller\` (kubeconfig of this run) and retry`;
-  return `MetalLB refused IPAddressPool ${plan.namespace}/${plan.poolName} (${pool.range}) after ${attempts} attempt(s) in ${waited} s: ${why}; ${fix}.`;
+  const ref = describeRef({
+    apiVersion: 'metallb.io/v1beta1',
+    kind: 'IPAddressPool',
+    namespace: plan.namespace,
+    name: plan.poolName,
+  });
+  return `MetalLB refused ${ref} (${pool.range}) after ${attempts} attempt(s) in ${waited} s: ${why}; ${fix}.`;
 }
 
 export async function installMetallb(
