@@ -418,6 +418,35 @@ describe('kind provider start/stop', () => {
     expect(order).toEqual(['cluster deleted', 'istio install ended']);
   });
 
+  it('stop during start (Ctrl-C while the API server is awaited) ends the wait at once, deletes the cluster and starts nothing more', async () => {
+    const o = options();
+    const f = fakes();
+    let waiting!: () => void;
+    const apiAwaited = new Promise<void>((resolve) => (waiting = resolve));
+    const kube = f.deps.kube!;
+    const deps: Partial<KindProviderDeps> = {
+      ...f.deps,
+      kube: (path) => ({
+        ...kube(path),
+        waitForApi: () => {
+          waiting();
+          return new Promise<void>(() => undefined); // an API server that never answers
+        },
+      }),
+    };
+    const provider = createKindProvider(o, istioProfile, deps);
+    const log = createMemoryLogger();
+    const starting = provider.start(log).catch((e) => e);
+    await apiAwaited;
+    const stopped = performance.now();
+    await provider.stop(log);
+    expect(performance.now() - stopped).toBeLessThan(1_000);
+    expect(f.commands).toContain(deleteLine(o));
+    expect((await starting).exitCode).toBe(4);
+    expect(f.applied).toEqual([]);
+    expect(log.lines.some((l) => l.startsWith('✗ API server answers ('))).toBe(true);
+  });
+
   it('a throwing beforeCleanup hook cannot keep the cluster: it is deleted and the original error propagates', async () => {
     const o = options();
     const f = fakes({ crds: new Error('CRD apply refused') });

@@ -1,6 +1,17 @@
 import { secs } from './plan-text.ts';
 import type { KindStep } from './step.ts';
 
+/** `work`, or the abort reason as soon as `signal` is aborted (for a wait that takes no signal). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+
 /** The cluster's API client, once its API server answers. */
 export const apiServerStep: KindStep = {
   id: 'api-server',
@@ -9,7 +20,8 @@ export const apiServerStep: KindStep = {
   async run(ctx) {
     const kube = ctx.deps.kube(ctx.plan.kubeconfigPath);
     ctx.kube = kube;
-    await kube.waitForApi(ctx.plan.cluster.apiTimeoutMs);
+    // The client's wait takes no signal: a teardown mid-wait must not sit out its timeout.
+    await untilAborted(kube.waitForApi(ctx.plan.cluster.apiTimeoutMs), ctx.signal);
   },
   describe(plan) {
     return { lines: [`- wait until the API server answers (${secs(plan.cluster.apiTimeoutMs)})`] };
