@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { alive, sleepingChild } from './child-process.test-helper.ts';
 import { createMemoryLogger } from './log.ts';
 import { CommandError, formatCommand, runCommand } from './exec.ts';
 
@@ -26,6 +27,22 @@ describe('runCommand', () => {
     expect(error.stderrTail).toBe('boom happened');
     expect(error.message).toContain('exited with code 3: boom happened');
     expect(error.command).toContain(process.execPath);
+  });
+
+  it('stops the command when its signal is aborted, and the process is gone when it rejects', async () => {
+    const controller = new AbortController();
+    const child = sleepingChild();
+    const running = runCommand(child.command, undefined, { signal: controller.signal }).catch((e) => e);
+    const pid = await child.pid();
+    expect(alive(pid)).toBe(true);
+    const started = performance.now();
+    controller.abort(new Error('MetalLB v0.16.1 ready failed'));
+    const error = await running;
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(error).toBeInstanceOf(CommandError);
+    expect(error.reason).toBe('canceled');
+    expect(error.message).toMatch(/^`sh -c .*` was stopped before it finished \(MetalLB v0\.16\.1 ready failed\)\.$/);
+    expect(alive(pid)).toBe(false);
   });
 
   it('says which program is missing', async () => {

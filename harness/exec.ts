@@ -24,7 +24,12 @@ export interface CommandResult {
   exitCode: number;
 }
 
-export type RunCommand = (command: CommandLine, log?: Logger) => Promise<CommandResult>;
+export interface RunCommandOptions {
+  /** Aborting it stops the command (SIGTERM, then SIGKILL after execa's 5 s) and fails it as 'canceled'. */
+  signal?: AbortSignal;
+}
+
+export type RunCommand = (command: CommandLine, log?: Logger, options?: RunCommandOptions) => Promise<CommandResult>;
 
 /** A command that could not run or exited non-zero; a SetupError (exit 4) unless rethrown. */
 export class CommandError extends SetupError {
@@ -32,7 +37,7 @@ export class CommandError extends SetupError {
     readonly command: string,
     readonly status: number | undefined,
     readonly stderrTail: string,
-    readonly reason: 'exit' | 'timeout' | 'not-found' | 'spawn',
+    readonly reason: 'exit' | 'timeout' | 'not-found' | 'spawn' | 'canceled',
     message: string,
   ) {
     super(message);
@@ -52,7 +57,17 @@ export function tail(text: string, lines = 8): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n').trim();
 }
 
-export const runCommand: RunCommand = async (command, log) => {
+function timeoutMessage(shown: string, command: CommandLine, stderr: string): string {
+  const why = stderr ? `: ${tail(stderr, 3)}` : '';
+  return `\`${shown}\` did not finish within ${Math.round(command.timeoutMs / 1000)} s${why}; check the command's output above (--verbose) and retry.`;
+}
+
+function canceledMessage(shown: string, reason: unknown): string {
+  const why = reason instanceof Error ? reason.message : String(reason ?? 'aborted');
+  return `\`${shown}\` was stopped before it finished (${why.replace(/\.$/, '')}).`;
+}
+
+export const runCommand: RunCommand = async (command, log, options = {}) => {
   const shown = formatCommand(command);
   log?.debug(`$ ${shown}`);
   const child = execa(command.file, command.args, {
@@ -61,6 +76,7 @@ export const runCommand: RunCommand = async (command, log) => {
     input: command.input,
     reject: false,
     stripFinalNewline: false,
+    cancelSignal: options.signal,
   });
   // Stream both outputs to the run log line by line as they arrive.
   const forward = (stream: NodeJS.ReadableStream | null | undefined) => {
@@ -79,14 +95,11 @@ export const runCommand: RunCommand = async (command, log) => {
   const result = await child;
   const stdout = String(result.stdout ?? '');
   const stderr = String(result.stderr ?? '');
+  if (result.isCanceled) {
+    throw new CommandError(shown, undefined, tail(stderr), 'canceled', canceledMessage(shown, options.signal?.reason));
+  }
   if (result.timedOut) {
-    throw new CommandError(
-      shown,
-      undefined,
-      tail(stderr),
-      'timeout',
-      `\`${shown}\` did not finish within ${Math.round(command.timeoutMs / 1000)} s${stderr ? `: ${tail(stderr, 3)}` : ''}; check the command's output above (--verbose) and retry.`,
-    );
+    throw new CommandError(shown, undefined, tail(stderr), 'timeout', timeoutMessage(shown, command, stderr));
   }
   const code = (result as { code?: string }).code;
   if (code === 'ENOENT') {

@@ -1,5 +1,6 @@
 import type { RunOptions } from '../config/options.ts';
 import { UsageError } from '../errors.ts';
+import { describeRef, refOf } from '../kube/types.ts';
 import type { Profile } from '../profiles/types.ts';
 import { suiteFiles } from '../../suites/catalog.ts';
 import { renderRunFixtures } from '../run/provision.ts';
@@ -21,9 +22,7 @@ function runSteps(options: RunOptions, profile: Profile, command: 'test' | 'up')
     `- server-side apply (field manager kindgate) of ${options.fixturesDir ?? 'the built-in fixtures'}, in file order:`,
   ];
   for (const fixture of fixtures) {
-    const objects = fixture.objects.map(
-      (o) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`,
-    );
+    const objects = fixture.objects.map((o) => describeRef(refOf(o)));
     lines.push(`    ${fixture.file}: ${objects.join(', ')}`);
   }
   const images = [
@@ -39,8 +38,10 @@ function runSteps(options: RunOptions, profile: Profile, command: 'test' | 'up')
     ),
   ].filter(Boolean);
   if (images.length) lines.push(`  images pulled by the cluster: ${images.join(', ')}`);
+  const { backendsMs, gatewayMs } = options.timeouts;
   lines.push(
-    `- wait for the Deployments Available (${options.timeouts.backendsMs / 1000} s), each Gateway's address and its namespace's Pods Ready (${options.timeouts.gatewayMs / 1000} s)`,
+    `- wait for the Deployments Available (${backendsMs / 1000} s), ` +
+      `each Gateway's address and its namespace's Pods Ready (${gatewayMs / 1000} s)`,
   );
   if (command === 'up') {
     lines.push('- print KUBECONFIG= and GATEWAY_URL= on stdout and serve until Ctrl-C');

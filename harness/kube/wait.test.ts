@@ -87,6 +87,19 @@ describe('waitForObject', () => {
     expect(state.watches[0].aborted).toBe(true); // no watch left running
   });
 
+  it('ends at once with the abort reason when its signal is aborted, leaving no watch running', async () => {
+    const { source, state } = fakeSource(gw(5, 'False'));
+    const controller = new AbortController();
+    const done = waitForObject(source, ref, programmed, { timeoutMs: 60_000, signal: controller.signal });
+    await tick();
+    controller.abort(new Error('a sibling step failed'));
+    await expect(done).rejects.toThrow('a sibling step failed');
+    expect(state.watches[0].aborted).toBe(true);
+    await expect(
+      waitForObject(source, ref, programmed, { timeoutMs: 60_000, signal: controller.signal }),
+    ).rejects.toThrow('a sibling step failed');
+  });
+
   it('resumes a closed watch from the last resourceVersion it saw', async () => {
     const { source, state } = fakeSource(gw(5, 'False'));
     const done = waitForObject(source, ref, programmed, { timeoutMs: 10_000 });

@@ -22,6 +22,8 @@ export interface WaitOptions {
    * Established, kube-apiserver updates discovery asynchronously, so a kind can be unknown briefly.
    */
   unknownKindGraceMs?: number;
+  /** Aborting it ends the wait at once with the abort reason (a run cancelled after a sibling failed). */
+  signal?: AbortSignal;
 }
 
 /** How long a kind may be unknown after its CRD is Established (discovery lags behind it). */
@@ -98,6 +100,7 @@ export function waitForObject(
       settled = true;
       clearTimeout(deadline);
       clearTimeout(retryTimer);
+      opts.signal?.removeEventListener('abort', onAbort);
       handle?.abort();
       handle = undefined;
       if (err) reject(err);
@@ -109,6 +112,9 @@ export function waitForObject(
       () => finish(unknownKind ?? new WaitTimeoutError(waitTimeoutMessage(ref, lastSeen, opts, lastError))),
       opts.timeoutMs,
     );
+    const onAbort = () => finish(opts.signal?.reason ?? new Error('aborted'));
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
 
     /** A failed list/watch: fatal, or an unknown kind past its grace period, ends the wait; else back off and re-list. */
     const failed = (err: unknown) => {

@@ -4,7 +4,20 @@ import { Kube } from '../kube/client.ts';
 import type { Logger } from '../log.ts';
 import { timedStep } from '../log.ts';
 import type { Profile } from '../profiles/types.ts';
+import { gatewayTarget } from './gateway-target.ts';
 import type { Endpoint, GatewayRef, Provider } from './types.ts';
+
+/** Where to look when the user's implementation gave the Gateway no address. */
+const EXISTING_ADDRESS_HINT =
+  "check that the implementation assigned one (the Gateway's Programmed condition says why not)";
+
+function notAllowedMessage(context: string, options: RunOptions): string {
+  const namespaces = `${options.gatewayNamespace}, ${options.namespace}`;
+  return (
+    `kindgate did not create context "${context}" and will not create or delete anything in it; ` +
+    `pass --allow-existing to let it apply the fixtures (namespaces ${namespaces}) there.`
+  );
+}
 
 /**
  * The `existing` provider: a cluster the user already has (a vendor's, with their implementation
@@ -17,13 +30,12 @@ export function createExistingProvider(options: RunOptions, profile: Profile): P
   let kube: Kube | undefined;
   return {
     name: 'existing',
+    clusterOutlivesRun: true,
     async start(log: Logger) {
       kube = Kube.fromFile(kubeconfig, options.context);
       const context = kube.kubeConfig.getCurrentContext();
       if (!options.allowExisting) {
-        throw new UsageError(
-          `kindgate did not create context "${context}" and will not create or delete anything in it; pass --allow-existing to let it apply the fixtures (namespaces ${options.gatewayNamespace}, ${options.namespace}) there.`,
-        );
+        throw new UsageError(notAllowedMessage(context, options));
       }
       if (profile.install?.type === 'vendor')
         log.info(
@@ -51,23 +63,8 @@ export function createExistingProvider(options: RunOptions, profile: Profile): P
     },
     kubeconfigPath: () => kubeconfig,
     async endpoint(gateway: GatewayRef, listener: string): Promise<Endpoint> {
-      const gw = await kube!.get({
-        apiVersion: 'gateway.networking.k8s.io/v1',
-        kind: 'Gateway',
-        namespace: gateway.namespace,
-        name: gateway.name,
-      });
-      const spec = gw?.spec as { listeners?: { name: string; port: number }[] } | undefined;
-      const port = spec?.listeners?.find((l) => l.name === listener)?.port;
-      const address = ((gw?.status as { addresses?: { value?: string }[] } | undefined)?.addresses ?? []).find(
-        (a) => a.value,
-      )?.value;
-      if (!address || port === undefined) {
-        throw new Error(
-          `Gateway ${gateway.namespace}/${gateway.name} has no address or no listener ${listener}, so it cannot be reached.`,
-        );
-      }
-      return { host: address, port };
+      const gw = await kube!.get({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', ...gateway });
+      return gatewayTarget(gw, gateway, listener, EXISTING_ADDRESS_HINT);
     },
   };
 }

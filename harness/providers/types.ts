@@ -23,6 +23,11 @@ export interface StartHooks {
 export interface Provider {
   readonly name: 'sim' | 'kind' | 'existing';
   /**
+   * True when the cluster was there before the run and stays after it (an existing cluster, a
+   * reused kind cluster): teardown then removes the namespaces this run created, and nothing else.
+   */
+  readonly clusterOutlivesRun: boolean;
+  /**
    * Bring up (or attach to) the cluster; after this `kubeconfig` is usable. On failure it cleans
    * up after itself, calling `hooks.beforeCleanup` first so diagnostics can still be collected.
    */

@@ -63,9 +63,8 @@ export class Session {
     if (!this.started) return;
     const started = performance.now();
     const { options, log } = this;
-    // Where the cluster outlives the run (a reused kind cluster, an existing one), remove the
-    // namespaces this run created; nothing else.
-    if (!options.keep && (options.reuse || options.provider === 'existing')) {
+    // Where the cluster outlives the run, remove the namespaces this run created; nothing else.
+    if (!options.keep && this.provider.clusterOutlivesRun) {
       await removeRunNamespaces(this.footprint, log);
     }
     await this.provider.stop(log);

@@ -43,7 +43,8 @@ export async function checkKubeconfigTarget(
   }
   if (size > 0) {
     throw new UsageError(
-      `--kubeconfig ${path} already exists and is not empty, and kindgate would overwrite it with this cluster's credentials; choose a new path, or ${instead}.`,
+      `--kubeconfig ${path} already exists and is not empty, and kindgate would overwrite it with this cluster's credentials; ` +
+        `choose a new path, or ${instead}.`,
     );
   }
 }

@@ -199,6 +199,13 @@ export function planKindRun(options: RunOptions, profile: Profile, host: PlanEnv
   };
 }
 
+function noInstallMessage(profile: string): string {
+  return (
+    `Profile "${profile}" has no install step, so --provider kind cannot install it; ` +
+    'add profile.install (a command and/or manifests) to the config file, or use --provider existing on a cluster where it is installed.'
+  );
+}
+
 function implementationPlan(profile: Profile, kubeconfigPath: string): ImplementationPlan {
   const gatewayClass: ObjectRef = {
     apiVersion: 'gateway.networking.k8s.io/v1',
@@ -207,9 +214,7 @@ function implementationPlan(profile: Profile, kubeconfigPath: string): Implement
   };
   const install = profile.install;
   if (!install) {
-    throw new UsageError(
-      `Profile "${profile.name}" has no install step, so --provider kind cannot install it; add profile.install (a command and/or manifests) to the config file, or use --provider existing on a cluster where it is installed.`,
-    );
+    throw new UsageError(noInstallMessage(profile.name));
   }
   if (install.type === 'vendor') {
     const [file, ...args] = install.command ?? [];

@@ -61,12 +61,24 @@ export function subnetsFromPodmanInspect(json: string): string[] {
     .filter((s): s is string => Boolean(s));
 }
 
+function noIpv4SubnetMessage(network: string, subnets: string[]): string {
+  return (
+    `Docker network ${network} has no IPv4 subnet (it has ${subnets.join(', ') || 'none'}), and MetalLB needs IPv4 addresses; ` +
+    `delete the network (docker network rm ${network}) when no cluster uses it so kind recreates it with IPv4.`
+  );
+}
+
+function subnetTooSmallMessage(network: string, cidr: string): string {
+  return (
+    `Docker network ${network} has the IPv4 subnet ${cidr}, too small for the node, the gateway and a MetalLB pool; ` +
+    `recreate the network with a /29 or larger (a /16 is docker's default).`
+  );
+}
+
 export function ipv4Subnet(subnets: string[], network = 'kind'): string {
   const found = subnets.find((s) => isIPv4(s.split('/')[0]));
   if (!found) {
-    throw new SetupError(
-      `Docker network ${network} has no IPv4 subnet (it has ${subnets.join(', ') || 'none'}), and MetalLB needs IPv4 addresses; delete the network (docker network rm ${network}) when no cluster uses it so kind recreates it with IPv4.`,
-    );
+    throw new SetupError(noIpv4SubnetMessage(network, subnets));
   }
   return found;
 }
@@ -97,9 +109,7 @@ export function poolFromSubnet(cidr: string, clusterName: string, network = 'kin
   const start = Math.floor(toInt(base) / size) * size;
   const broadcast = start + size - 1;
   if (bits > 29) {
-    throw new SetupError(
-      `Docker network ${network} has the IPv4 subnet ${cidr}, too small for the node, the gateway and a MetalLB pool; recreate the network with a /29 or larger (a /16 is docker's default).`,
-    );
+    throw new SetupError(subnetTooSmallMessage(network, cidr));
   }
   const pool = (first: number, last: number, slice: number, slices: number): Ipv4Pool => ({
     subnet: cidr,

@@ -40,7 +40,8 @@ export function engineError(engine: string, error: unknown): EnvironmentError {
   }
   if (/permission denied/i.test(text)) {
     return new EnvironmentError(
-      `${engine} is installed but this user may not use its socket (permission denied); add the user to the docker group (sudo usermod -aG docker $USER, then log in again) or use rootless Docker, ${OFFLINE}.`,
+      `${engine} is installed but this user may not use its socket (permission denied); ` +
+        `add the user to the docker group (sudo usermod -aG docker $USER, then log in again) or use rootless Docker, ${OFFLINE}.`,
     );
   }
   if (
@@ -49,7 +50,8 @@ export function engineError(engine: string, error: unknown): EnvironmentError {
     )
   ) {
     return new EnvironmentError(
-      `No ${engine} engine is running (the ${engine} CLI cannot reach its daemon); start it (sudo systemctl start docker, or open Docker Desktop) and retry, ${OFFLINE}.`,
+      `No ${engine} engine is running (the ${engine} CLI cannot reach its daemon); ` +
+        `start it (sudo systemctl start docker, or open Docker Desktop) and retry, ${OFFLINE}.`,
     );
   }
   return new EnvironmentError(

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { defaultTimeouts, type RunOptions } from '../../config/options.ts';
-import { CommandError, formatCommand, type CommandLine, type CommandResult } from '../../exec.ts';
+import { alive, sleepingChild } from '../../child-process.test-helper.ts';
+import { CommandError, formatCommand, runCommand, type CommandLine, type CommandResult } from '../../exec.ts';
 import type { KubeLike } from './install/deps.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { createMemoryLogger } from '../../log.ts';
@@ -337,7 +338,53 @@ describe('kind provider start/stop', () => {
     expect(f.commands.filter((c) => c === deleteLine(o))).toHaveLength(1);
   });
 
-  it('a MetalLB failure tears down at once, without waiting for a stuck Istio install (whose later failure stays handled)', async () => {
+  it('a MetalLB failure cancels the running Istio install (its istioctl child is killed) before the cluster is deleted', async () => {
+    const o = options();
+    const f = fakes();
+    const child = sleepingChild();
+    const order: string[] = [];
+    const run = f.deps.run!;
+    const kube = f.deps.kube!;
+    const deps: Partial<KindProviderDeps> = {
+      ...f.deps,
+      run: async (c, log, opts) => {
+        const args = c.args.join(' ');
+        if (args.startsWith('delete cluster'))
+          order.push(`cluster deleted; istioctl alive: ${alive(await child.pid())}`);
+        if (c.file.endsWith('istioctl') && args.startsWith('install')) {
+          // A real child that would run for a minute, started the way every command is.
+          return runCommand(child.command, log, opts).finally(() => order.push('istio install ended'));
+        }
+        return run(c, log, opts);
+      },
+      kube: (path) => {
+        const k = kube(path);
+        return {
+          ...k,
+          apply: async (input, opts) => {
+            if (String(input).includes('metallb-system')) {
+              await child.pid(); // fail only once istioctl runs
+              throw new Error('the server could not apply metallb-native.yaml');
+            }
+            return k.apply(input, opts);
+          },
+        };
+      },
+    };
+    const log = createMemoryLogger();
+    const started = performance.now();
+    const error = await createKindProvider(o, istioProfile, deps)
+      .start(log)
+      .catch((e) => e);
+    expect(error.message).toMatch(/metallb-native/);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(order).toEqual(['istio install ended', 'cluster deleted; istioctl alive: false']);
+    expect(alive(await child.pid())).toBe(false);
+    expect(log.lines.some((l) => l.startsWith('✗ MetalLB v0.16.1 ready ('))).toBe(true);
+    expect(log.lines.some((l) => l.startsWith('✗ Istio 1.31.0 ready ('))).toBe(true);
+  });
+
+  it('a MetalLB failure tears down after a short grace even when a stuck Istio install ignores the cancel (its later failure stays handled)', async () => {
     const o = options();
     const f = fakes({ metallb: new Error('the server could not apply metallb-native.yaml') });
     const order: string[] = [];
@@ -346,6 +393,7 @@ describe('kind provider start/stop', () => {
     const run = f.deps.run!;
     const deps: Partial<KindProviderDeps> = {
       ...f.deps,
+      cancelGraceMs: 50,
       run: async (c, log) => {
         const args = c.args.join(' ');
         if (args.startsWith('delete cluster')) {
@@ -353,8 +401,8 @@ describe('kind provider start/stop', () => {
           clusterDeleted();
         }
         if (c.file.endsWith('istioctl') && args.startsWith('install')) {
-          // Stuck until the cluster goes away, then it fails (as istioctl does); the timer only
-          // ends it when nothing deletes the cluster first.
+          // Deaf to the signal, stuck until the cluster goes away, then it fails (as istioctl
+          // does); the timer only ends it when nothing deletes the cluster first.
           await Promise.race([deleted, new Promise((r) => setTimeout(r, 300))]);
           order.push('istio install ended');
           throw new Error('Error: failed to install manifests: the server is gone');
@@ -368,6 +416,35 @@ describe('kind provider start/stop', () => {
     expect(error.message).toMatch(/metallb-native/);
     await new Promise((r) => setTimeout(r, 400)); // let the background branch finish: its rejection must be handled
     expect(order).toEqual(['cluster deleted', 'istio install ended']);
+  });
+
+  it('stop during start (Ctrl-C while the API server is awaited) ends the wait at once, deletes the cluster and starts nothing more', async () => {
+    const o = options();
+    const f = fakes();
+    let waiting!: () => void;
+    const apiAwaited = new Promise<void>((resolve) => (waiting = resolve));
+    const kube = f.deps.kube!;
+    const deps: Partial<KindProviderDeps> = {
+      ...f.deps,
+      kube: (path) => ({
+        ...kube(path),
+        waitForApi: () => {
+          waiting();
+          return new Promise<void>(() => undefined); // an API server that never answers
+        },
+      }),
+    };
+    const provider = createKindProvider(o, istioProfile, deps);
+    const log = createMemoryLogger();
+    const starting = provider.start(log).catch((e) => e);
+    await apiAwaited;
+    const stopped = performance.now();
+    await provider.stop(log);
+    expect(performance.now() - stopped).toBeLessThan(1_000);
+    expect(f.commands).toContain(deleteLine(o));
+    expect((await starting).exitCode).toBe(4);
+    expect(f.applied).toEqual([]);
+    expect(log.lines.some((l) => l.startsWith('✗ API server answers ('))).toBe(true);
   });
 
   it('a throwing beforeCleanup hook cannot keep the cluster: it is deleted and the original error propagates', async () => {
@@ -445,6 +522,9 @@ describe('kind provider start/stop', () => {
     const o = options({ reuse: true });
     const f = fakes({}, { clusters: ['kind', 'kindgate-t1'] });
     const provider = createKindProvider(o, istioProfile, f.deps);
+    // The cluster stays after the run: the session removes the run's namespaces instead.
+    expect(provider.clusterOutlivesRun).toBe(true);
+    expect(createKindProvider(options(), istioProfile, f.deps).clusterOutlivesRun).toBe(false);
     await provider.start(createMemoryLogger());
     await provider.stop(createMemoryLogger());
     expect(readFileSync(provider.kubeconfigPath(), 'utf8')).toContain('kind: Config');

@@ -30,6 +30,7 @@ export function createSimProvider(
 
   return {
     name: 'sim',
+    clusterOutlivesRun: false,
     async start(log: Logger) {
       // Never overwrite (and later delete) a kubeconfig kindgate did not write, e.g. ~/.kube/config
       // or the file of another running `kindgate up`.

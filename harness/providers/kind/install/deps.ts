@@ -11,6 +11,8 @@ export interface InstallDeps {
   download: Downloader;
   /** Absolute paths of the resolved tools, by name (`istioctl` → /…/istioctl). */
   tools: Record<string, string>;
+  /** Aborted when the run is cancelled (a sibling install failed, or teardown began): waits and retries end. */
+  signal?: AbortSignal;
 }
 
 export const FIELD_MANAGER = 'kindgate';

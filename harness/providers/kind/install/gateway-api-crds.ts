@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
 import { SetupError } from '../../../errors.ts';
-import { conditionHolds } from '../../../kube/conditions.ts';
 import type { KubeObject } from '../../../kube/types.ts';
 import type { Logger } from '../../../log.ts';
 import type { CrdsPlan } from '../plan.ts';
 import { ensureArtifact } from '../tools/artifact.ts';
+import { waitForCrdsEstablished } from './crds-established.ts';
 import { FIELD_MANAGER, type InstallDeps } from './deps.ts';
 
 /**
@@ -38,10 +38,14 @@ export function safeUpgradeRefusal(
 ): SetupError | undefined {
   const text = error instanceof Error ? error.message : String(error);
   if (!text.includes(SAFE_UPGRADES_POLICY)) return undefined;
-  return new SetupError(
-    `The cluster's ValidatingAdmissionPolicy ${SAFE_UPGRADES_POLICY} refused the Gateway API ${plan.version} ${plan.channel} CRDs (it denies experimental-channel CRDs over standard-channel ones, and bundles older than it allows); run without --reuse for a fresh cluster, or pass the --channel of the CRDs installed there.`,
-    { cause: error },
-  );
+  return new SetupError(safeUpgradeRefusalMessage(plan), { cause: error });
+}
+
+function safeUpgradeRefusalMessage(plan: Pick<CrdsPlan, 'version' | 'channel'>): string {
+  const what = `the Gateway API ${plan.version} ${plan.channel} CRDs`;
+  const policy = 'it denies experimental-channel CRDs over standard-channel ones, and bundles older than it allows';
+  const fix = 'run without --reuse for a fresh cluster, or pass the --channel of the CRDs installed there';
+  return `The cluster's ValidatingAdmissionPolicy ${SAFE_UPGRADES_POLICY} refused ${what} (${policy}); ${fix}.`;
 }
 
 /** `v1.6.1`, `v1.7.0-rc.1` → comparable parts; undefined when it is not such a version. */
@@ -81,12 +85,14 @@ export function installedBundleConflict(
   const where = `annotations of CRD ${PROBE_CRD}`;
   if (installedVersion && (compareBundleVersions(installedVersion, plan.version) ?? 0) > 0) {
     return new SetupError(
-      `The cluster already has Gateway API CRDs ${installed} (${where}), newer than the ${pinned} kindgate pins, and kindgate will not downgrade them; run on a fresh cluster without --reuse (or with another --name).`,
+      `The cluster already has Gateway API CRDs ${installed} (${where}), newer than the ${pinned} kindgate pins, ` +
+        'and kindgate will not downgrade them; run on a fresh cluster without --reuse (or with another --name).',
     );
   }
   if (installedChannel && installedChannel !== plan.channel) {
     return new SetupError(
-      `The cluster already has Gateway API CRDs ${installed} (${where}) and kindgate would switch them to the ${pinned}; pass --channel ${installedChannel}, or run on a fresh cluster without --reuse.`,
+      `The cluster already has Gateway API CRDs ${installed} (${where}) and kindgate would switch them to the ${pinned}; ` +
+        `pass --channel ${installedChannel}, or run on a fresh cluster without --reuse.`,
     );
   }
   return undefined;
@@ -101,10 +107,11 @@ export async function installGatewayApiCrds(plan: CrdsPlan, deps: InstallDeps, l
   });
   const conflict = installedBundleConflict(installed, plan);
   if (conflict) throw conflict;
-  if (installed)
-    log.debug(
-      `Gateway API CRDs on the cluster: ${installed.metadata.annotations?.[BUNDLE_VERSION_ANNOTATION] ?? 'no bundle-version'} (${installed.metadata.annotations?.[CHANNEL_ANNOTATION] ?? 'no channel'}); applying ${plan.version} ${plan.channel}`,
-    );
+  if (installed) {
+    const annotations = installed.metadata.annotations ?? {};
+    const there = `${annotations[BUNDLE_VERSION_ANNOTATION] ?? 'no bundle-version'} (${annotations[CHANNEL_ANNOTATION] ?? 'no channel'})`;
+    log.debug(`Gateway API CRDs on the cluster: ${there}; applying ${plan.version} ${plan.channel}`);
+  }
   const { path } = await ensureArtifact(plan.bundle, deps.download, log);
   const bundle = await readFile(path, 'utf8');
   try {
@@ -114,14 +121,6 @@ export async function installGatewayApiCrds(plan: CrdsPlan, deps: InstallDeps, l
     throw safeUpgradeRefusal(error, plan) ?? error;
   }
   const names = crdNames(bundle);
-  await Promise.all(
-    names.map((name) =>
-      deps.kube.waitFor(
-        { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name },
-        (crd) => conditionHolds(crd, 'Established'),
-        { timeoutMs: plan.establishedTimeoutMs, what: 'Established=True' },
-      ),
-    ),
-  );
+  await waitForCrdsEstablished(deps.kube, names, { timeoutMs: plan.establishedTimeoutMs, signal: deps.signal });
   return names;
 }

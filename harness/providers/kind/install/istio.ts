@@ -5,8 +5,8 @@ import { withTools } from '../tools/with-tools.ts';
 import type { InstallDeps } from './deps.ts';
 
 /**
- * `istioctl install --set profile=minimal -y` (the tutorial's extra --set flags do not exist; see
- * the design's errata), then istiod Available, then — once the Gateway API CRDs are Established —
+ * `istioctl install --set profile=minimal -y` (istiod only: istiod deploys each Gateway API
+ * Gateway itself), then istiod Available, then — once the Gateway API CRDs are Established —
  * GatewayClass `istio` Accepted=True (istiod creates that class itself and picks up CRDs installed
  * after it starts: istio pkg/kube/kclient/crdwatcher.go).
  */
@@ -15,14 +15,16 @@ export async function installIstio(
   deps: InstallDeps & { crdsReady: Promise<unknown> },
   log: Logger,
 ): Promise<void> {
-  await deps.run(withTools(plan.install, deps.tools), log);
+  await deps.run(withTools(plan.install, deps.tools), log, { signal: deps.signal });
   await deps.kube.waitFor(plan.istiod, (d) => conditionHolds(d, 'Available'), {
     timeoutMs: plan.istiodTimeoutMs,
     what: 'Available=True',
+    signal: deps.signal,
   });
   await deps.crdsReady;
   await deps.kube.waitFor(plan.gatewayClass, (gc) => conditionHolds(gc, 'Accepted'), {
     timeoutMs: plan.gatewayClassTimeoutMs,
     what: 'Accepted=True',
+    signal: deps.signal,
   });
 }

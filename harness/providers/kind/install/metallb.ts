@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import pRetry from 'p-retry';
 import { stringify } from 'yaml';
 import { SetupError } from '../../../errors.ts';
 import { conditionHolds } from '../../../kube/conditions.ts';
+import { describeRef } from '../../../kube/types.ts';
 import type { Logger } from '../../../log.ts';
+import { retry } from '../../../retry.ts';
 import type { Engine } from '../engine.ts';
 import { poolFromInspect, type Ipv4Pool } from '../pool.ts';
 import type { MetallbPlan } from '../plan.ts';
@@ -52,6 +53,18 @@ export function isWebhookNotReady(error: unknown): boolean {
   );
 }
 
+function poolRefusedMessage(plan: MetallbPlan, pool: Ipv4Pool, attempts: number, waited: number, error: Error): string {
+  const why = error.message.replace(/\.$/, '');
+  const fix = `check the webhook with \`kubectl -n ${plan.namespace} logs deploy/controller\` (kubeconfig of this run) and retry`;
+  const ref = describeRef({
+    apiVersion: 'metallb.io/v1beta1',
+    kind: 'IPAddressPool',
+    namespace: plan.namespace,
+    name: plan.poolName,
+  });
+  return `MetalLB refused ${ref} (${pool.range}) after ${attempts} attempt(s) in ${waited} s: ${why}; ${fix}.`;
+}
+
 export async function installMetallb(
   plan: MetallbPlan,
   deps: InstallDeps & {
@@ -76,26 +89,22 @@ export async function installMetallb(
   const manifest = metallbPoolManifest(plan, pool);
   const started = Date.now();
   let attempts = 0;
-  await pRetry(
+  await retry(
     async () => {
       attempts += 1;
       await deps.kube.apply(manifest, { fieldManager: FIELD_MANAGER, force: true });
     },
     {
-      retries: 1000,
-      minTimeout: 1_000,
-      maxTimeout: 5_000,
-      maxRetryTime: plan.poolRetryMs,
-      shouldRetry: ({ error }) => isWebhookNotReady(error),
-      onFailedAttempt: ({ error, attemptNumber }) =>
-        log.debug(`MetalLB pool apply attempt ${attemptNumber} refused: ${error.message}`),
+      windowMs: plan.poolRetryMs,
+      minDelayMs: 1_000,
+      maxDelayMs: 5_000,
+      shouldRetry: isWebhookNotReady,
+      onRetry: (error, attempt) => log.debug(`MetalLB pool apply attempt ${attempt} refused: ${error.message}`),
+      signal: deps.signal,
     },
   ).catch((error: Error) => {
     const waited = Math.round((Date.now() - started) / 1000);
-    throw new SetupError(
-      `MetalLB refused IPAddressPool ${plan.namespace}/${plan.poolName} (${pool.range}) after ${attempts} attempt(s) in ${waited} s: ${error.message.replace(/\.$/, '')}; check the webhook with \`kubectl -n ${plan.namespace} logs deploy/controller\` (kubeconfig of this run) and retry.`,
-      { cause: error },
-    );
+    throw new SetupError(poolRefusedMessage(plan, pool, attempts, waited, error), { cause: error });
   });
   return pool;
 }

@@ -5,6 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { KubeApiError } from '../../../kube/api-error.ts';
 import type { KubeObject } from '../../../kube/types.ts';
+import { withFakeTimers } from '../../../fake-timers.test-helper.ts';
 import { createMemoryLogger } from '../../../log.ts';
 import type { VendorInstallPlan } from '../plan.ts';
 import type { KubeLike } from './deps.ts';
@@ -83,7 +84,6 @@ function manifestFile(text: string): string {
   return path;
 }
 
-const noSleep = { sleep: async () => undefined };
 const base = {
   run: async () => ({ stdout: '', stderr: '', exitCode: 0 }),
   download: {} as never,
@@ -101,10 +101,8 @@ describe('vendor manifests that define CRDs and use them in the same file', () =
 
   it('applies the CRDs, waits for them Established, then applies the rest, riding out discovery lag', async () => {
     const cluster = fakeCluster(2);
-    await installVendor(
-      plan(manifestFile(MANIFEST)),
-      { ...base, kube: cluster.kube, ...noSleep },
-      createMemoryLogger(),
+    await withFakeTimers(() =>
+      installVendor(plan(manifestFile(MANIFEST)), { ...base, kube: cluster.kube }, createMemoryLogger()),
     );
     expect(cluster.events).toEqual([
       'applied CustomResourceDefinition',
@@ -118,25 +116,46 @@ describe('vendor manifests that define CRDs and use them in the same file', () =
 
   it('gives up after the grace period with the unknown-kind sentence', async () => {
     const cluster = fakeCluster(1_000);
-    const error = await installVendor(
-      plan(manifestFile(MANIFEST)),
-      { ...base, kube: cluster.kube, ...noSleep, unknownKindGraceMs: 2_000 },
-      createMemoryLogger(),
+    const error = await withFakeTimers(() =>
+      installVendor(
+        plan(manifestFile(MANIFEST)),
+        { ...base, kube: cluster.kube, unknownKindGraceMs: 2_000 },
+        createMemoryLogger(),
+      ),
     ).catch((e) => e);
     expect(error.exitCode).toBe(4);
     expect(error.message).toMatch(
       /^Profile acme: applying .*install\.yaml \(profile\.install\.manifests\[0\]\) failed: .*AcmeConfig .* is unknown to the cluster/,
     );
-    const refusals = cluster.events.filter((e) => e.startsWith('refused')).length;
-    expect(refusals).toBeGreaterThan(1);
-    expect(refusals).toBeLessThan(20);
+    // Backoff 250, 500, 1000 ms, then the 250 ms left of the 2 s window: five attempts.
+    expect(cluster.events.filter((e) => e.startsWith('refused'))).toHaveLength(5);
+  });
+
+  it('retries only the unknown kind: any other refusal of the rest fails at the first attempt', async () => {
+    const cluster = fakeCluster(0);
+    const apply = cluster.kube.apply;
+    let restApplies = 0;
+    cluster.kube.apply = async (input, opts) => {
+      if (!String(input).includes('AcmeConfig')) return apply(input, opts);
+      restApplies++;
+      throw new KubeApiError('admission webhook "validate.acme.example.com" denied the request', 'Invalid', 422);
+    };
+    const error = await installVendor(
+      plan(manifestFile(MANIFEST)),
+      { ...base, kube: cluster.kube },
+      createMemoryLogger(),
+    ).catch((e) => e);
+    expect(error.message).toMatch(
+      /^Profile acme: applying .* failed: admission webhook .* denied the request; fix the manifest\.$/,
+    );
+    expect(restApplies).toBe(1);
   });
 
   it('applies a manifest without CRDs as it is, in one apply', async () => {
     const cluster = fakeCluster(0);
     const text =
       'apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: acme}\nspec: {controllerName: example.com/acme}\n';
-    await installVendor(plan(manifestFile(text)), { ...base, kube: cluster.kube, ...noSleep }, createMemoryLogger());
+    await installVendor(plan(manifestFile(text)), { ...base, kube: cluster.kube }, createMemoryLogger());
     expect(cluster.events).toEqual(['applied GatewayClass', 'waited GatewayClass acme']);
   });
 });

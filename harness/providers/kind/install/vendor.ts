@@ -5,7 +5,9 @@ import { isUnknownKind } from '../../../kube/api-error.ts';
 import { conditionHolds } from '../../../kube/conditions.ts';
 import { UNKNOWN_KIND_GRACE_MS } from '../../../kube/wait.ts';
 import type { Logger } from '../../../log.ts';
+import { retry } from '../../../retry.ts';
 import type { VendorInstallPlan } from '../plan.ts';
+import { waitForCrdsEstablished } from './crds-established.ts';
 import { FIELD_MANAGER, type InstallDeps } from './deps.ts';
 
 const CRD_ESTABLISHED_TIMEOUT_MS = 60_000;
@@ -38,7 +40,7 @@ export function splitCrds(text: string): ManifestParts {
 export interface ManifestApplyDeps {
   kube: InstallDeps['kube'];
   unknownKindGraceMs?: number;
-  sleep?(ms: number): Promise<void>;
+  signal?: AbortSignal;
 }
 
 /**
@@ -48,40 +50,33 @@ export interface ManifestApplyDeps {
  */
 export async function applyManifest(text: string, deps: ManifestApplyDeps, log: Logger): Promise<void> {
   const parts = splitCrds(text);
+  const apply = (yaml: string) => deps.kube.apply(yaml, { fieldManager: FIELD_MANAGER, force: true });
   if (!parts.crds || !parts.rest) {
-    await deps.kube.apply(text, { fieldManager: FIELD_MANAGER, force: true });
+    await apply(text);
     return;
   }
-  await deps.kube.apply(parts.crds, { fieldManager: FIELD_MANAGER, force: true });
-  await Promise.all(
-    parts.crdNames.map((name) =>
-      deps.kube.waitFor(
-        { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name },
-        (crd) => conditionHolds(crd, 'Established'),
-        {
-          timeoutMs: CRD_ESTABLISHED_TIMEOUT_MS,
-          what: 'Established=True',
-        },
-      ),
-    ),
-  );
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const graceMs = deps.unknownKindGraceMs ?? UNKNOWN_KIND_GRACE_MS;
-  let waited = 0;
-  let backoff = 250;
-  for (;;) {
-    try {
-      await deps.kube.apply(parts.rest, { fieldManager: FIELD_MANAGER, force: true });
-      return;
-    } catch (error) {
-      if (!isUnknownKind(error) || waited >= graceMs) throw error;
-      log.debug(`a kind defined by the manifest is not served yet (${(error as Error).message}); retrying`);
-      const delay = Math.min(backoff, graceMs - waited);
-      await sleep(delay);
-      waited += delay;
-      backoff = Math.min(backoff * 2, 4_000);
-    }
-  }
+  await apply(parts.crds);
+  await waitForCrdsEstablished(deps.kube, parts.crdNames, {
+    timeoutMs: CRD_ESTABLISHED_TIMEOUT_MS,
+    signal: deps.signal,
+  });
+  const rest = parts.rest;
+  await retry(() => apply(rest), {
+    windowMs: deps.unknownKindGraceMs ?? UNKNOWN_KIND_GRACE_MS,
+    shouldRetry: isUnknownKind,
+    onRetry: (error) => log.debug(`a kind defined by the manifest is not served yet (${error.message}); retrying`),
+    signal: deps.signal,
+  });
+}
+
+function unreadableManifestMessage(plan: VendorInstallPlan, path: string, i: number, error: unknown): string {
+  const where = `Profile ${plan.profile}: manifest ${path} (profile.install.manifests[${i}])`;
+  return `${where} cannot be read (${(error as Error).message}); fix the path in the config file.`;
+}
+
+function failedManifestMessage(plan: VendorInstallPlan, path: string, i: number, error: unknown): string {
+  const why = (error as Error).message.replace(/\.$/, '');
+  return `Profile ${plan.profile}: applying ${path} (profile.install.manifests[${i}]) failed: ${why}; fix the manifest.`;
 }
 
 /**
@@ -91,33 +86,28 @@ export async function applyManifest(text: string, deps: ManifestApplyDeps, log: 
  */
 export async function installVendor(
   plan: VendorInstallPlan,
-  deps: InstallDeps & { crdsReady: Promise<unknown> } & Pick<ManifestApplyDeps, 'unknownKindGraceMs' | 'sleep'>,
+  deps: InstallDeps & { crdsReady: Promise<unknown> } & Pick<ManifestApplyDeps, 'unknownKindGraceMs'>,
   log: Logger,
 ): Promise<void> {
   await deps.crdsReady;
   // Command failures are CommandErrors (exit 4) carrying the command line and stderr tail.
-  if (plan.command) await deps.run(plan.command, log);
+  if (plan.command) await deps.run(plan.command, log, { signal: deps.signal });
   for (const [i, path] of plan.manifests.entries()) {
     let text: string;
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
-      throw new SetupError(
-        `Profile ${plan.profile}: manifest ${path} (profile.install.manifests[${i}]) cannot be read (${(error as Error).message}); fix the path in the config file.`,
-        { cause: error },
-      );
+      throw new SetupError(unreadableManifestMessage(plan, path, i, error), { cause: error });
     }
     try {
       await applyManifest(text, deps, log);
     } catch (error) {
-      throw new SetupError(
-        `Profile ${plan.profile}: applying ${path} (profile.install.manifests[${i}]) failed: ${(error as Error).message.replace(/\.$/, '')}; fix the manifest.`,
-        { cause: error },
-      );
+      throw new SetupError(failedManifestMessage(plan, path, i, error), { cause: error });
     }
   }
   await deps.kube.waitFor(plan.gatewayClass, (gc) => conditionHolds(gc, 'Accepted'), {
     timeoutMs: plan.gatewayClassTimeoutMs,
     what: `Accepted=True (does ${plan.profile}'s controller run and own controllerName of this class?)`,
+    signal: deps.signal,
   });
 }

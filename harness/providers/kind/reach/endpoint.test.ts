@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../kube/types.ts';
+import { withFakeTimers } from '../../../fake-timers.test-helper.ts';
 import { createMemoryLogger } from '../../../log.ts';
 import { GatewayReach, type ReachConfig, type ReachDeps } from './endpoint.ts';
 
@@ -19,23 +20,22 @@ const config: ReachConfig = {
   directWindowMs: 30_000,
 };
 
-/** A fake clock: sleeping advances it, so the retry window passes without real waiting. */
+/** Fakes that record when each connect was tried, in ms after the first (the tests run under fake timers). */
 function fakes(acceptFromAttempt: number | undefined) {
-  let clock = 0;
+  let first: number | undefined;
   const connects: number[] = [];
   const relays: string[] = [];
   const deps: ReachDeps = {
     getGateway: async () => gateway,
     connectable: async () => {
-      connects.push(clock);
+      first ??= Date.now();
+      connects.push(Date.now() - first);
       return acceptFromAttempt !== undefined && connects.length >= acceptFromAttempt;
     },
     startRelay: async (spec) => {
       relays.push(`${spec.target.host}:${spec.target.port}`);
       return { id: 'r', endpoint: { host: '127.0.0.1', port: 40000 }, stop: async () => undefined };
     },
-    now: () => clock,
-    sleep: async (ms) => void (clock += ms),
   };
   return { deps, connects, relays };
 }
@@ -44,7 +44,7 @@ describe('GatewayReach --reach auto', () => {
   it('keeps trying while MetalLB does not answer yet and goes direct once a connect works', async () => {
     const f = fakes(4);
     const log = createMemoryLogger();
-    const endpoint = await new GatewayReach(config, f.deps, log).endpoint(ref, 'http');
+    const endpoint = await withFakeTimers(() => new GatewayReach(config, f.deps, log).endpoint(ref, 'http'));
     expect(endpoint).toEqual({ host: '172.18.255.200', port: 80 });
     expect(f.connects).toHaveLength(4);
     expect(f.relays).toEqual([]);
@@ -55,11 +55,12 @@ describe('GatewayReach --reach auto', () => {
     const f = fakes(undefined);
     const log = createMemoryLogger();
     const reach = new GatewayReach(config, f.deps, log);
-    expect(await reach.endpoint(ref, 'http')).toEqual({ host: '127.0.0.1', port: 40000 });
+    expect(await withFakeTimers(() => reach.endpoint(ref, 'http'))).toEqual({ host: '127.0.0.1', port: 40000 });
     const tries = f.connects.length;
-    expect(tries).toBeGreaterThan(3);
-    expect(f.connects.at(-1)).toBeLessThanOrEqual(30_000); // bounded: no try after the window
-    expect(f.connects.at(-1)).toBeGreaterThanOrEqual(25_000); // but it used the window
+    // Backoff 250 ms doubling to 4 s, the last pause cut to the window: tries at 0, 250, 750, … 27750, 30000.
+    expect(f.connects.slice(0, 5)).toEqual([0, 250, 750, 1750, 3750]);
+    expect(f.connects.at(-1)).toBe(30_000); // it used the window, and no try came after it
+    expect(tries).toBe(12);
     await reach.endpoint(ref, 'http');
     expect(f.connects).toHaveLength(tries);
     expect(f.relays).toEqual(['172.18.255.200:80']);

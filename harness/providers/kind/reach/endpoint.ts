@@ -1,7 +1,8 @@
-import { SetupError } from '../../../errors.ts';
 import type { ReachMode } from '../../../config/options.ts';
 import type { KubeObject } from '../../../kube/types.ts';
 import type { Logger } from '../../../log.ts';
+import { retry } from '../../../retry.ts';
+import { gatewayTarget } from '../../gateway-target.ts';
 import type { Endpoint, GatewayRef } from '../../types.ts';
 import type { StartedRelay, StartRelay } from './relay.ts';
 import { tcpConnectable } from './tcp.ts';
@@ -10,9 +11,6 @@ export interface ReachDeps {
   getGateway(ref: GatewayRef): Promise<KubeObject | undefined>;
   connectable(host: string, port: number, timeoutMs: number): Promise<boolean>;
   startRelay: StartRelay;
-  /** Backoff between connect attempts (tests pass a fake that advances `now`). */
-  sleep?(ms: number): Promise<void>;
-  now?(): number;
 }
 
 export interface ReachConfig {
@@ -34,25 +32,9 @@ const CONNECT_TIMEOUT_MS = 3_000;
 const FIRST_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 4_000;
 
-/** The Gateway's address (Gateway.status.addresses, never a Service name) and the listener's port. */
-export function gatewayTarget(gw: KubeObject | undefined, ref: GatewayRef, listener: string): Endpoint {
-  const where = `Gateway ${ref.namespace}/${ref.name}`;
-  if (!gw) throw new SetupError(`${where} does not exist; apply the fixtures first.`);
-  const spec = gw.spec as { listeners?: { name: string; port: number }[] } | undefined;
-  const port = spec?.listeners?.find((l) => l.name === listener)?.port;
-  if (port === undefined)
-    throw new SetupError(`${where} has no listener named "${listener}"; check the fixture's spec.listeners.`);
-  const addresses = (
-    (gw.status as { addresses?: { type?: string; value: string }[] } | undefined)?.addresses ?? []
-  ).filter((a) => a.value);
-  const address = addresses.find((a) => (a.type ?? 'IPAddress') === 'IPAddress') ?? addresses[0];
-  if (!address) {
-    throw new SetupError(
-      `${where} has no status.addresses, so there is nothing to send requests to; check that MetalLB assigned an address (kubectl -n metallb-system logs deploy/controller).`,
-    );
-  }
-  return { host: address.value, port };
-}
+/** Where to look when MetalLB gave the Gateway's LoadBalancer Service no address. */
+export const METALLB_ADDRESS_HINT =
+  'check that MetalLB assigned an address (kubectl -n metallb-system logs deploy/controller)';
 
 /**
  * Reaches Gateways: direct when a TCP connect to the status address works (Linux + kind), else
@@ -68,7 +50,7 @@ export class GatewayReach {
   ) {}
 
   async endpoint(ref: GatewayRef, listener: string): Promise<Endpoint> {
-    const target = gatewayTarget(await this.deps.getGateway(ref), ref, listener);
+    const target = gatewayTarget(await this.deps.getGateway(ref), ref, listener, METALLB_ADDRESS_HINT);
     if (this.config.mode === 'direct') return target;
     const key = `${target.host}:${target.port}`;
     let relay = this.relays.get(key);
@@ -96,20 +78,20 @@ export class GatewayReach {
 
   /** Try connecting until one works or `windowMs` has passed (at least one try), backing off in between. */
   private async connectsWithin(target: Endpoint, windowMs: number): Promise<boolean> {
-    const now = this.deps.now ?? Date.now;
-    const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    const deadline = now() + windowMs;
-    let backoff = FIRST_BACKOFF_MS;
-    for (let attempt = 1; ; attempt++) {
-      const timeout = Math.min(CONNECT_TIMEOUT_MS, Math.max(500, deadline - now()));
-      if (await this.deps.connectable(target.host, target.port, timeout)) {
-        if (attempt > 1) this.log.debug(`${target.host}:${target.port} accepted a connection at attempt ${attempt}`);
-        return true;
-      }
-      const left = deadline - now();
-      if (left <= 0) return false;
-      await sleep(Math.min(backoff, left));
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    const deadline = performance.now() + windowMs;
+    const key = `${target.host}:${target.port}`;
+    try {
+      await retry(
+        async (attempt) => {
+          const timeout = Math.min(CONNECT_TIMEOUT_MS, Math.max(500, deadline - performance.now()));
+          if (!(await this.deps.connectable(target.host, target.port, timeout))) throw new Error(`${key} refused`);
+          if (attempt > 1) this.log.debug(`${key} accepted a connection at attempt ${attempt}`);
+        },
+        { windowMs, minDelayMs: FIRST_BACKOFF_MS, maxDelayMs: MAX_BACKOFF_MS },
+      );
+      return true;
+    } catch {
+      return false;
     }
   }
 

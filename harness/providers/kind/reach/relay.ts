@@ -48,6 +48,17 @@ const runningIsEnough = {
   },
 };
 
+function relayStartMessage(spec: RelaySpec, error: unknown): string {
+  const fix = 'check that the image can be pulled (or point --relay-image at a mirror) and that the network exists';
+  return `Could not start the relay container (image ${spec.image}) on docker network ${spec.network}: ${(error as Error).message}; ${fix}.`;
+}
+
+function relayNotListeningMessage(spec: RelaySpec, endpoint: Endpoint): string {
+  const where = `${endpoint.host}:${endpoint.port}`;
+  const args = relayCommand(spec.target).join(' ');
+  return `The relay container (image ${spec.image}) did not listen on ${where} within 15 s; check that the image runs socat (its arguments: ${args}).`;
+}
+
 /**
  * A relay container on the kind network forwarding a host port to `target` (Docker Desktop cannot
  * route to the kind network from the host). Ryuk (testcontainers' reaper) is disabled unless the
@@ -65,10 +76,7 @@ export const startRelayContainer: StartRelay = async (spec, log) => {
       .withWaitStrategy(runningIsEnough)
       .start();
   } catch (error) {
-    throw new SetupError(
-      `Could not start the relay container (image ${spec.image}) on docker network ${spec.network}: ${(error as Error).message}; check that the image can be pulled (or point --relay-image at a mirror) and that the network exists.`,
-      { cause: error },
-    );
+    throw new SetupError(relayStartMessage(spec, error), { cause: error });
   }
   const endpoint = { host: container.getHost(), port: container.getMappedPort(RELAY_PORT) };
   const stop = async () => {
@@ -76,9 +84,7 @@ export const startRelayContainer: StartRelay = async (spec, log) => {
   };
   if (!(await waitForTcp(endpoint.host, endpoint.port, 15_000))) {
     await stop();
-    throw new SetupError(
-      `The relay container (image ${spec.image}) did not listen on ${endpoint.host}:${endpoint.port} within 15 s; check that the image runs socat (its arguments: ${relayCommand(spec.target).join(' ')}).`,
-    );
+    throw new SetupError(relayNotListeningMessage(spec, endpoint));
   }
   log.debug(
     `relay ${container.getId().slice(0, 12)}: ${endpoint.host}:${endpoint.port} → ${spec.target.host}:${spec.target.port}`,

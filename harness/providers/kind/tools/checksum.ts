@@ -21,7 +21,8 @@ export class ChecksumMismatchError extends SetupError {
     source: string,
   ) {
     super(
-      `Checksum mismatch for ${file} (from ${source}): expected sha256 ${expected}, got ${actual}; the download is corrupt or was tampered with, so it was deleted and not run — retry, and report it if it persists.`,
+      `Checksum mismatch for ${file} (from ${source}): expected sha256 ${expected}, got ${actual}; ` +
+        'the download is corrupt or was tampered with, so it was deleted and not run — retry, and report it if it persists.',
     );
   }
 }

@@ -15,7 +15,8 @@ export function toolPlatform(platform: string = process.platform, arch: string =
   const cpu = arch === 'x64' ? 'amd64' : arch === 'arm64' ? 'arm64' : undefined;
   if (!os || !cpu) {
     throw new EnvironmentError(
-      `kindgate's kind provider supports Linux and macOS on amd64 or arm64, not ${platform}/${arch}; run it on such a machine (on Windows, inside WSL 2), or for an offline try use --provider sim.`,
+      `kindgate's kind provider supports Linux and macOS on amd64 or arm64, not ${platform}/${arch}; ` +
+        'run it on such a machine (on Windows, inside WSL 2), or for an offline try use --provider sim.',
     );
   }
   return { os, arch: cpu, kind: `${os}-${cpu}`, istio: `${os === 'darwin' ? 'osx' : 'linux'}-${cpu}` };

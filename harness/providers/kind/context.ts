@@ -1,0 +1,66 @@
+import type { RunOptions } from '../../config/options.ts';
+import { runCommand, type CommandLine, type CommandResult, type RunCommand } from '../../exec.ts';
+import { Kube } from '../../kube/client.ts';
+import type { InstallDeps, KubeLike } from './install/deps.ts';
+import type { KindRunPlan, PlanEnv } from './plan.ts';
+import type { GatewayReach } from './reach/endpoint.ts';
+import { startRelayContainer, type StartRelay } from './reach/relay.ts';
+import { tcpConnectable } from './reach/tcp.ts';
+import type { StepContext } from './run-steps.ts';
+import { httpDownloader, type Downloader } from './tools/download.ts';
+import { whichOnPath } from './tools/resolve.ts';
+import { withTools } from './tools/with-tools.ts';
+
+/** Everything the kind provider touches outside the process; tests replace these. */
+export interface KindProviderDeps {
+  run: RunCommand;
+  download: Downloader;
+  which(name: string): Promise<string | undefined>;
+  kube(kubeconfigPath: string): KubeLike;
+  startRelay: StartRelay;
+  connectable(host: string, port: number, timeoutMs: number): Promise<boolean>;
+  /** --reach auto: how long connects to a Gateway address are retried before using a relay (default 30 s). */
+  directWindowMs?: number;
+  /** After a failure, how long teardown waits for the cancelled steps to end (default 10 s). */
+  cancelGraceMs?: number;
+  host: PlanEnv;
+  nodeVersion?: string;
+}
+
+export const defaultKindDeps: KindProviderDeps = {
+  run: runCommand,
+  download: httpDownloader,
+  which: (name) => whichOnPath(name),
+  kube: (path) => Kube.fromFile(path),
+  startRelay: startRelayContainer,
+  connectable: tcpConnectable,
+  host: {},
+};
+
+/** The one object the kind pipeline's steps read and write (instead of closure variables). */
+export interface KindContext extends StepContext {
+  readonly options: RunOptions;
+  readonly plan: KindRunPlan;
+  readonly deps: KindProviderDeps;
+  /** Absolute paths of the resolved tools, by name (`kind` → /…/kind); filled by the tools step. */
+  readonly tools: Record<string, string>;
+  /** The cluster's API client, from the API server step on. */
+  kube?: KubeLike;
+  /** How Gateways are reached (direct or through relays), from the reach step on. */
+  reach?: GatewayReach;
+  /** What this run created, so that teardown removes exactly that. */
+  readonly created: { cluster: boolean; relays: boolean };
+  /** Settles as the step with this id does (the implementation install waits for the CRDs). */
+  after(stepId: string): Promise<void>;
+}
+
+/** Run a plan command: tool names become the resolved paths; the run's signal can stop it. */
+export function runPlanCommand(ctx: KindContext, command: CommandLine): Promise<CommandResult> {
+  return ctx.deps.run(withTools(command, ctx.tools), ctx.log, { signal: ctx.signal });
+}
+
+/** What the installers need from the context. */
+export function installDeps(ctx: KindContext): InstallDeps {
+  if (!ctx.kube) throw new Error('the API server step did not run');
+  return { kube: ctx.kube, run: ctx.deps.run, download: ctx.deps.download, tools: ctx.tools, signal: ctx.signal };
+}

@@ -1,0 +1,108 @@
+import { chmod } from 'node:fs/promises';
+import { SetupError, UsageError } from '../../../errors.ts';
+import { timedStep, type Logger } from '../../../log.ts';
+import { parseClusterList } from '../cluster.ts';
+import { runPlanCommand, type KindContext } from '../context.ts';
+import { clustersDir, ensurePrivateDir, preparePrivateFile } from '../kubeconfig.ts';
+import type { KindRunPlan } from '../plan.ts';
+import { withTools } from '../tools/with-tools.ts';
+import { shell } from './plan-text.ts';
+import type { KindStep } from './step.ts';
+
+function reuseMissingMessage(name: string, listed: string[]): string {
+  return (
+    `--reuse was given but there is no kind cluster named ${name} ` +
+    `(kind get clusters lists: ${listed.join(', ') || 'none'}); drop --reuse to create it.`
+  );
+}
+
+function clusterExistsMessage(name: string): string {
+  return (
+    `A kind cluster named ${name} already exists and kindgate will not overwrite it; ` +
+    `pass --reuse to run against it, or delete it with \`kind delete cluster --name ${name}\`.`
+  );
+}
+
+function deleteFailedMessage(name: string, error: Error): string {
+  return `could not delete kind cluster ${name} (${error.message}); delete it with \`kind delete cluster --name ${name}\``;
+}
+
+/** --reuse: the cluster must exist; its kubeconfig goes into the run's private file. */
+async function reuseCluster(ctx: KindContext, listed: string[]): Promise<void> {
+  const { plan } = ctx;
+  if (!listed.includes(plan.clusterName)) throw new UsageError(reuseMissingMessage(plan.clusterName, listed));
+  const out = await runPlanCommand(ctx, plan.cluster.getKubeconfig);
+  await ensurePrivateDir(clustersDir(ctx.options.cacheDir));
+  await preparePrivateFile(plan.kubeconfigPath, out.stdout);
+}
+
+async function createCluster(ctx: KindContext, listed: string[]): Promise<void> {
+  const { plan } = ctx;
+  if (listed.includes(plan.clusterName)) throw new SetupError(clusterExistsMessage(plan.clusterName));
+  await ensurePrivateDir(clustersDir(ctx.options.cacheDir));
+  await preparePrivateFile(plan.cluster.configPath, plan.cluster.configYaml);
+  await preparePrivateFile(plan.kubeconfigPath);
+  ctx.created.cluster = true; // from here on, teardown deletes it (kind delete is a no-op for a missing cluster)
+  await runPlanCommand(ctx, plan.cluster.create);
+  await chmod(plan.kubeconfigPath, 0o600);
+}
+
+/** Delete the cluster this run created, unless --keep; never one it did not create. */
+async function deleteCluster(ctx: KindContext, log: Logger): Promise<void> {
+  const { plan } = ctx;
+  if (!ctx.created.cluster) return;
+  ctx.created.cluster = false;
+  const name = plan.clusterName;
+  if (plan.teardown.delete && ctx.tools.kind) {
+    // Not under the run's signal: that is aborted by now, and the deletion must run.
+    const command = withTools(plan.teardown.delete, ctx.tools);
+    await timedStep(log, `cluster ${name} deleted`, () => ctx.deps.run(command, log)).catch((e: Error) =>
+      log.warn(deleteFailedMessage(name, e)),
+    );
+  } else if (ctx.options.keep) {
+    log.info(`cluster ${name} kept (--keep); KUBECONFIG=${plan.kubeconfigPath}`);
+  }
+}
+
+/** A new kind cluster with a private kubeconfig, or with --reuse the existing one's kubeconfig. */
+export const clusterStep: KindStep = {
+  id: 'cluster',
+  label: ({ plan }) => `cluster ${plan.clusterName} ${plan.reuse ? 'reused' : 'created'}`,
+  async run(ctx) {
+    const listed = parseClusterList((await runPlanCommand(ctx, ctx.plan.cluster.list)).stdout);
+    await (ctx.plan.reuse ? reuseCluster(ctx, listed) : createCluster(ctx, listed));
+  },
+  undo: deleteCluster,
+  describe(plan: KindRunPlan) {
+    const { cluster, clusterName: name, kubeconfigPath } = plan;
+    const heading = `Cluster ${name} (node image ${cluster.nodeImage})`;
+    if (plan.reuse) {
+      return {
+        heading,
+        lines: [
+          `- --reuse: ${shell(cluster.list)} must list ${name}`,
+          `- ${shell(cluster.getKubeconfig)} → ${kubeconfigPath} (mode 0600)`,
+        ],
+      };
+    }
+    const yaml = cluster.configYaml
+      .trimEnd()
+      .split('\n')
+      .map((l) => `    ${l}`);
+    return {
+      heading,
+      lines: [
+        `- write ${cluster.configPath} (mode 0600):`,
+        ...yaml,
+        `- ${shell(cluster.list)} must not list ${name} (use --reuse to run against it)`,
+        `- ${shell(cluster.create)}`,
+        `  kubeconfig written to ${kubeconfigPath} (mode 0600); ~/.kube/config is not touched`,
+      ],
+    };
+  },
+  describeUndo(plan) {
+    if (plan.teardown.delete) return [`- ${shell(plan.teardown.delete)}`];
+    const why = plan.reuse ? '--reuse: kindgate did not create it' : '--keep';
+    return [`- cluster kept (${why}); kubeconfig ${plan.kubeconfigPath}`];
+  },
+};
