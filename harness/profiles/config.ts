@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { DNS_LABEL } from '../kube/names.ts';
-import { gatewayHttpCoreFeatures, gatewayHttpExtendedFeatures } from '../reports/conformance.ts';
+import { gatewayHttpCoreFeatures, gatewayHttpExtendedFeatures } from './features.ts';
 import type { DiagnosticsSpec, ImplementationInfo, VendorInstall } from './types.ts';
 
 /**

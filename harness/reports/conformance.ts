@@ -4,6 +4,7 @@ import { Document, Scalar } from 'yaml';
 import type { ImplementationInfo, Profile } from '../profiles/types.ts';
 import { catalogEntries, findEntry, type CatalogEntry, type ConformanceProfileName } from '../../suites/catalog.ts';
 import type { TestRecord } from './results.ts';
+import { gatewayHttpExtendedFeatures } from '../profiles/features.ts';
 
 /**
  * The upstream ConformanceReport (sigs.k8s.io/gateway-api/conformance/apis/v1, checked at v1.6.1:
@@ -53,53 +54,6 @@ export interface ConformanceReport {
   profiles: ProfileReport[];
   succeededProvisionalTests?: string[];
 }
-
-/** GATEWAY-HTTP core features at Gateway API v1.6.1 (conformance/utils/suite/profiles.go). */
-export const gatewayHttpCoreFeatures = ['Gateway', 'HTTPRoute', 'ReferenceGrant'] as const;
-
-/**
- * GATEWAY-HTTP extended features at Gateway API v1.6.1: pkg/features GatewayExtendedFeatures +
- * HTTPRouteExtendedFeatures + BackendTLSPolicyCoreFeatures + BackendTLSPolicyExtendedFeatures.
- */
-export const gatewayHttpExtendedFeatures = [
-  'BackendTLSPolicy',
-  'BackendTLSPolicySANValidation',
-  'GatewayAddressEmpty',
-  'GatewayBackendClientCertificate',
-  'GatewayFrontendClientCertificateValidation',
-  'GatewayFrontendClientCertificateValidationInsecureFallback',
-  'GatewayHTTPListenerIsolation',
-  'GatewayHTTPSListenerDetectMisdirectedRequests',
-  'GatewayInfrastructurePropagation',
-  'GatewayPort8080',
-  'GatewayStaticAddresses',
-  'HTTPRoute303RedirectStatusCode',
-  'HTTPRoute307RedirectStatusCode',
-  'HTTPRoute308RedirectStatusCode',
-  'HTTPRouteBackendProtocolH2C',
-  'HTTPRouteBackendProtocolWebSocket',
-  'HTTPRouteBackendRequestHeaderModification',
-  'HTTPRouteBackendTimeout',
-  'HTTPRouteCORS',
-  'HTTPRouteDestinationPortMatching',
-  'HTTPRouteHostRewrite',
-  'HTTPRouteMethodMatching',
-  'HTTPRouteNamedRouteRule',
-  'HTTPRouteParentRefPort',
-  'HTTPRoutePathRedirect',
-  'HTTPRoutePathRewrite',
-  'HTTPRoutePortRedirect',
-  'HTTPRouteQueryParamMatching',
-  'HTTPRouteRequestMirror',
-  'HTTPRouteRequestMultipleMirrors',
-  'HTTPRouteRequestPercentageMirror',
-  'HTTPRouteRequestTimeout',
-  'HTTPRouteResponseHeaderModification',
-  'HTTPRouteRetry',
-  'HTTPRouteRetryBackendTimeout',
-  'HTTPRouteRetryConnectionError',
-  'ListenerSet',
-] as const;
 
 export interface ConformanceInput {
   tests: readonly TestRecord[];
