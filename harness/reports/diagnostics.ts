@@ -7,7 +7,8 @@ import type { Logger } from '../log.ts';
 import type { Profile } from '../profiles/types.ts';
 import type { GatewayRef } from '../providers/types.ts';
 import type { TestRecord } from './results.ts';
-import { firstLine, redactSecrets, stripAnsi } from './text.ts';
+import { redactSecrets } from './redact.ts';
+import { firstLine, stripAnsi } from './text.ts';
 
 /**
  * The diagnostics bundle written when anything fails: what a person would otherwise collect by
