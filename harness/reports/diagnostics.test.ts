@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject, ObjectRef } from '../kube/types.ts';
 import { istioProfile } from '../profiles/istio.ts';
-import { collectDiagnostics, eventsTable, failureOf, type DiagnosticsInput, type DiagnosticsKube } from './diagnostics.ts';
+import { collectDiagnostics, failureOf, type DiagnosticsInput, type DiagnosticsKube } from './diagnostics.ts';
+import { eventsTable } from './diagnostics/events.ts';
 
 const GW = 'gateway.networking.k8s.io/v1';
 const SECRET_VALUE = 'c3VwZXItc2VjcmV0LXBhc3N3b3Jk';
