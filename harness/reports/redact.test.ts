@@ -17,7 +17,8 @@ describe('secret redaction', () => {
   });
 
   it('leaves ordinary log lines alone', () => {
-    const line = 'info ads Push debounce stable[12] 3 for config Gateway/gw/external-gateway; automountServiceAccountToken: false';
+    const line =
+      'info ads Push debounce stable[12] 3 for config Gateway/gw/external-gateway; automountServiceAccountToken: false';
     expect(redactSecrets(line)).toBe(line);
   });
 });

@@ -9,7 +9,10 @@ const REDACTED = '[REDACTED]';
 const SECRET_PATTERNS: [RegExp, string][] = [
   [/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----/g, REDACTED],
   // kubeconfig and service-account fields, as YAML (`token: x`) or JSON (`"token":"x"`).
-  [/(["']?\b(?:client-key-data|client-certificate-data|certificate-authority-data|token|id-token|refresh-token|access-token|password)["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,}]+)/gi, `$1${REDACTED}`],
+  [
+    /(["']?\b(?:client-key-data|client-certificate-data|certificate-authority-data|token|id-token|refresh-token|access-token|password)["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,}]+)/gi,
+    `$1${REDACTED}`,
+  ],
   [/(\bauthorization\s*[:=]\s*["']?)(?:bearer|basic)\s+[^\s"',}]+/gi, `$1${REDACTED}`],
   [/\bBearer\s+[A-Za-z0-9\-._~+/]+=*/g, `Bearer ${REDACTED}`],
   // JSON Web Tokens (service-account tokens are JWTs).

@@ -3,7 +3,9 @@ import { firstLine, stripAnsi, stripInvalidXmlChars } from './text.ts';
 
 describe('text hygiene', () => {
   it('strips colour and hyperlink escapes', () => {
-    expect(stripAnsi('\u001b[1m\u001b[31mred\u001b[39m\u001b[22m \u001b]8;;https://x\u0007link\u001b]8;;\u0007')).toBe('red link');
+    expect(stripAnsi('\u001b[1m\u001b[31mred\u001b[39m\u001b[22m \u001b]8;;https://x\u0007link\u001b]8;;\u0007')).toBe(
+      'red link',
+    );
   });
 
   it('drops characters XML cannot hold but keeps tabs, newlines and astral characters', () => {

@@ -15,7 +15,8 @@ export function stripAnsi(text: string): string {
  * Characters XML 1.0 cannot hold at all (not even as references): C0 controls other than tab,
  * newline and carriage return, lone surrogates, U+FFFE/U+FFFF.
  */
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFFFE\uFFFF]/g;
+const XML_INVALID =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\uFFFE\uFFFF]/g;
 
 export function stripInvalidXmlChars(text: string): string {
   return text.replace(XML_INVALID, '');
@@ -24,7 +25,12 @@ export function stripInvalidXmlChars(text: string): string {
 /** The first non-empty line, for one-line summaries and attribute values. */
 export function firstLine(text: string | undefined): string {
   if (!text) return '';
-  return text.split(/\r?\n/).find((line) => line.trim() !== '')?.trim() ?? '';
+  return (
+    text
+      .split(/\r?\n/)
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? ''
+  );
 }
 
 export function truncate(text: string, max: number): string {

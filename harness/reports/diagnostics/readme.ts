@@ -54,7 +54,8 @@ function whatFailed(failure: DiagnosticsFailure): string[] {
 
 function whereToLook(input: ReadmeInput): string[] {
   const looks = [...unhealthyConditions(input.gatewayApiObjects), ...suiteHints(input)];
-  if (looks.length === 0) looks.push('- the events of each namespace (`<namespace>/events.txt`) and the controller logs in `logs/`');
+  if (looks.length === 0)
+    looks.push('- the events of each namespace (`<namespace>/events.txt`) and the controller logs in `logs/`');
   return looks;
 }
 
@@ -70,7 +71,9 @@ function unhealthyConditions(objects: KubeObject[]): string[] {
       const yaml = yamlFileOf(o);
       const where = l.where ? ` ${l.where}` : '';
       const full = yaml ? `, full object in \`${yaml}\`` : '';
-      looks.push(`- ${l.object}${where}: **${describeCondition(l.condition, FULL_CONDITION)}** → \`${statusFileOf(o)}\`${full}`);
+      looks.push(
+        `- ${l.object}${where}: **${describeCondition(l.condition, FULL_CONDITION)}** → \`${statusFileOf(o)}\`${full}`,
+      );
     }
   }
   return looks;
@@ -88,7 +91,8 @@ function suiteHints(input: ReadmeInput): string[] {
     const events = input.namespaces.map((n) => `\`${safeName(n)}/events.txt\``).join(', ') || 'none collected';
     hints.push(`- setup failed: the events (${events}) and the controller logs in \`logs/\``);
   }
-  if (suites.has('gateway')) hints.push('- Gateway conditions and listeners: `*/status.txt`, then the controller logs in `logs/`');
+  if (suites.has('gateway'))
+    hints.push('- Gateway conditions and listeners: `*/status.txt`, then the controller logs in `logs/`');
   if (suites.has('httproute')) {
     hints.push('- HTTPRoute parent conditions: `*/status.txt` (per parent), objects in `*/httproutes.yaml`');
   }
@@ -105,10 +109,14 @@ const REDACTION_NOTE =
   'Secrets are never collected; credential-looking text (bearer tokens, keys, kubeconfig fields) is replaced by `[REDACTED]`.';
 
 function contents(files: string[]): string[] {
-  const out = ['- `cluster/`: GatewayClasses (YAML with status) and their conditions (`status.txt`)', NAMESPACE_CONTENTS];
+  const out = [
+    '- `cluster/`: GatewayClasses (YAML with status) and their conditions (`status.txt`)',
+    NAMESPACE_CONTENTS,
+  ];
   if (files.some((f) => f.startsWith('objects/'))) out.push('- `objects/`: further objects involved in the run');
   out.push(LOGS_CONTENTS);
-  if (files.includes('provider/')) out.push('- `provider/`: what the cluster provider collected (kind: `kind export logs`)');
+  if (files.includes('provider/'))
+    out.push('- `provider/`: what the cluster provider collected (kind: `kind export logs`)');
   out.push('', REDACTION_NOTE);
   return out;
 }
@@ -130,7 +138,9 @@ function yamlFileOf(obj: KubeObject): string | undefined {
 }
 
 function oneLine(text: string): string {
-  const clean = stripAnsi(text).replace(/\s*\n\s*/g, ' ').trim();
+  const clean = stripAnsi(text)
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
   return clean.length > 400 ? `${clean.slice(0, 399)}…` : clean;
 }
 
