@@ -52,6 +52,11 @@ export function tail(text: string, lines = 8): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n').trim();
 }
 
+function timeoutMessage(shown: string, timeoutMs: number, stderr: string): string {
+  const why = stderr ? `: ${tail(stderr, 3)}` : '';
+  return `\`${shown}\` did not finish within ${Math.round(timeoutMs / 1000)} s${why}; check the command's output above (--verbose) and retry.`;
+}
+
 export const runCommand: RunCommand = async (command, log) => {
   const shown = formatCommand(command);
   log?.debug(`$ ${shown}`);
@@ -80,13 +85,7 @@ export const runCommand: RunCommand = async (command, log) => {
   const stdout = String(result.stdout ?? '');
   const stderr = String(result.stderr ?? '');
   if (result.timedOut) {
-    throw new CommandError(
-      shown,
-      undefined,
-      tail(stderr),
-      'timeout',
-      `\`${shown}\` did not finish within ${Math.round(command.timeoutMs / 1000)} s${stderr ? `: ${tail(stderr, 3)}` : ''}; check the command's output above (--verbose) and retry.`,
-    );
+    throw new CommandError(shown, undefined, tail(stderr), 'timeout', timeoutMessage(shown, command.timeoutMs, stderr));
   }
   const code = (result as { code?: string }).code;
   if (code === 'ENOENT') {
