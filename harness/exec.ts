@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { SetupError } from './errors.ts';
-import type { Logger } from './log.ts';
+import { secondsOf, type Logger } from './log.ts';
 
 /**
  * External commands: argument arrays (never a shell string), a timeout, output streamed to the
@@ -54,7 +54,7 @@ export function tail(text: string, lines = 8): string {
 
 function timeoutMessage(shown: string, timeoutMs: number, stderr: string): string {
   const why = stderr ? `: ${tail(stderr, 3)}` : '';
-  return `\`${shown}\` did not finish within ${Math.round(timeoutMs / 1000)} s${why}; check the command's output above (--verbose) and retry.`;
+  return `\`${shown}\` did not finish within ${secondsOf(timeoutMs)} s${why}; check the command's output above (--verbose) and retry.`;
 }
 
 export const runCommand: RunCommand = async (command, log) => {

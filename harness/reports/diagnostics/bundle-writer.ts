@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../../log.ts';
+import { secondsOf, type Logger } from '../../log.ts';
 import { redactSecrets } from '../redact.ts';
 import { firstLine, stripAnsi } from '../text.ts';
 
@@ -53,7 +53,7 @@ export function safeName(text: string): string {
 function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${Math.round(ms / 1000)} s`)), ms);
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${secondsOf(ms)} s`)), ms);
     timer.unref?.();
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
