@@ -5,7 +5,7 @@ import { secondsOf } from '../log.ts';
 import { retry } from '../retry.ts';
 import { isNotFound, networkErrorCode, toKubeError } from './api-error.ts';
 import { sortEvents } from './events.ts';
-import { RawObjectApi } from './object-api.ts';
+import { RawObjectApi } from './raw-object-api.ts';
 import type { KubeObject, ObjectRef } from './types.ts';
 import { waitForObject, type WaitOptions, type WaitSource } from './wait.ts';
 import { expandDocument, parseManifests } from './yaml.ts';

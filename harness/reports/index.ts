@@ -1,15 +1,4 @@
 /** What the run pipeline uses from the reports: one import. */
-export {
-  catalog,
-  catalogEntries,
-  entriesOf,
-  findEntry,
-  suiteOfFile,
-  testTitle,
-  upstreamMapping,
-  type CatalogEntry,
-  type TestId,
-} from '../../suites/catalog.ts';
 export { ResultCollector, collectRecords } from './collector.ts';
 export {
   buildConformanceReport,
