@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { SetupError } from './errors.ts';
-import type { Logger } from './log.ts';
+import { secondsOf, type Logger } from './log.ts';
 
 /**
  * External commands: argument arrays (never a shell string), a timeout, output streamed to the
@@ -57,9 +57,9 @@ export function tail(text: string, lines = 8): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n').trim();
 }
 
-function timeoutMessage(shown: string, command: CommandLine, stderr: string): string {
+function timeoutMessage(shown: string, timeoutMs: number, stderr: string): string {
   const why = stderr ? `: ${tail(stderr, 3)}` : '';
-  return `\`${shown}\` did not finish within ${Math.round(command.timeoutMs / 1000)} s${why}; check the command's output above (--verbose) and retry.`;
+  return `\`${shown}\` did not finish within ${secondsOf(timeoutMs)} s${why}; check the command's output above (--verbose) and retry.`;
 }
 
 function canceledMessage(shown: string, reason: unknown): string {
@@ -99,7 +99,7 @@ export const runCommand: RunCommand = async (command, log, options = {}) => {
     throw new CommandError(shown, undefined, tail(stderr), 'canceled', canceledMessage(shown, options.signal?.reason));
   }
   if (result.timedOut) {
-    throw new CommandError(shown, undefined, tail(stderr), 'timeout', timeoutMessage(shown, command, stderr));
+    throw new CommandError(shown, undefined, tail(stderr), 'timeout', timeoutMessage(shown, command.timeoutMs, stderr));
   }
   const code = (result as { code?: string }).code;
   if (code === 'ENOENT') {

@@ -1,7 +1,8 @@
 /**
  * Every pinned version the real run depends on, with its sha256, in one place.
- * Manifest hashes were recomputed from upstream git at the tag and matched against independent
- * public pins (see the project design). A mismatch at download time is an error, never a warning.
+ * Manifest hashes were recomputed from upstream git at the tag and matched against the same pins
+ * published independently by other public projects. A mismatch at download time is an error,
+ * never a warning.
  */
 export const pins = {
   kind: {

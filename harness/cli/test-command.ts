@@ -9,7 +9,6 @@ import { getProfile } from '../profiles/index.ts';
 import type { Profile } from '../profiles/types.ts';
 import { NOT_SELECTED } from '../reports/summary.ts';
 import {
-  catalogEntries,
   collectDiagnostics,
   failureOf,
   formatSummary,
@@ -18,6 +17,7 @@ import {
   type TestRecord,
 } from '../reports/index.ts';
 import { runSuites } from '../run/suites.ts';
+import { catalogEntries } from '../../suites/catalog.ts';
 import { printPlan } from './dry-run.ts';
 import type { Session } from '../run/session.ts';
 

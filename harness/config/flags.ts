@@ -27,7 +27,9 @@ export const flagSpecs: readonly FlagSpec[] = [
     value: 'NAME',
     choices: ['kind', 'sim', 'existing'],
     default: 'kind',
-    help: 'where the cluster comes from: kind (throwaway Kind cluster), sim (in-process simulated cluster, proves the harness only), existing (your kubeconfig)',
+    help:
+      'where the cluster comes from: kind (throwaway Kind cluster), ' +
+      'sim (in-process simulated cluster, proves the harness only), existing (your kubeconfig)',
   },
   {
     flag: 'profile',

@@ -96,17 +96,18 @@ function readConfigFile(file: string): Raw {
       continue;
     }
     const spec = keys.get(key);
-    if (!spec || key === 'config') {
-      throw new UsageError(
-        `Config file ${file}: unknown key "${key}"; valid keys are ${[...keys.keys()].filter((k) => !k.startsWith('timeouts.') && k !== 'config').join(', ')}, timeouts.`,
-      );
-    }
+    if (!spec || key === 'config') throw new UsageError(unknownConfigKeyMessage(file, key, [...keys.keys()]));
     if (spec.type === 'number') raw[key] = toNumber(String(value), `${file}: ${key}`);
     else if (spec.type === 'boolean' && typeof value !== 'boolean')
       throw new UsageError(`Config file ${file}: ${key} must be true or false.`);
     else raw[key] = spec.type === 'string' ? String(value) : value;
   }
   return raw;
+}
+
+function unknownConfigKeyMessage(file: string, key: string, known: string[]): string {
+  const valid = known.filter((k) => !k.startsWith('timeouts.') && k !== 'config');
+  return `Config file ${file}: unknown key "${key}"; valid keys are ${valid.join(', ')}, timeouts.`;
 }
 
 function toNumber(text: string, where: string): number {
@@ -118,85 +119,33 @@ function toNumber(text: string, where: string): number {
 
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/** Options that mean nothing for other providers: refused rather than silently ignored. [key, flag, providers] */
+const PROVIDER_ONLY_OPTIONS: [string, string, ProviderName[]][] = [
+  ['reuse', 'reuse', ['kind']],
+  ['clusterName', 'name', ['kind']],
+  ['reach', 'reach', ['kind']],
+  ['relayImage', 'relay-image', ['kind']],
+  ['keep', 'keep', ['kind', 'existing']],
+  ['channel', 'channel', ['kind', 'existing']],
+  ['allowExisting', 'allow-existing', ['existing']],
+];
+
+/** Checks run in this order, so the first mistake reported is the same whatever else is wrong. */
 function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
-  const choice = (flag: string, key: string, fallback: string) => {
-    const spec = flagSpecs.find((s) => s.key === key)!;
-    const value = (raw[key] as string | undefined) ?? fallback;
-    if (spec.choices && !spec.choices.includes(value)) {
-      throw new UsageError(`--${flag} must be one of ${spec.choices.join(', ')}, got "${value}".`);
-    }
-    return value;
-  };
-  const provider = choice('provider', 'provider', 'kind') as RunOptions['provider'];
+  const provider = choice(raw, 'provider', 'provider', 'kind') as RunOptions['provider'];
   const runId = randomBytes(3).toString('hex');
-  const namespace = (raw.namespace as string | undefined) ?? `kindgate-${runId}`;
-  const gatewayNamespace = (raw.gatewayNamespace as string | undefined) ?? `${namespace}-gateway`;
-  for (const [flag, ns] of [
-    ['namespace', namespace],
-    ['gateway-namespace', gatewayNamespace],
-  ] as const) {
-    if (ns.length > 63 || !DNS_LABEL.test(ns)) {
-      throw new UsageError(
-        `--${flag} "${ns}" is not a valid namespace name; use at most 63 lower-case letters, digits and '-'.`,
-      );
-    }
-  }
-  const hostname = (raw.hostname as string | undefined) ?? 'httpbin.example.com';
-  if (hostname.length > 253 || !HOSTNAME.test(hostname)) {
-    throw new UsageError(`--hostname "${hostname}" is not a valid DNS name; use lower-case labels separated by dots.`);
-  }
-  const listenerPort = (raw.listenerPort as number | undefined) ?? 80;
-  if (!Number.isInteger(listenerPort) || listenerPort < 1 || listenerPort > 65535) {
-    throw new UsageError(`--listener-port must be an integer from 1 to 65535, got ${listenerPort}.`);
-  }
-  const clusterName = withPrefix((raw.clusterName as string | undefined) ?? runId);
-  if (clusterName.length > 50 || !DNS_LABEL.test(clusterName)) {
-    throw new UsageError(
-      `--name "${clusterName}" is not a valid Kind cluster name; use lower-case letters, digits and '-' (at most 50).`,
-    );
-  }
-  if (raw.reuse && raw.clusterName === undefined) {
-    throw new UsageError('--reuse needs --name to say which Kind cluster to reuse.');
-  }
-  // Options that mean nothing for the chosen provider are refused rather than silently ignored.
-  const onlyFor: [string, string, ProviderName[]][] = [
-    ['reuse', 'reuse', ['kind']],
-    ['clusterName', 'name', ['kind']],
-    ['reach', 'reach', ['kind']],
-    ['relayImage', 'relay-image', ['kind']],
-    ['keep', 'keep', ['kind', 'existing']],
-    ['channel', 'channel', ['kind', 'existing']],
-    ['allowExisting', 'allow-existing', ['existing']],
-  ];
-  for (const [key, flag, providers] of onlyFor) {
-    if (raw[key] === undefined || raw[key] === false || providers.includes(provider)) continue;
-    const hint =
-      provider === 'sim' && key === 'keep'
-        ? '; to keep a simulated cluster serving, use `kindgate up --provider sim`'
-        : '';
-    throw new UsageError(
-      `--${flag} applies to --provider ${providers.join(' or ')}, not ${provider}; remove it${hint}.`,
-    );
-  }
-  if (raw.context !== undefined && provider !== 'existing') {
-    throw new UsageError(`--context only applies to --provider existing; remove it or use --provider existing.`);
-  }
-  if (provider === 'existing' && raw.kubeconfig === undefined && !env.KUBECONFIG) {
-    throw new UsageError('--provider existing needs a kubeconfig: pass --kubeconfig FILE or set KUBECONFIG.');
-  }
+  const { namespace, gatewayNamespace } = namespacesOf(raw, runId);
+  const hostname = hostnameOf(raw);
+  const listenerPort = listenerPortOf(raw);
+  const clusterName = clusterNameOf(raw, runId);
+  refuseOtherProvidersOptions(raw, provider);
+  checkProviderNeeds(raw, provider, env);
   const profile = (raw.profile as string | ProfileConfig | undefined) ?? 'istio';
   if (typeof profile === 'object' && provider === 'kind') checkInstallableByKind(profile);
-  const timeouts: Timeouts = { ...defaultTimeouts };
-  for (const key of Object.keys(timeouts) as (keyof Timeouts)[]) {
-    const value = raw[`timeouts.${key}`] as number | undefined;
-    if (value === undefined) continue;
-    if (key === 'consecutive') {
-      if (!Number.isInteger(value)) throw new UsageError(`--consecutive must be a whole number, got ${value}.`);
-      timeouts.consecutive = value;
-    } else {
-      timeouts[key] = Math.round(value * 1000); // flags and the config file speak seconds
-    }
-  }
+  const timeouts = timeoutsOf(raw);
+  const reach = choice(raw, 'reach', 'reach', 'auto') as RunOptions['reach'];
+  const channel = choice(raw, 'channel', 'channel', 'standard') as RunOptions['channel'];
+  const suites = raw.suites === undefined ? undefined : parseSuites(String(raw.suites));
   const cacheDir =
     (raw.cacheDir as string | undefined) ?? join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kindgate');
   return {
@@ -212,27 +161,124 @@ function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
     hostname,
     listenerPort,
     httpbinImage: (raw.httpbinImage as string | undefined) ?? pins.httpbin.image,
-    kubeconfig:
-      raw.kubeconfig === undefined
-        ? provider === 'existing'
-          ? env.KUBECONFIG?.split(':')[0]
-          : undefined
-        : resolve(String(raw.kubeconfig)),
+    kubeconfig: kubeconfigOf(raw, provider, env),
     context: raw.context as string | undefined,
     clusterName,
     reuse: Boolean(raw.reuse),
     keep: Boolean(raw.keep),
-    reach: choice('reach', 'reach', 'auto') as RunOptions['reach'],
+    reach,
     relayImage: (raw.relayImage as string | undefined) ?? defaultRelayImage(),
-    channel: choice('channel', 'channel', 'standard') as RunOptions['channel'],
+    channel,
     cacheDir: resolve(cacheDir),
     dryRun: Boolean(raw.dryRun),
     allowExisting: Boolean(raw.allowExisting),
     reportDir: resolve((raw.reportDir as string | undefined) ?? 'reports'),
-    suites: raw.suites === undefined ? undefined : parseSuites(String(raw.suites)),
+    suites,
     verbose: Boolean(raw.verbose) || Boolean(env.KINDGATE_DEBUG),
     timeouts,
   };
+}
+
+/** One of the flag's choices (flags.ts), or `fallback`. */
+function choice(raw: Raw, flag: string, key: string, fallback: string): string {
+  const spec = flagSpecs.find((s) => s.key === key)!;
+  const value = (raw[key] as string | undefined) ?? fallback;
+  if (spec.choices && !spec.choices.includes(value)) {
+    throw new UsageError(`--${flag} must be one of ${spec.choices.join(', ')}, got "${value}".`);
+  }
+  return value;
+}
+
+/** The run's namespaces: given, or `kindgate-<runId>` and `<namespace>-gateway`. */
+function namespacesOf(raw: Raw, runId: string): { namespace: string; gatewayNamespace: string } {
+  const namespace = (raw.namespace as string | undefined) ?? `kindgate-${runId}`;
+  const gatewayNamespace = (raw.gatewayNamespace as string | undefined) ?? `${namespace}-gateway`;
+  for (const [flag, ns] of [
+    ['namespace', namespace],
+    ['gateway-namespace', gatewayNamespace],
+  ] as const) {
+    if (ns.length > 63 || !DNS_LABEL.test(ns)) {
+      throw new UsageError(
+        `--${flag} "${ns}" is not a valid namespace name; use at most 63 lower-case letters, digits and '-'.`,
+      );
+    }
+  }
+  return { namespace, gatewayNamespace };
+}
+
+function hostnameOf(raw: Raw): string {
+  const hostname = (raw.hostname as string | undefined) ?? 'httpbin.example.com';
+  if (hostname.length > 253 || !HOSTNAME.test(hostname)) {
+    throw new UsageError(`--hostname "${hostname}" is not a valid DNS name; use lower-case labels separated by dots.`);
+  }
+  return hostname;
+}
+
+function listenerPortOf(raw: Raw): number {
+  const listenerPort = (raw.listenerPort as number | undefined) ?? 80;
+  if (!Number.isInteger(listenerPort) || listenerPort < 1 || listenerPort > 65535) {
+    throw new UsageError(`--listener-port must be an integer from 1 to 65535, got ${listenerPort}.`);
+  }
+  return listenerPort;
+}
+
+/** The Kind cluster's name, always `kindgate-` prefixed; `--reuse` must say which one. */
+function clusterNameOf(raw: Raw, runId: string): string {
+  const clusterName = withPrefix((raw.clusterName as string | undefined) ?? runId);
+  if (clusterName.length > 50 || !DNS_LABEL.test(clusterName)) {
+    throw new UsageError(
+      `--name "${clusterName}" is not a valid Kind cluster name; use lower-case letters, digits and '-' (at most 50).`,
+    );
+  }
+  if (raw.reuse && raw.clusterName === undefined) {
+    throw new UsageError('--reuse needs --name to say which Kind cluster to reuse.');
+  }
+  return clusterName;
+}
+
+function refuseOtherProvidersOptions(raw: Raw, provider: ProviderName): void {
+  for (const [key, flag, providers] of PROVIDER_ONLY_OPTIONS) {
+    if (raw[key] === undefined || raw[key] === false || providers.includes(provider)) continue;
+    const hint =
+      provider === 'sim' && key === 'keep'
+        ? '; to keep a simulated cluster serving, use `kindgate up --provider sim`'
+        : '';
+    throw new UsageError(
+      `--${flag} applies to --provider ${providers.join(' or ')}, not ${provider}; remove it${hint}.`,
+    );
+  }
+}
+
+/** What --provider existing needs and only it takes: a kubeconfig, a context. */
+function checkProviderNeeds(raw: Raw, provider: ProviderName, env: NodeJS.ProcessEnv): void {
+  if (raw.context !== undefined && provider !== 'existing') {
+    throw new UsageError(`--context only applies to --provider existing; remove it or use --provider existing.`);
+  }
+  if (provider === 'existing' && raw.kubeconfig === undefined && !env.KUBECONFIG) {
+    throw new UsageError('--provider existing needs a kubeconfig: pass --kubeconfig FILE or set KUBECONFIG.');
+  }
+}
+
+/** `--kubeconfig`, or for --provider existing the first file of KUBECONFIG. */
+function kubeconfigOf(raw: Raw, provider: ProviderName, env: NodeJS.ProcessEnv): string | undefined {
+  if (raw.kubeconfig !== undefined) return resolve(String(raw.kubeconfig));
+  return provider === 'existing' ? env.KUBECONFIG?.split(':')[0] : undefined;
+}
+
+/** The defaults, overridden by flags and the config file, which speak seconds. */
+function timeoutsOf(raw: Raw): Timeouts {
+  const timeouts: Timeouts = { ...defaultTimeouts };
+  for (const key of Object.keys(timeouts) as (keyof Timeouts)[]) {
+    const value = raw[`timeouts.${key}`] as number | undefined;
+    if (value === undefined) continue;
+    if (key === 'consecutive') {
+      if (!Number.isInteger(value)) throw new UsageError(`--consecutive must be a whole number, got ${value}.`);
+      timeouts.consecutive = value;
+    } else {
+      timeouts[key] = Math.round(value * 1000);
+    }
+  }
+  return timeouts;
 }
 
 function parseSuites(list: string): string[] {

@@ -106,21 +106,13 @@ export function toKubeError(err: unknown, action: string, ref: ObjectRef, server
   const what = describeRef(ref);
   if (isUnknownKind(err)) {
     const group = ref.apiVersion.includes('/') ? ref.apiVersion : `core ${ref.apiVersion}`;
-    return new KubeApiError(
-      `${action} of ${what} failed: the kind ${ref.kind} (${group}) is unknown to the cluster at ${server}; install its CRDs first (for Gateway API kinds: the Gateway API standard-install.yaml bundle).`,
-      'UnknownKind',
-      404,
-      { cause: err },
-    );
+    return new KubeApiError(unknownKindMessage(action, what, ref.kind, group, server), 'UnknownKind', 404, {
+      cause: err,
+    });
   }
   const net = networkErrorCode(err);
   if (net) {
-    return new KubeApiError(
-      `${action} of ${what} failed: the Kubernetes API server at ${server} did not answer (${net}); check that the cluster is running and the kubeconfig's server address is reachable.`,
-      'Unreachable',
-      undefined,
-      { cause: err },
-    );
+    return new KubeApiError(unreachableMessage(action, what, server, net), 'Unreachable', undefined, { cause: err });
   }
   const { code, status } = apiStatus(err);
   if (code === undefined) {
@@ -135,6 +127,20 @@ export function toKubeError(err: unknown, action: string, ref: ObjectRef, server
     reason,
     code,
     { cause: err },
+  );
+}
+
+function unknownKindMessage(action: string, what: string, kind: string, group: string, server: string): string {
+  return (
+    `${action} of ${what} failed: the kind ${kind} (${group}) is unknown to the cluster at ${server}; ` +
+    'install its CRDs first (for Gateway API kinds: the Gateway API standard-install.yaml bundle).'
+  );
+}
+
+function unreachableMessage(action: string, what: string, server: string, networkCode: string): string {
+  return (
+    `${action} of ${what} failed: the Kubernetes API server at ${server} did not answer (${networkCode}); ` +
+    "check that the cluster is running and the kubeconfig's server address is reachable."
   );
 }
 

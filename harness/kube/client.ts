@@ -1,9 +1,11 @@
 import { accessSync, constants } from 'node:fs';
 import { CoreV1Api, KubeConfig, VersionApi, Watch, type KubernetesObject } from '@kubernetes/client-node';
 import { UsageError, WaitTimeoutError } from '../errors.ts';
+import { secondsOf } from '../log.ts';
+import { retry } from '../retry.ts';
 import { isNotFound, networkErrorCode, toKubeError } from './api-error.ts';
 import { sortEvents } from './events.ts';
-import { RawObjectApi } from './object-api.ts';
+import { RawObjectApi } from './raw-object-api.ts';
 import type { KubeObject, ObjectRef } from './types.ts';
 import { waitForObject, type WaitOptions, type WaitSource } from './wait.ts';
 import { expandDocument, parseManifests } from './yaml.ts';
@@ -60,10 +62,7 @@ export class Kube {
     try {
       kc.loadFromFile(kubeconfigPath);
     } catch (err) {
-      throw new UsageError(
-        `Kubeconfig ${kubeconfigPath} is not a valid kubeconfig (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); fix the file or pass another one with --kubeconfig.`,
-        { cause: err },
-      );
+      throw new UsageError(invalidKubeconfigMessage(kubeconfigPath, err), { cause: err });
     }
     if (context !== undefined) {
       if (!kc.getContextObject(context)) {
@@ -83,15 +82,14 @@ export class Kube {
     const cluster = kc.getCurrentCluster();
     if (!cluster) {
       throw new UsageError(
-        `Context "${current}" in kubeconfig ${kubeconfigPath} names a cluster the file does not define; fix the file or pass another --context.`,
+        `Context "${current}" in kubeconfig ${kubeconfigPath} names a cluster the file does not define; ` +
+          'fix the file or pass another --context.',
       );
     }
     // client-node 1.x refuses every request to an http:// server unless TLS verification is
     // explicitly skipped; say so now instead of failing each call obscurely.
     if (cluster.server.startsWith('http:') && !cluster.skipTLSVerify) {
-      throw new UsageError(
-        `Cluster "${cluster.name}" in kubeconfig ${kubeconfigPath} uses plain HTTP (${cluster.server}), which @kubernetes/client-node only allows with insecure-skip-tls-verify: true; set that on the cluster entry or use its https address.`,
-      );
+      throw new UsageError(plainHttpMessage(cluster.name, cluster.server, kubeconfigPath));
     }
     return new Kube(kc);
   }
@@ -234,28 +232,25 @@ export class Kube {
     };
   }
 
-  /** Wait until the API server answers GET /version (retrying with backoff). */
+  /** Wait until the API server answers GET /version, retrying with backoff (not polling an object's state). */
   async waitForApi(timeoutMs: number): Promise<void> {
     const version = new VersionApi(this.raw.configuration);
-    const started = Date.now();
-    let delay = 250;
-    let lastError = 'no answer yet';
-    for (;;) {
+    const askVersion = async () => {
       try {
         await this.raw.withTimeout(() => version.getCode());
-        return;
       } catch (err) {
-        lastError = networkErrorCode(err) ?? (err instanceof Error ? err.message.split('\n')[0] : String(err));
+        // Only the reason is worth keeping for the message: the network code, else the first line.
+        const reason = networkErrorCode(err) ?? (err instanceof Error ? err.message.split('\n')[0] : String(err));
+        throw new Error(reason, { cause: err });
       }
-      const left = timeoutMs - (Date.now() - started);
-      if (left <= 0) break;
-      // Backoff between attempts of a server that is not up yet (not polling an object's state).
-      await new Promise((r) => setTimeout(r, Math.min(delay, left)));
-      delay = Math.min(delay * 2, 5_000);
+    };
+    try {
+      await retry(askVersion, { windowMs: timeoutMs, minDelayMs: 250, maxDelayMs: 5_000 });
+    } catch (error) {
+      throw new WaitTimeoutError(apiDidNotAnswerMessage(this.server, timeoutMs, (error as Error).message), {
+        cause: error,
+      });
     }
-    throw new WaitTimeoutError(
-      `Kubernetes API server at ${this.server} did not answer /version within ${Math.round(timeoutMs / 100) / 10} s (last error: ${lastError}); check that the cluster is running and reachable from this machine.`,
-    );
   }
 
   /** Logs of one pod (container optional when it has one), optionally the last N lines. */
@@ -279,6 +274,25 @@ export class Kube {
     const events = await this.list('v1', 'Event', { namespace });
     return sortEvents(events);
   }
+}
+
+function invalidKubeconfigMessage(path: string, err: unknown): string {
+  const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  return `Kubeconfig ${path} is not a valid kubeconfig (${reason}); fix the file or pass another one with --kubeconfig.`;
+}
+
+function plainHttpMessage(cluster: string, server: string, path: string): string {
+  return (
+    `Cluster "${cluster}" in kubeconfig ${path} uses plain HTTP (${server}), which @kubernetes/client-node only allows ` +
+    'with insecure-skip-tls-verify: true; set that on the cluster entry or use its https address.'
+  );
+}
+
+function apiDidNotAnswerMessage(server: string, timeoutMs: number, lastError: string): string {
+  return (
+    `Kubernetes API server at ${server} did not answer /version within ${secondsOf(timeoutMs)} s (last error: ${lastError}); ` +
+    'check that the cluster is running and reachable from this machine.'
+  );
 }
 
 function headerOf(ref: ObjectRef) {

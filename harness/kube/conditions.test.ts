@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   conditionHolds,
+  conditionsIn,
+  describeCondition,
   describeConditions,
   describeObject,
   findCondition,
   gatewayListenerStatus,
+  isHealthyCondition,
   routeParentStatus,
 } from './conditions.ts';
 import type { KubeObject } from './types.ts';
@@ -174,5 +177,35 @@ describe('describeConditions', () => {
     expect(describeObject(undefined)).toBe('not found');
     const stale = gateway(3, [{ type: 'Accepted', status: 'True', observedGeneration: 2 }]);
     expect(describeObject(stale)).toBe('Accepted=True [stale: Accepted observed generation 2; current generation 3]');
+  });
+});
+
+describe('describeCondition', () => {
+  it('gives the full record when asked: details of a True condition and its observedGeneration', () => {
+    const accepted = { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'ok', observedGeneration: 2 };
+    expect(describeCondition(accepted)).toBe('Accepted=True');
+    expect(describeCondition(accepted, { detailWhenTrue: true, observedGeneration: true })).toBe(
+      'Accepted=True (Accepted: ok) [observedGeneration 2]',
+    );
+    expect(describeCondition({ type: 'Ready', status: 'False' }, { observedGeneration: true })).toBe('Ready=False');
+  });
+});
+
+describe('isHealthyCondition', () => {
+  it('takes True as healthy, except for the negative-polarity types where False is', () => {
+    expect(isHealthyCondition({ type: 'Programmed', status: 'True' })).toBe(true);
+    expect(isHealthyCondition({ type: 'Programmed', status: 'Unknown' })).toBe(false);
+    expect(isHealthyCondition({ type: 'Conflicted', status: 'False' })).toBe(true);
+    expect(isHealthyCondition({ type: 'OverlappingTLSConfig', status: 'True' })).toBe(false);
+  });
+});
+
+describe('conditionsIn', () => {
+  it('keeps only entries with a type, and reads anything else as no conditions', () => {
+    expect(conditionsIn([{ type: 'Accepted', status: 'True' }, null, { status: 'True' }, 'x'])).toEqual([
+      { type: 'Accepted', status: 'True' },
+    ]);
+    expect(conditionsIn('bad')).toEqual([]);
+    expect(conditionsIn(undefined)).toEqual([]);
   });
 });

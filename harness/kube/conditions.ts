@@ -43,8 +43,16 @@ function statusOf(obj: KubeObject | undefined): Record<string, unknown> {
 }
 
 export function conditionsOf(obj: KubeObject | undefined): Condition[] {
-  const conditions = statusOf(obj).conditions;
-  return Array.isArray(conditions) ? (conditions as Condition[]) : [];
+  return conditionsIn(statusOf(obj).conditions);
+}
+
+/**
+ * The conditions in a `conditions` field read from a cluster (an object's, a listener's, a route
+ * parent's): entries without a string `type` are dropped, a value that is not a list is none.
+ */
+export function conditionsIn(value: unknown): Condition[] {
+  if (!Array.isArray(value)) return [];
+  return (value as Condition[]).filter((c) => c !== null && typeof c === 'object' && typeof c.type === 'string');
 }
 
 export interface ConditionOptions {
@@ -141,18 +149,40 @@ export function routeParentStatus(
   );
 }
 
+/**
+ * Conditions whose healthy status is False (negative polarity in Gateway API's apis/v1
+ * gateway_types.go: ListenerConditionConflicted, ListenerConditionOverlappingTLSConfig; Detached
+ * from releases before v1); every other type is healthy when True.
+ */
+const HEALTHY_WHEN_FALSE = new Set(['Conflicted', 'Detached', 'OverlappingTLSConfig']);
+
+/** Whether a condition reports good news: True, or False for a negative-polarity type. */
+export function isHealthyCondition(c: Condition): boolean {
+  return HEALTHY_WHEN_FALSE.has(c.type) ? c.status === 'False' : c.status === 'True';
+}
+
+export interface DescribeConditionOptions {
+  /** Reason and message also for a True condition (default: only for the others, what a reader needs). */
+  detailWhenTrue?: boolean;
+  /** Append `[observedGeneration N]` when the condition carries one. */
+  observedGeneration?: boolean;
+}
+
+/** `Programmed=False (AddressNotAssigned: no address)`; see DescribeConditionOptions for more. */
+export function describeCondition(c: Condition, opts: DescribeConditionOptions = {}): string {
+  const base = `${c.type}=${c.status}`;
+  const detail = c.status !== 'True' || opts.detailWhenTrue ? [c.reason, c.message].filter(Boolean).join(': ') : '';
+  const generation =
+    opts.observedGeneration && c.observedGeneration !== undefined
+      ? ` [observedGeneration ${c.observedGeneration}]`
+      : '';
+  return `${base}${detail ? ` (${detail})` : ''}${generation}`;
+}
+
 /** "Accepted=True, Programmed=False (AddressNotAssigned: no address)"; "no conditions" when empty. */
 export function describeConditions(conditions: readonly Condition[] | undefined): string {
   if (!conditions || conditions.length === 0) return 'no conditions';
-  return conditions
-    .map((c) => {
-      const base = `${c.type}=${c.status}`;
-      // True conditions are the good news; details only for the others (what a reader needs).
-      if (c.status === 'True') return base;
-      const detail = [c.reason, c.message].filter(Boolean).join(': ');
-      return detail ? `${base} (${detail})` : base;
-    })
-    .join(', ');
+  return conditions.map((c) => describeCondition(c)).join(', ');
 }
 
 /** The default description of an object for wait messages: its conditions, flagging stale ones. */
@@ -162,5 +192,11 @@ export function describeObject(obj: KubeObject | undefined): string {
   const text = describeConditions(conditions);
   const stale = staleConditions(obj, conditions);
   if (stale.length === 0) return text;
-  return `${text} [stale: ${stale.map((c) => `${c.type} observed generation ${c.observedGeneration}`).join(', ')}; current generation ${obj.metadata.generation}]`;
+  return `${text} ${staleNote(stale, obj.metadata.generation)}`;
+}
+
+/** `[stale: Accepted observed generation 1; current generation 2]` */
+function staleNote(stale: readonly Condition[], generation: number | undefined): string {
+  const observed = stale.map((c) => `${c.type} observed generation ${c.observedGeneration}`).join(', ');
+  return `[stale: ${observed}; current generation ${generation}]`;
 }

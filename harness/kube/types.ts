@@ -38,7 +38,7 @@ export interface Condition {
 }
 
 /** `Gateway default/web`, `GatewayClass istio` (cluster-scoped: no namespace). */
-export function describeRef(ref: ObjectRef): string {
+export function describeRef(ref: Pick<ObjectRef, 'kind' | 'namespace' | 'name'> & { apiVersion?: string }): string {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 }
 

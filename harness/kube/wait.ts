@@ -9,6 +9,10 @@ import { describeRef, type KubeObject, type ObjectRef } from './types.ts';
  * then watch from that resourceVersion, re-checking the predicate on every event. A watch that
  * ends is resumed from the last resourceVersion seen; a 410 Gone (history compacted) re-lists.
  * No polling: the only timer besides the deadline is the backoff after a failed list/watch.
+ *
+ * This is a watch loop, not a plain retry: a watch "succeeds" when it starts and fails later through
+ * its callbacks, and every event for the object resets the backoff. So it keeps its own small
+ * backoff (WatchBackoff) rather than the request-level retry() of harness/retry.ts.
  */
 
 export interface WaitOptions {
@@ -83,136 +87,205 @@ export function waitForObject(
   predicate: (obj: KubeObject | undefined) => boolean,
   opts: WaitOptions,
 ): Promise<KubeObject> {
-  return new Promise<KubeObject>((resolve, reject) => {
-    let settled = false;
-    let lastSeen: KubeObject | undefined;
-    let lastError: string | undefined;
-    let failures = 0;
-    let handle: { abort(): void } | undefined;
-    let retryTimer: NodeJS.Timeout | undefined;
-    /** The unknown-kind error of the latest failure, and when the kind was first found unknown. */
-    let unknownKind: unknown;
-    let unknownSince: number | undefined;
-    const graceMs = opts.unknownKindGraceMs ?? UNKNOWN_KIND_GRACE_MS;
+  return new ObjectWait(source, ref, predicate, opts).done;
+}
 
-    const finish = (err: unknown, obj?: KubeObject) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(deadline);
-      clearTimeout(retryTimer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      handle?.abort();
-      handle = undefined;
-      if (err) reject(err);
-      else resolve(obj as KubeObject);
-    };
+/** The pause after a failed list or watch: doubling from 200 ms to 5 s, reset by an event for the object. */
+class WatchBackoff {
+  private failures = 0;
 
-    const deadline = setTimeout(
-      // Still an unknown kind at the deadline: its own message (install the CRDs) says more.
-      () => finish(unknownKind ?? new WaitTimeoutError(waitTimeoutMessage(ref, lastSeen, opts, lastError))),
-      opts.timeoutMs,
-    );
-    const onAbort = () => finish(opts.signal?.reason ?? new Error('aborted'));
-    if (opts.signal?.aborted) onAbort();
-    else opts.signal?.addEventListener('abort', onAbort, { once: true });
+  next(): number {
+    const delay = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** this.failures);
+    this.failures++;
+    return delay;
+  }
 
-    /** A failed list/watch: fatal, or an unknown kind past its grace period, ends the wait; else back off and re-list. */
-    const failed = (err: unknown) => {
-      if (isFatal(err)) return finish(err);
-      if (isUnknownKind(err)) {
-        unknownSince ??= Date.now();
-        unknownKind = err;
-        if (Date.now() - unknownSince >= graceMs) return finish(err);
-      } else {
-        unknownKind = undefined;
-        unknownSince = undefined;
-      }
-      backOff(err, relist);
-    };
+  reset(): void {
+    this.failures = 0;
+  }
+}
 
-    const check = (obj: KubeObject | undefined) => {
-      lastSeen = obj;
-      let ok: boolean;
-      try {
-        ok = predicate(obj);
-      } catch (err) {
-        finish(err);
-        return;
-      }
-      if (ok) finish(undefined, obj as KubeObject);
-    };
+/**
+ * Right after a CRD became Established, kube-apiserver updates discovery asynchronously, so a kind
+ * can be unknown briefly: tolerated for a grace period, counted from the first unknown-kind failure.
+ */
+class UnknownKindGrace {
+  /** The unknown-kind error of the latest failure (undefined once the kind is served). */
+  error: unknown;
+  private since: number | undefined;
 
-    const backOff = (err: unknown, then: () => void) => {
-      if (settled) return;
-      if (err) lastError = errorText(err);
-      const delay = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** failures);
-      failures++;
-      retryTimer = setTimeout(then, delay);
-    };
+  constructor(private readonly graceMs: number) {}
 
-    const relist = async () => {
-      if (settled) return;
-      let listed: Awaited<ReturnType<WaitSource['readOne']>>;
-      try {
-        listed = await source.readOne(ref);
-      } catch (err) {
-        failed(err);
-        return;
-      }
-      if (settled) return;
-      unknownKind = undefined;
-      unknownSince = undefined;
-      check(listed.object);
-      if (!settled) void watchFrom(listed.resourceVersion);
-    };
+  /** Note an unknown-kind failure; true once the kind has been unknown for the whole grace period. */
+  expiredWith(err: unknown): boolean {
+    this.since ??= Date.now();
+    this.error = err;
+    return Date.now() - this.since >= this.graceMs;
+  }
 
-    const watchFrom = async (resourceVersion: string) => {
-      let rv = resourceVersion;
-      let gone = false;
-      let ended = false;
-      const started = Date.now();
-      const onEvent = (type: string, raw: unknown) => {
-        if (settled) return;
-        const obj = raw as KubeObject | { code?: number } | undefined;
-        if (type === 'ERROR') {
-          // A watch that starts too far back gets an ERROR event with a 410 Status, then closes.
-          if ((obj as { code?: number } | undefined)?.code === 410) gone = true;
-          else lastError = errorText({ code: (obj as { code?: number })?.code, body: obj });
-          return;
-        }
-        const kobj = obj as KubeObject | undefined;
-        if (kobj?.metadata?.resourceVersion) rv = kobj.metadata.resourceVersion;
-        if (type === 'BOOKMARK' || !kobj?.metadata) return;
-        // The field selector should do this, but stay correct against servers that ignore it.
-        if (kobj.metadata.name !== ref.name) return;
-        if (ref.namespace && kobj.metadata.namespace && kobj.metadata.namespace !== ref.namespace) return;
-        failures = 0;
-        check(type === 'DELETED' ? undefined : kobj);
-      };
-      const onDone = (err: unknown) => {
-        if (ended || settled) return;
-        ended = true;
-        handle = undefined;
-        if (gone || apiStatus(err).code === 410) {
-          void relist();
-        } else if (err) {
-          failed(err);
-        } else if (Date.now() - started < HEALTHY_WATCH_MS) {
-          backOff(undefined, () => void watchFrom(rv));
-        } else {
-          void watchFrom(rv);
-        }
-      };
-      try {
-        const h = await source.watch(ref, rv, onEvent, onDone);
-        // The watch may already have ended (and a new one started) before this resolved.
-        if (settled || ended) h.abort();
-        else handle = h;
-      } catch (err) {
-        onDone(err ?? new Error('watch failed'));
-      }
-    };
+  clear(): void {
+    this.error = undefined;
+    this.since = undefined;
+  }
+}
 
-    void relist();
-  });
+/** One watch of the object's collection and what it has seen so far. */
+interface WatchRun {
+  /** The resourceVersion to resume from. */
+  rv: string;
+  /** The server said 410 Gone: history compacted, resume by re-listing. */
+  gone: boolean;
+  ended: boolean;
+  started: number;
+}
+
+/** One wait: list, then watch, until the predicate holds, a fatal error, or the deadline. */
+class ObjectWait {
+  readonly done: Promise<KubeObject>;
+  private resolve!: (obj: KubeObject) => void;
+  private reject!: (err: unknown) => void;
+  private settled = false;
+  private lastSeen: KubeObject | undefined;
+  private lastError: string | undefined;
+  private handle: { abort(): void } | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly deadline: NodeJS.Timeout;
+  private readonly backoff = new WatchBackoff();
+  private readonly unknownKind: UnknownKindGrace;
+
+  constructor(
+    private readonly source: WaitSource,
+    private readonly ref: ObjectRef,
+    private readonly predicate: (obj: KubeObject | undefined) => boolean,
+    private readonly opts: WaitOptions,
+  ) {
+    this.done = new Promise<KubeObject>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    this.unknownKind = new UnknownKindGrace(opts.unknownKindGraceMs ?? UNKNOWN_KIND_GRACE_MS);
+    this.deadline = setTimeout(() => this.timedOut(), opts.timeoutMs);
+    if (opts.signal?.aborted) {
+      this.aborted();
+      return;
+    }
+    opts.signal?.addEventListener('abort', this.aborted, { once: true });
+    void this.relist();
+  }
+
+  private readonly aborted = (): void => this.finish(this.opts.signal?.reason ?? new Error('aborted'));
+
+  /** Settle once: stop the timers and the watch. */
+  private finish(err: unknown, obj?: KubeObject): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.deadline);
+    clearTimeout(this.retryTimer);
+    this.opts.signal?.removeEventListener('abort', this.aborted);
+    this.handle?.abort();
+    this.handle = undefined;
+    if (err) this.reject(err);
+    else this.resolve(obj as KubeObject);
+  }
+
+  /** Still an unknown kind at the deadline: its own message (install the CRDs) says more. */
+  private timedOut(): void {
+    const { ref, lastSeen, opts, lastError } = this;
+    this.finish(this.unknownKind.error ?? new WaitTimeoutError(waitTimeoutMessage(ref, lastSeen, opts, lastError)));
+  }
+
+  /** A failed list/watch: fatal, or an unknown kind past its grace period, ends the wait; else back off and re-list. */
+  private failed(err: unknown): void {
+    if (isFatal(err)) return this.finish(err);
+    if (isUnknownKind(err)) {
+      if (this.unknownKind.expiredWith(err)) return this.finish(err);
+    } else {
+      this.unknownKind.clear();
+    }
+    this.backOff(err, () => void this.relist());
+  }
+
+  private backOff(err: unknown, then: () => void): void {
+    if (this.settled) return;
+    if (err) this.lastError = errorText(err);
+    this.retryTimer = setTimeout(then, this.backoff.next());
+  }
+
+  /** Remember the object and finish if the predicate holds (a throwing predicate ends the wait). */
+  private check(obj: KubeObject | undefined): void {
+    this.lastSeen = obj;
+    let ok: boolean;
+    try {
+      ok = this.predicate(obj);
+    } catch (err) {
+      this.finish(err);
+      return;
+    }
+    if (ok) this.finish(undefined, obj as KubeObject);
+  }
+
+  /** Read the object and the resourceVersion to watch from, check it, then watch. */
+  private async relist(): Promise<void> {
+    if (this.settled) return;
+    let listed: Awaited<ReturnType<WaitSource['readOne']>>;
+    try {
+      listed = await this.source.readOne(this.ref);
+    } catch (err) {
+      this.failed(err);
+      return;
+    }
+    if (this.settled) return;
+    this.unknownKind.clear();
+    this.check(listed.object);
+    if (!this.settled) void this.watchFrom(listed.resourceVersion);
+  }
+
+  private async watchFrom(resourceVersion: string): Promise<void> {
+    const run: WatchRun = { rv: resourceVersion, gone: false, ended: false, started: Date.now() };
+    const onEvent = (type: string, raw: unknown) => this.onWatchEvent(run, type, raw);
+    const onDone = (err: unknown) => this.onWatchEnd(run, err);
+    try {
+      const h = await this.source.watch(this.ref, run.rv, onEvent, onDone);
+      // The watch may already have ended (and a new one started) before this resolved.
+      if (this.settled || run.ended) h.abort();
+      else this.handle = h;
+    } catch (err) {
+      onDone(err ?? new Error('watch failed'));
+    }
+  }
+
+  private onWatchEvent(run: WatchRun, type: string, raw: unknown): void {
+    if (this.settled) return;
+    const obj = raw as KubeObject | { code?: number } | undefined;
+    if (type === 'ERROR') {
+      // A watch that starts too far back gets an ERROR event with a 410 Status, then closes.
+      if ((obj as { code?: number } | undefined)?.code === 410) run.gone = true;
+      else this.lastError = errorText({ code: (obj as { code?: number })?.code, body: obj });
+      return;
+    }
+    const kobj = obj as KubeObject | undefined;
+    if (kobj?.metadata?.resourceVersion) run.rv = kobj.metadata.resourceVersion;
+    if (type === 'BOOKMARK' || !kobj?.metadata) return;
+    // The field selector should do this, but stay correct against servers that ignore it.
+    if (kobj.metadata.name !== this.ref.name) return;
+    if (this.ref.namespace && kobj.metadata.namespace && kobj.metadata.namespace !== this.ref.namespace) return;
+    this.backoff.reset();
+    this.check(type === 'DELETED' ? undefined : kobj);
+  }
+
+  /** A watch ended: re-list after 410 Gone, back off after an error or a too-short watch, else resume. */
+  private onWatchEnd(run: WatchRun, err: unknown): void {
+    if (run.ended || this.settled) return;
+    run.ended = true;
+    this.handle = undefined;
+    if (run.gone || apiStatus(err).code === 410) {
+      void this.relist();
+    } else if (err) {
+      this.failed(err);
+    } else if (Date.now() - run.started < HEALTHY_WATCH_MS) {
+      this.backOff(undefined, () => void this.watchFrom(run.rv));
+    } else {
+      void this.watchFrom(run.rv);
+    }
+  }
 }

@@ -57,4 +57,26 @@ metadata: {name: last}
     );
     expect(() => parseManifests('a: [unclosed\n')).toThrow(ManifestError);
   });
+
+  it('carries what is wrong, and the line of bad YAML, for callers that word the error their own way', () => {
+    const problemOf = (text: string) => {
+      try {
+        parseManifests(text, 'x.yaml');
+      } catch (error) {
+        expect(error).toBeInstanceOf(ManifestError);
+        return (error as ManifestError).problem;
+      }
+      throw new Error('no ManifestError');
+    };
+    expect(problemOf('apiVersion: v1\nkind: X\nmetadata: {name: n}\n---\n  bad: indent\n wrong: 1\n')).toMatchObject({
+      type: 'invalid-yaml',
+      document: 2,
+      line: 6,
+    });
+    expect(problemOf('- a\n')).toEqual({ type: 'not-an-object' });
+    expect(problemOf('apiVersion: v1\nkind: List\nitems:\n- {kind: X}\n')).toEqual({
+      type: 'missing-identity',
+      missing: ['apiVersion', 'metadata.name'],
+    });
+  });
 });

@@ -3,12 +3,38 @@ import { UsageError } from '../errors.ts';
 import type { KubeObject } from './types.ts';
 
 /**
- * Multi-document manifest parsing, as `kubectl apply -f` reads a file: empty documents are
- * skipped, `kind: List` (and `*List`) documents expand to their items, order is kept.
+ * The one manifest parser, reading multi-document YAML as `kubectl apply -f` reads a file: empty
+ * documents are skipped, `kind: List` (and `*List`) documents expand to their items, order is kept,
+ * and what is left must look like a Kubernetes object.
  */
 
+/** What is wrong with a manifest, for callers that word the error their own way (the fixtures). */
+export type ManifestProblem =
+  | { type: 'invalid-yaml'; document: number; line?: number; reason: string }
+  | { type: 'not-an-object' }
+  | { type: 'missing-identity'; missing: string[] };
+
 /** A manifest the harness cannot even send (bad YAML, not an object): the user's to fix. */
-export class ManifestError extends UsageError {}
+export class ManifestError extends UsageError {
+  constructor(
+    message: string,
+    readonly problem: ManifestProblem,
+  ) {
+    super(message);
+  }
+}
+
+function invalidYamlMessage(source: string, document: number, reason: string): string {
+  return `${source}: document ${document} is not valid YAML (${reason}); fix the manifest.`;
+}
+
+function notAnObjectMessage(where: string): string {
+  return `${where} is not a Kubernetes object (expected a mapping with apiVersion, kind and metadata.name); fix the manifest.`;
+}
+
+function missingIdentityMessage(where: string, missing: string[]): string {
+  return `${where} lacks ${missing.join(', ')}; fix the manifest.`;
+}
 
 /** Parse YAML (or JSON) text holding one or more documents into objects, in document order. */
 export function parseManifests(text: string, source = 'manifest'): KubeObject[] {
@@ -17,14 +43,16 @@ export function parseManifests(text: string, source = 'manifest'): KubeObject[] 
   // parseAllDocuments returns an EmptyStream (no documents) for an empty input.
   if (!Array.isArray(docs)) return out;
   docs.forEach((doc, index) => {
+    const document = index + 1;
     if (doc.errors.length > 0) {
-      throw new ManifestError(
-        `${source}: document ${index + 1} is not valid YAML (${doc.errors[0].message.split('\n')[0]}); fix the manifest.`,
-      );
+      const error = doc.errors[0];
+      const reason = error.message.split('\n')[0];
+      const problem: ManifestProblem = { type: 'invalid-yaml', document, line: error.linePos?.[0].line, reason };
+      throw new ManifestError(invalidYamlMessage(source, document, reason), problem);
     }
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) return;
-    out.push(...expandDocument(value, `${source}: document ${index + 1}`));
+    out.push(...expandDocument(value, `${source}: document ${document}`));
   });
   return out;
 }
@@ -32,9 +60,7 @@ export function parseManifests(text: string, source = 'manifest'): KubeObject[] 
 /** Expand List kinds and check that what is left looks like a Kubernetes object. */
 export function expandDocument(value: unknown, where: string): KubeObject[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ManifestError(
-      `${where} is not a Kubernetes object (expected a mapping with apiVersion, kind and metadata.name); fix the manifest.`,
-    );
+    throw new ManifestError(notAnObjectMessage(where), { type: 'not-an-object' });
   }
   const obj = value as Record<string, unknown>;
   if (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items)) {
@@ -45,9 +71,9 @@ export function expandDocument(value: unknown, where: string): KubeObject[] {
     typeof obj.apiVersion === 'string' && obj.apiVersion ? undefined : 'apiVersion',
     typeof obj.kind === 'string' && obj.kind ? undefined : 'kind',
     metadata && typeof metadata.name === 'string' && metadata.name ? undefined : 'metadata.name',
-  ].filter(Boolean);
+  ].filter((field): field is string => field !== undefined);
   if (missing.length > 0) {
-    throw new ManifestError(`${where} lacks ${missing.join(', ')}; fix the manifest.`);
+    throw new ManifestError(missingIdentityMessage(where, missing), { type: 'missing-identity', missing });
   }
   return [obj as unknown as KubeObject];
 }

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { DNS_LABEL } from '../kube/names.ts';
-import { gatewayHttpCoreFeatures, gatewayHttpExtendedFeatures } from '../reports/conformance.ts';
+import { gatewayHttpCoreFeatures, gatewayHttpExtendedFeatures } from './features.ts';
+import { ConfigReader } from './config-reader.ts';
 import type { DiagnosticsSpec, ImplementationInfo, VendorInstall } from './types.ts';
 
 /**
@@ -38,205 +39,30 @@ const CONTROLLER_NAME =
   /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/;
 const knownFeatures: readonly string[] = [...gatewayHttpCoreFeatures, ...gatewayHttpExtendedFeatures];
 
-type Raw = Record<string, unknown>;
+const PROFILE_KEYS = [
+  'name',
+  'gatewayClassName',
+  'controllerName',
+  'serverHeader',
+  'supportedFeatures',
+  'implementation',
+  'diagnostics',
+  'install',
+] as const;
 
 /** Validate `profile:` (a mapping) from config file `file`; every mistake is one sentence naming file and key. */
 export function parseProfileConfig(value: unknown, file: string): ProfileConfig {
-  const fail = (key: string, problem: string, fix: string): never => {
-    throw new UsageError(`Config file ${file}: ${key} ${problem}; ${fix}.`);
-  };
-  const mapping = (v: unknown, key: string, keys: readonly string[]): Raw => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v))
-      fail(key, 'must be a mapping', `give it the keys ${keys.join(', ')}`);
-    for (const k of Object.keys(v as Raw)) {
-      if (!keys.includes(k))
-        fail(`${key}.${k}`, 'is not a known key', `valid keys under ${key} are ${keys.join(', ')}`);
-    }
-    return v as Raw;
-  };
-  const text = (v: unknown, key: string, required: boolean, what = 'a non-empty string'): string | undefined => {
-    if (v === undefined || v === null) return required ? fail(key, 'is required', `set it to ${what}`) : undefined;
-    if (typeof v !== 'string' || v.trim() === '')
-      fail(key, `must be ${what}, got ${JSON.stringify(v)}`, 'fix the value');
-    return v as string;
-  };
-  const strings = (v: unknown, key: string): string[] | undefined => {
-    if (v === undefined || v === null) return undefined;
-    if (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || s === ''))
-      fail(key, 'must be a list of non-empty strings', `write it as [a, b]`);
-    return v as string[];
-  };
-  const seconds = (v: unknown, key: string, fallback: number): number => {
-    if (v === undefined || v === null) return fallback * 1000;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
-      fail(key, `must be a positive number of seconds, got ${JSON.stringify(v)}`, 'fix the value');
-    return Math.round((v as number) * 1000);
-  };
-
-  const raw = mapping(value, 'profile', [
-    'name',
-    'gatewayClassName',
-    'controllerName',
-    'serverHeader',
-    'supportedFeatures',
-    'implementation',
-    'diagnostics',
-    'install',
-  ]);
-
-  const name = text(raw.name, 'profile.name', true, 'a DNS label such as acme')!;
-  if (name.length > 63 || !DNS_LABEL.test(name))
-    fail('profile.name', `"${name}" is not a DNS label`, "use at most 63 lower-case letters, digits and '-'");
-  if ((builtinProfileNames as readonly string[]).includes(name))
-    fail(
-      'profile.name',
-      `"${name}" is a built-in profile`,
-      `write \`profile: ${name}\` to use it, or pick another name for yours`,
-    );
-
-  const gatewayClassName = text(
-    raw.gatewayClassName,
-    'profile.gatewayClassName',
-    true,
-    'the name of your GatewayClass',
-  )!;
-  if (gatewayClassName.length > 253 || !DNS_SUBDOMAIN.test(gatewayClassName)) {
-    fail(
-      'profile.gatewayClassName',
-      `"${gatewayClassName}" is not a valid object name`,
-      "use lower-case letters, digits, '-' and '.'",
-    );
-  }
-  const controllerName = text(
-    raw.controllerName,
-    'profile.controllerName',
-    true,
-    'a domain-prefixed path such as example.com/gateway-controller',
-  )!;
-  if (controllerName.length > 253 || !CONTROLLER_NAME.test(controllerName)) {
-    fail(
-      'profile.controllerName',
-      `"${controllerName}" is not a domain-prefixed path`,
-      'write it as the GatewayClass spec.controllerName requires, e.g. example.com/gateway-controller',
-    );
-  }
-
-  const serverHeader =
-    text(raw.serverHeader, 'profile.serverHeader', false, 'a regular expression such as ^envoy$') ??
-    DEFAULT_SERVER_HEADER;
-  try {
-    new RegExp(serverHeader);
-  } catch (error) {
-    fail('profile.serverHeader', `is not a valid regular expression (${(error as Error).message})`, 'fix the pattern');
-  }
-
-  const listed = strings(raw.supportedFeatures, 'profile.supportedFeatures') ?? [];
-  const unknown = listed.filter((f) => !knownFeatures.includes(f));
-  if (unknown.length > 0) {
-    fail(
-      'profile.supportedFeatures',
-      `names unknown feature(s) ${unknown.join(', ')}`,
-      `use upstream GATEWAY-HTTP feature names (Gateway API v1.6.1) such as HTTPRouteQueryParamMatching`,
-    );
-  }
-  // Core features are what GATEWAY-HTTP conformance requires: always supported.
-  const supportedFeatures = [...new Set([...gatewayHttpCoreFeatures, ...listed])];
-
-  const impl = mapping(
-    raw.implementation ??
-      fail(
-        'profile.implementation',
-        'is required for the ConformanceReport',
-        'give at least organization, project and version',
-      ),
-    'profile.implementation',
-    ['organization', 'project', 'url', 'version', 'contact'],
-  );
-  const implementation: ImplementationInfo = {
-    organization: text(impl.organization, 'profile.implementation.organization', true)!,
-    project: text(impl.project, 'profile.implementation.project', true)!,
-    url: text(impl.url, 'profile.implementation.url', false) ?? '',
-    version: text(
-      typeof impl.version === 'number' ? String(impl.version) : impl.version,
-      'profile.implementation.version',
-      true,
-      'the version you test, e.g. v1.2.3',
-    )!,
-    contact: strings(impl.contact, 'profile.implementation.contact') ?? [],
-  };
-
-  const diagnostics: DiagnosticsSpec = { controllerPods: [], gatewayPodSelector: DEFAULT_GATEWAY_POD_SELECTOR };
-  if (raw.diagnostics !== undefined && raw.diagnostics !== null) {
-    const diag = mapping(raw.diagnostics, 'profile.diagnostics', ['controllerPods', 'gatewayPodSelector']);
-    if (diag.controllerPods !== undefined && diag.controllerPods !== null) {
-      if (!Array.isArray(diag.controllerPods))
-        fail(
-          'profile.diagnostics.controllerPods',
-          'must be a list',
-          'write it as [{namespace: acme-system, labelSelector: app=acme}]',
-        );
-      diagnostics.controllerPods = (diag.controllerPods as unknown[]).map((entry, i) => {
-        const key = `profile.diagnostics.controllerPods[${i}]`;
-        const pod = mapping(entry, key, ['namespace', 'labelSelector']);
-        const namespace = text(pod.namespace, `${key}.namespace`, true, 'a namespace name')!;
-        if (!DNS_LABEL.test(namespace))
-          fail(`${key}.namespace`, `"${namespace}" is not a namespace name`, "use lower-case letters, digits and '-'");
-        return {
-          namespace,
-          labelSelector: text(pod.labelSelector, `${key}.labelSelector`, true, 'a label selector such as app=acme')!,
-        };
-      });
-    }
-    diagnostics.gatewayPodSelector =
-      text(
-        diag.gatewayPodSelector,
-        'profile.diagnostics.gatewayPodSelector',
-        false,
-        "a label selector ({gateway} = the Gateway's name)",
-      ) ?? DEFAULT_GATEWAY_POD_SELECTOR;
-  }
-
-  let install: VendorInstall | undefined;
-  if (raw.install !== undefined && raw.install !== null) {
-    const inst = mapping(raw.install, 'profile.install', [
-      'command',
-      'manifests',
-      'timeoutSeconds',
-      'gatewayClassTimeoutSeconds',
-    ]);
-    if (typeof inst.command === 'string') {
-      fail(
-        'profile.install.command',
-        'is a string, but kindgate runs no shell',
-        `write it as an argument array, e.g. [helm, install, acme, ./chart]`,
-      );
-    }
-    const command = strings(inst.command, 'profile.install.command');
-    const manifests = strings(inst.manifests, 'profile.install.manifests') ?? [];
-    if ((!command || command.length === 0) && manifests.length === 0) {
-      fail(
-        'profile.install',
-        'has neither a command nor manifests',
-        'give install.command (an argument array), install.manifests (files), or both',
-      );
-    }
-    const base = dirname(resolve(file));
-    install = {
-      // A relative program path (./install.sh) is relative to the config file, like the manifests.
-      command:
-        command && command.length > 0
-          ? [/^\.\.?\//.test(command[0]) ? resolve(base, command[0]) : command[0], ...command.slice(1)]
-          : undefined,
-      manifests: manifests.map((m) => (isAbsolute(m) ? m : resolve(base, m))),
-      timeoutMs: seconds(inst.timeoutSeconds, 'profile.install.timeoutSeconds', DEFAULT_INSTALL_TIMEOUT_S),
-      gatewayClassTimeoutMs: seconds(
-        inst.gatewayClassTimeoutSeconds,
-        'profile.install.gatewayClassTimeoutSeconds',
-        DEFAULT_GATEWAY_CLASS_TIMEOUT_S,
-      ),
-    };
-  }
-
+  const read = new ConfigReader(file);
+  const raw = read.mapping(value, 'profile', PROFILE_KEYS);
+  // Checked in this order, so the first mistake in the file's reading order is the one reported.
+  const name = profileNameOf(read, raw.name);
+  const gatewayClassName = gatewayClassNameOf(read, raw.gatewayClassName);
+  const controllerName = controllerNameOf(read, raw.controllerName);
+  const serverHeader = serverHeaderOf(read, raw.serverHeader);
+  const supportedFeatures = supportedFeaturesOf(read, raw.supportedFeatures);
+  const implementation = implementationOf(read, raw.implementation);
+  const diagnostics = diagnosticsOf(read, raw.diagnostics);
+  const install = raw.install === undefined || raw.install === null ? undefined : installOf(read, raw.install);
   return {
     name,
     gatewayClassName,
@@ -250,17 +76,158 @@ export function parseProfileConfig(value: unknown, file: string): ProfileConfig 
   };
 }
 
+/** A DNS label that is not a built-in profile's name. */
+function profileNameOf(read: ConfigReader, value: unknown): string {
+  const name = read.text(value, 'profile.name', 'a DNS label such as acme');
+  if (name.length > 63 || !DNS_LABEL.test(name)) {
+    read.fail('profile.name', `"${name}" is not a DNS label`, "use at most 63 lower-case letters, digits and '-'");
+  }
+  if ((builtinProfileNames as readonly string[]).includes(name)) {
+    const fix = `write \`profile: ${name}\` to use it, or pick another name for yours`;
+    read.fail('profile.name', `"${name}" is a built-in profile`, fix);
+  }
+  return name;
+}
+
+function gatewayClassNameOf(read: ConfigReader, value: unknown): string {
+  const name = read.text(value, 'profile.gatewayClassName', 'the name of your GatewayClass');
+  if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
+    read.fail(
+      'profile.gatewayClassName',
+      `"${name}" is not a valid object name`,
+      "use lower-case letters, digits, '-' and '.'",
+    );
+  }
+  return name;
+}
+
+function controllerNameOf(read: ConfigReader, value: unknown): string {
+  const what = 'a domain-prefixed path such as example.com/gateway-controller';
+  const name = read.text(value, 'profile.controllerName', what);
+  if (name.length > 253 || !CONTROLLER_NAME.test(name)) {
+    const fix = 'write it as the GatewayClass spec.controllerName requires, e.g. example.com/gateway-controller';
+    read.fail('profile.controllerName', `"${name}" is not a domain-prefixed path`, fix);
+  }
+  return name;
+}
+
+/** The source of a regular expression the `server` response header must match. */
+function serverHeaderOf(read: ConfigReader, value: unknown): string {
+  const what = 'a regular expression such as ^envoy$';
+  const serverHeader = read.optionalText(value, 'profile.serverHeader', what) ?? DEFAULT_SERVER_HEADER;
+  try {
+    new RegExp(serverHeader);
+  } catch (error) {
+    read.fail(
+      'profile.serverHeader',
+      `is not a valid regular expression (${(error as Error).message})`,
+      'fix the pattern',
+    );
+  }
+  return serverHeader;
+}
+
+/** Upstream feature names; the core features are what GATEWAY-HTTP conformance requires: always supported. */
+function supportedFeaturesOf(read: ConfigReader, value: unknown): string[] {
+  const listed = read.strings(value, 'profile.supportedFeatures') ?? [];
+  const unknown = listed.filter((f) => !knownFeatures.includes(f));
+  if (unknown.length > 0) {
+    const fix = 'use upstream GATEWAY-HTTP feature names (Gateway API v1.6.1) such as HTTPRouteQueryParamMatching';
+    read.fail('profile.supportedFeatures', `names unknown feature(s) ${unknown.join(', ')}`, fix);
+  }
+  return [...new Set([...gatewayHttpCoreFeatures, ...listed])];
+}
+
+/** Who the ConformanceReport names as the implementation. */
+function implementationOf(read: ConfigReader, value: unknown): ImplementationInfo {
+  if (value === undefined || value === null) {
+    const fix = 'give at least organization, project and version';
+    read.fail('profile.implementation', 'is required for the ConformanceReport', fix);
+  }
+  const keys = ['organization', 'project', 'url', 'version', 'contact'];
+  const impl = read.mapping(value, 'profile.implementation', keys);
+  const version = typeof impl.version === 'number' ? String(impl.version) : impl.version;
+  return {
+    organization: read.text(impl.organization, 'profile.implementation.organization'),
+    project: read.text(impl.project, 'profile.implementation.project'),
+    url: read.optionalText(impl.url, 'profile.implementation.url') ?? '',
+    version: read.text(version, 'profile.implementation.version', 'the version you test, e.g. v1.2.3'),
+    contact: read.strings(impl.contact, 'profile.implementation.contact') ?? [],
+  };
+}
+
+/** Where the diagnostics bundle finds the controller's and the Gateways' pods. */
+function diagnosticsOf(read: ConfigReader, value: unknown): DiagnosticsSpec {
+  const diagnostics: DiagnosticsSpec = { controllerPods: [], gatewayPodSelector: DEFAULT_GATEWAY_POD_SELECTOR };
+  if (value === undefined || value === null) return diagnostics;
+  const diag = read.mapping(value, 'profile.diagnostics', ['controllerPods', 'gatewayPodSelector']);
+  if (diag.controllerPods !== undefined && diag.controllerPods !== null) {
+    diagnostics.controllerPods = controllerPodsOf(read, diag.controllerPods);
+  }
+  const what = "a label selector ({gateway} = the Gateway's name)";
+  diagnostics.gatewayPodSelector =
+    read.optionalText(diag.gatewayPodSelector, 'profile.diagnostics.gatewayPodSelector', what) ??
+    DEFAULT_GATEWAY_POD_SELECTOR;
+  return diagnostics;
+}
+
+function controllerPodsOf(read: ConfigReader, value: unknown): DiagnosticsSpec['controllerPods'] {
+  if (!Array.isArray(value)) {
+    const fix = 'write it as [{namespace: acme-system, labelSelector: app=acme}]';
+    read.fail('profile.diagnostics.controllerPods', 'must be a list', fix);
+  }
+  return value.map((entry, i) => {
+    const key = `profile.diagnostics.controllerPods[${i}]`;
+    const pod = read.mapping(entry, key, ['namespace', 'labelSelector']);
+    const namespace = read.text(pod.namespace, `${key}.namespace`, 'a namespace name');
+    if (!DNS_LABEL.test(namespace)) {
+      read.fail(`${key}.namespace`, `"${namespace}" is not a namespace name`, "use lower-case letters, digits and '-'");
+    }
+    return {
+      namespace,
+      labelSelector: read.text(pod.labelSelector, `${key}.labelSelector`, 'a label selector such as app=acme'),
+    };
+  });
+}
+
+/** How `--provider kind` installs the implementation; paths are relative to the config file. */
+function installOf(read: ConfigReader, value: unknown): VendorInstall {
+  const keys = ['command', 'manifests', 'timeoutSeconds', 'gatewayClassTimeoutSeconds'];
+  const inst = read.mapping(value, 'profile.install', keys);
+  if (typeof inst.command === 'string') {
+    const fix = 'write it as an argument array, e.g. [helm, install, acme, ./chart]';
+    read.fail('profile.install.command', 'is a string, but kindgate runs no shell', fix);
+  }
+  const command = read.strings(inst.command, 'profile.install.command');
+  const manifests = read.strings(inst.manifests, 'profile.install.manifests') ?? [];
+  if ((!command || command.length === 0) && manifests.length === 0) {
+    const fix = 'give install.command (an argument array), install.manifests (files), or both';
+    read.fail('profile.install', 'has neither a command nor manifests', fix);
+  }
+  const base = dirname(resolve(read.file));
+  return {
+    // A relative program path (./install.sh) is relative to the config file, like the manifests.
+    command:
+      command && command.length > 0
+        ? [/^\.\.?\//.test(command[0]) ? resolve(base, command[0]) : command[0], ...command.slice(1)]
+        : undefined,
+    manifests: manifests.map((m) => (isAbsolute(m) ? m : resolve(base, m))),
+    timeoutMs: read.seconds(inst.timeoutSeconds, 'profile.install.timeoutSeconds', DEFAULT_INSTALL_TIMEOUT_S),
+    gatewayClassTimeoutMs: read.seconds(
+      inst.gatewayClassTimeoutSeconds,
+      'profile.install.gatewayClassTimeoutSeconds',
+      DEFAULT_GATEWAY_CLASS_TIMEOUT_S,
+    ),
+  };
+}
+
 /**
  * `--provider kind` installs the implementation itself: the profile needs an install step whose
  * files exist. Checked at parse time so nothing is created before the mistake is found.
  */
 export function checkInstallableByKind(profile: ProfileConfig): void {
   const where = `Config file ${profile.file}`;
-  if (!profile.install) {
-    throw new UsageError(
-      `${where}: profile "${profile.name}" has no install step, so --provider kind cannot install it; add profile.install (a command and/or manifests), or use --provider existing on a cluster where it is installed.`,
-    );
-  }
+  if (!profile.install) throw new UsageError(noInstallStepMessage(where, profile.name));
   profile.install.manifests.forEach((path, i) => {
     if (!existsSync(path))
       throw new UsageError(
@@ -273,4 +240,11 @@ export function checkInstallableByKind(profile: ProfileConfig): void {
       `${where}: profile.install.command program ${program} does not exist; a relative path (./x) is relative to the config file.`,
     );
   }
+}
+
+function noInstallStepMessage(where: string, profile: string): string {
+  return (
+    `${where}: profile "${profile}" has no install step, so --provider kind cannot install it; ` +
+    'add profile.install (a command and/or manifests), or use --provider existing on a cluster where it is installed.'
+  );
 }

@@ -96,12 +96,23 @@ describe('ResultCollector in a real vitest run', () => {
 
   it('records skips with their reasons', () => {
     expect(find('skipped in the file')).toMatchObject({ state: 'skipped', skipReason: 'skipped in the suite' });
-    expect(find('skipped at run time')).toMatchObject({ state: 'skipped', skipReason: 'feature HTTPRouteRequestMirror is not supported' });
+    expect(find('skipped at run time')).toMatchObject({
+      state: 'skipped',
+      skipReason: 'feature HTTPRouteRequestMirror is not supported',
+    });
   });
 
   it('records a failing beforeAll as a failure, and its tests as not run', () => {
-    expect(find('needs a backend (hook failed)')).toMatchObject({ suite: 'header-routing', state: 'failed', error: 'backend httpbin-v2 never became Available' });
-    expect(find('x-version: v2 routes /env to v2')).toMatchObject({ id: 'headerV2', state: 'skipped', skipReason: 'not run: a hook of its suite failed' });
+    expect(find('needs a backend (hook failed)')).toMatchObject({
+      suite: 'header-routing',
+      state: 'failed',
+      error: 'backend httpbin-v2 never became Available',
+    });
+    expect(find('x-version: v2 routes /env to v2')).toMatchObject({
+      id: 'headerV2',
+      state: 'skipped',
+      skipReason: 'not run: a hook of its suite failed',
+    });
   });
 
   it('records a file that failed to load as a failure', () => {

@@ -45,19 +45,39 @@ export function collectRecords(
     // A file that failed to import/collect has errors on the module itself.
     const loadErrors = mod.errors();
     if (loadErrors.length > 0) {
-      records.push({ suite, title: `${file} (failed to load or a hook failed)`, file, state: 'failed', durationMs: 0, error: formatErrors(loadErrors) });
+      records.push({
+        suite,
+        title: `${file} (failed to load or a hook failed)`,
+        file,
+        state: 'failed',
+        durationMs: 0,
+        error: formatErrors(loadErrors),
+      });
     }
     for (const child of mod.children.allSuites()) {
       const errors = child.errors();
       if (errors.length > 0) {
-        records.push({ suite, title: `${child.fullName} (hook failed)`, file, state: 'failed', durationMs: 0, error: formatErrors(errors) });
+        records.push({
+          suite,
+          title: `${child.fullName} (hook failed)`,
+          file,
+          state: 'failed',
+          durationMs: 0,
+          error: formatErrors(errors),
+        });
       }
     }
     for (const test of mod.children.allTests()) records.push(recordOf(test, suite, file, reason));
   }
   disambiguate(records);
   if (unhandledErrors.length > 0) {
-    records.push({ suite: 'vitest', title: 'unhandled errors during the run', state: 'failed', durationMs: 0, error: formatErrors(unhandledErrors) });
+    records.push({
+      suite: 'vitest',
+      title: 'unhandled errors during the run',
+      state: 'failed',
+      durationMs: 0,
+      error: formatErrors(unhandledErrors),
+    });
   }
   return records;
 }
@@ -106,7 +126,11 @@ function recordOf(test: TestCase, suite: string, file: string, reason: TestRunEn
       return { ...base, state: 'skipped', skipReason: skipReasonOf(test, result.note) };
     default:
       // Still pending when the run ended: vitest was interrupted or a hook killed the file.
-      return { ...base, state: 'skipped', skipReason: reason === 'interrupted' ? 'not run: the run was interrupted' : 'not run' };
+      return {
+        ...base,
+        state: 'skipped',
+        skipReason: reason === 'interrupted' ? 'not run: the run was interrupted' : 'not run',
+      };
   }
 }
 
@@ -125,7 +149,8 @@ function skipReasonOf(test: TestCase, note: string | undefined): string {
 function formatErrors(errors: ReadonlyArray<SerializedError & { diff?: string }>): string {
   return errors
     .map((e) => {
-      const message = e.name && e.name !== 'Error' && !e.message.startsWith(e.name) ? `${e.name}: ${e.message}` : e.message;
+      const message =
+        e.name && e.name !== 'Error' && !e.message.startsWith(e.name) ? `${e.name}: ${e.message}` : e.message;
       return stripAnsi(e.diff ? `${message}\n${e.diff}` : message);
     })
     .join('\n\n');

@@ -6,19 +6,39 @@ import { parse } from 'yaml';
 import { pins } from '../pins.ts';
 import { istioProfile } from '../profiles/istio.ts';
 import { catalog, catalogEntries } from '../../suites/catalog.ts';
-import { buildConformanceReport, renderConformanceReport, writeConformanceReport, type ConformanceInput } from './conformance.ts';
+import {
+  buildConformanceReport,
+  renderConformanceReport,
+  writeConformanceReport,
+  type ConformanceInput,
+} from './conformance.ts';
 import type { TestRecord } from './results.ts';
 
-const allPassed: TestRecord[] = catalogEntries.map((e) => ({ suite: e.suite, title: e.title, id: e.id, state: 'passed', durationMs: 1 }));
+const allPassed: TestRecord[] = catalogEntries.map((e) => ({
+  suite: e.suite,
+  title: e.title,
+  id: e.id,
+  state: 'passed',
+  durationMs: 1,
+}));
 
 function input(tests: TestRecord[], extra: Partial<ConformanceInput> = {}): ConformanceInput {
-  return { tests, profile: istioProfile, gatewayAPIVersion: pins.gatewayApi.version, channel: 'standard', provider: 'kind', ...extra };
+  return {
+    tests,
+    profile: istioProfile,
+    gatewayAPIVersion: pins.gatewayApi.version,
+    channel: 'standard',
+    provider: 'kind',
+    ...extra,
+  };
 }
 
 const roundTrip = (i: ConformanceInput) => parse(renderConformanceReport(buildConformanceReport(i)));
 
 const withState = (id: string, state: TestRecord['state']): TestRecord[] =>
-  allPassed.map((t) => (t.id === id ? { ...t, state, ...(state === 'failed' ? { error: 'boom' } : { skipReason: 'skipped' }) } : t));
+  allPassed.map((t) =>
+    t.id === id ? { ...t, state, ...(state === 'failed' ? { error: 'boom' } : { skipReason: 'skipped' }) } : t,
+  );
 
 describe('ConformanceReport', () => {
   it('has the upstream shape and core success when everything passed', () => {
@@ -30,23 +50,38 @@ describe('ConformanceReport', () => {
       gatewayAPIVersion: 'v1.6.1',
       gatewayAPIChannel: 'standard',
       mode: 'default',
-      implementation: { organization: 'istio', project: 'istio', url: 'https://istio.io', version: '1.31.0', contact: ['@istio/maintainers'] },
+      implementation: {
+        organization: 'istio',
+        project: 'istio',
+        url: 'https://istio.io',
+        version: '1.31.0',
+        contact: ['@istio/maintainers'],
+      },
     });
     expect(report.profiles).toHaveLength(1);
     const [profile] = report.profiles;
     expect(profile.name).toBe('GATEWAY-HTTP');
-    expect(profile.core).toEqual({ result: 'success', statistics: { Passed: catalogEntries.length, Skipped: 0, Failed: 0 } });
+    expect(profile.core).toEqual({
+      result: 'success',
+      statistics: { Passed: catalogEntries.length, Skipped: 0, Failed: 0 },
+    });
     expect(profile.summary).toMatch(/^Core tests succeeded\./);
   });
 
   it('is partial when a core test was skipped, naming it', () => {
     const { core, summary } = roundTrip(input(withState('headersEcho', 'skipped'))).profiles[0];
-    expect(core).toEqual({ result: 'partial', statistics: { Passed: catalogEntries.length - 1, Skipped: 1, Failed: 0 }, skippedTests: ['headersEcho'] });
+    expect(core).toEqual({
+      result: 'partial',
+      statistics: { Passed: catalogEntries.length - 1, Skipped: 1, Failed: 0 },
+      skippedTests: ['headersEcho'],
+    });
     expect(summary).toMatch(/^Core tests partially succeeded with 1 test skips\./);
   });
 
   it('is failure when a core test failed, naming it, even with skips', () => {
-    const tests = withState('routeAccepted', 'failed').map((t) => (t.id === 'headersEcho' ? { ...t, state: 'skipped' as const } : t));
+    const tests = withState('routeAccepted', 'failed').map((t) =>
+      t.id === 'headersEcho' ? { ...t, state: 'skipped' as const } : t,
+    );
     const { core, summary } = roundTrip(input(tests)).profiles[0];
     expect(core.result).toBe('failure');
     expect(core.statistics).toEqual({ Passed: catalogEntries.length - 2, Skipped: 1, Failed: 1 });
@@ -56,13 +91,22 @@ describe('ConformanceReport', () => {
 
   it('fails core with a setup test when provisioning failed before the suites', () => {
     const { core, summary } = roundTrip(input([], { setupFailure: 'MetalLB webhook never answered' })).profiles[0];
-    expect(core).toMatchObject({ result: 'failure', statistics: { Passed: 0, Skipped: 0, Failed: 1 }, failedTests: ['setup'] });
+    expect(core).toMatchObject({
+      result: 'failure',
+      statistics: { Passed: 0, Skipped: 0, Failed: 1 },
+      failedTests: ['setup'],
+    });
     expect(summary).toContain('MetalLB webhook never answered');
   });
 
   it('lists supported and unsupported extended features from the profile, core features excluded', () => {
     const { extended } = roundTrip(input(allPassed)).profiles[0];
-    expect(extended.supportedFeatures).toEqual(['HTTPRouteHostRewrite', 'HTTPRouteMethodMatching', 'HTTPRouteQueryParamMatching', 'HTTPRouteResponseHeaderModification']);
+    expect(extended.supportedFeatures).toEqual([
+      'HTTPRouteHostRewrite',
+      'HTTPRouteMethodMatching',
+      'HTTPRouteQueryParamMatching',
+      'HTTPRouteResponseHeaderModification',
+    ]);
     expect(extended.unsupportedFeatures).toContain('HTTPRouteRequestMirror');
     expect(extended.unsupportedFeatures).not.toContain('HTTPRouteMethodMatching');
     expect([...extended.supportedFeatures, ...extended.unsupportedFeatures]).not.toContain('Gateway');
@@ -82,7 +126,13 @@ describe('ConformanceReport', () => {
   });
 
   it('counts tests outside the catalog as core, by suite and title', () => {
-    const extra: TestRecord = { suite: 'negative', title: 'route from a disallowed namespace is not accepted', state: 'failed', durationMs: 1, error: 'x' };
+    const extra: TestRecord = {
+      suite: 'negative',
+      title: 'route from a disallowed namespace is not accepted',
+      state: 'failed',
+      durationMs: 1,
+      error: 'x',
+    };
     const { core } = roundTrip(input([...allPassed, extra])).profiles[0];
     expect(core.failedTests).toEqual(['negative: route from a disallowed namespace is not accepted']);
   });

@@ -4,6 +4,7 @@ import { Document, Scalar } from 'yaml';
 import type { ImplementationInfo, Profile } from '../profiles/types.ts';
 import { catalogEntries, findEntry, type CatalogEntry, type ConformanceProfileName } from '../../suites/catalog.ts';
 import type { TestRecord } from './results.ts';
+import { gatewayHttpExtendedFeatures } from '../profiles/features.ts';
 
 /**
  * The upstream ConformanceReport (sigs.k8s.io/gateway-api/conformance/apis/v1, checked at v1.6.1:
@@ -53,53 +54,6 @@ export interface ConformanceReport {
   profiles: ProfileReport[];
   succeededProvisionalTests?: string[];
 }
-
-/** GATEWAY-HTTP core features at Gateway API v1.6.1 (conformance/utils/suite/profiles.go). */
-export const gatewayHttpCoreFeatures = ['Gateway', 'HTTPRoute', 'ReferenceGrant'] as const;
-
-/**
- * GATEWAY-HTTP extended features at Gateway API v1.6.1: pkg/features GatewayExtendedFeatures +
- * HTTPRouteExtendedFeatures + BackendTLSPolicyCoreFeatures + BackendTLSPolicyExtendedFeatures.
- */
-export const gatewayHttpExtendedFeatures = [
-  'BackendTLSPolicy',
-  'BackendTLSPolicySANValidation',
-  'GatewayAddressEmpty',
-  'GatewayBackendClientCertificate',
-  'GatewayFrontendClientCertificateValidation',
-  'GatewayFrontendClientCertificateValidationInsecureFallback',
-  'GatewayHTTPListenerIsolation',
-  'GatewayHTTPSListenerDetectMisdirectedRequests',
-  'GatewayInfrastructurePropagation',
-  'GatewayPort8080',
-  'GatewayStaticAddresses',
-  'HTTPRoute303RedirectStatusCode',
-  'HTTPRoute307RedirectStatusCode',
-  'HTTPRoute308RedirectStatusCode',
-  'HTTPRouteBackendProtocolH2C',
-  'HTTPRouteBackendProtocolWebSocket',
-  'HTTPRouteBackendRequestHeaderModification',
-  'HTTPRouteBackendTimeout',
-  'HTTPRouteCORS',
-  'HTTPRouteDestinationPortMatching',
-  'HTTPRouteHostRewrite',
-  'HTTPRouteMethodMatching',
-  'HTTPRouteNamedRouteRule',
-  'HTTPRouteParentRefPort',
-  'HTTPRoutePathRedirect',
-  'HTTPRoutePathRewrite',
-  'HTTPRoutePortRedirect',
-  'HTTPRouteQueryParamMatching',
-  'HTTPRouteRequestMirror',
-  'HTTPRouteRequestMultipleMirrors',
-  'HTTPRouteRequestPercentageMirror',
-  'HTTPRouteRequestTimeout',
-  'HTTPRouteResponseHeaderModification',
-  'HTTPRouteRetry',
-  'HTTPRouteRetryBackendTimeout',
-  'HTTPRouteRetryConnectionError',
-  'ListenerSet',
-] as const;
 
 export interface ConformanceInput {
   tests: readonly TestRecord[];
@@ -192,7 +146,9 @@ export function buildConformanceReport(input: ConformanceInput): ConformanceRepo
     `These are kindgate's own tests (profile ${input.profile.name}), not the upstream conformance suite; ${mappingSentence(ran.length > 0 ? ran : catalogEntries)}.`,
     ...(input.setupFailure !== undefined ? [`Setup failed before the suites ran: ${input.setupFailure}`] : []),
     ...(input.provider === 'sim'
-      ? ['Provider sim: an in-process simulated cluster ran these tests; this report proves the kindgate harness, not a Gateway API implementation.']
+      ? [
+          'Provider sim: an in-process simulated cluster ran these tests; this report proves the kindgate harness, not a Gateway API implementation.',
+        ]
       : []),
   ].join(' ');
 
@@ -217,7 +173,10 @@ export function renderConformanceReport(report: ConformanceReport): string {
 }
 
 /** Write `<dir>/conformance-report.yaml`; returns its path and the report. */
-export async function writeConformanceReport(dir: string, input: ConformanceInput): Promise<{ path: string; report: ConformanceReport }> {
+export async function writeConformanceReport(
+  dir: string,
+  input: ConformanceInput,
+): Promise<{ path: string; report: ConformanceReport }> {
   const report = buildConformanceReport(input);
   await mkdir(dir, { recursive: true });
   const path = join(dir, conformanceReportFileName);

@@ -27,7 +27,11 @@ describe('diagnostics bundle against the sim cluster', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'kindgate-diag-sim-'));
-    sim = await startSimCluster({ gatewayClassName: istioProfile.gatewayClassName, controllerName: istioProfile.controllerName, serverHeader: 'istio-envoy' });
+    sim = await startSimCluster({
+      gatewayClassName: istioProfile.gatewayClassName,
+      controllerName: istioProfile.controllerName,
+      serverHeader: 'istio-envoy',
+    });
     const kubeconfig = join(dir, 'kubeconfig');
     await writeFile(kubeconfig, sim.kubeconfig(), { mode: 0o600 });
     const kube = Kube.fromFile(kubeconfig);
@@ -44,10 +48,14 @@ describe('diagnostics bundle against the sim cluster', () => {
     const rules = (route.spec as { rules: { backendRefs: { name: string }[] }[] }).rules;
     rules[0].backendRefs[0].name = 'httpbin-v3';
     await kube.apply(objects, { fieldManager: 'kindgate' });
-    await kube.waitFor({ apiVersion: GW, kind: 'HTTPRoute', namespace: ns, name: 'httpbin-route' }, (o) => resolvedRefs(o)?.status === 'False', {
-      timeoutMs: 20_000,
-      what: 'ResolvedRefs=False',
-    });
+    await kube.waitFor(
+      { apiVersion: GW, kind: 'HTTPRoute', namespace: ns, name: 'httpbin-route' },
+      (o) => resolvedRefs(o)?.status === 'False',
+      {
+        timeoutMs: 20_000,
+        what: 'ResolvedRefs=False',
+      },
+    );
 
     bundle = await collectDiagnostics({
       kube,
@@ -55,7 +63,15 @@ describe('diagnostics bundle against the sim cluster', () => {
       namespaces: [ns, gwNs],
       profile: istioProfile,
       gateways: [{ namespace: gwNs, name: 'external-gateway' }],
-      failure: { tests: [{ suite: 'httproute', title: 'HTTPRoute is Accepted with ResolvedRefs for its parent Gateway', error: 'ResolvedRefs=False' }] },
+      failure: {
+        tests: [
+          {
+            suite: 'httproute',
+            title: 'HTTPRoute is Accepted with ResolvedRefs for its parent Gateway',
+            error: 'ResolvedRefs=False',
+          },
+        ],
+      },
     });
   }, 60_000);
 
@@ -73,15 +89,29 @@ describe('diagnostics bundle against the sim cluster', () => {
   });
 
   it('points at the route condition first in the README', () => {
-    const look = bundle.readme.slice(bundle.readme.indexOf('## Where to look first'), bundle.readme.indexOf('## Contents'));
-    expect(look).toMatch(/HTTPRoute kg-diag\/httpbin-route parent kg-diag-gateway\/external-gateway#http .*\*\*ResolvedRefs=False \(BackendNotFound/);
+    const look = bundle.readme.slice(
+      bundle.readme.indexOf('## Where to look first'),
+      bundle.readme.indexOf('## Contents'),
+    );
+    expect(look).toMatch(
+      /HTTPRoute kg-diag\/httpbin-route parent kg-diag-gateway\/external-gateway#http .*\*\*ResolvedRefs=False \(BackendNotFound/,
+    );
     expect(look).toContain('`kg-diag/httproutes.yaml`');
   });
 
   it('has the namespaces events, the Gateway with status and the controller and gateway pod logs', async () => {
-    expect(bundle.files).toEqual(expect.arrayContaining([`${ns}/events.txt`, `${gwNs}/events.txt`, `${gwNs}/gateways.yaml`, 'cluster/gatewayclasses.yaml']));
+    expect(bundle.files).toEqual(
+      expect.arrayContaining([
+        `${ns}/events.txt`,
+        `${gwNs}/events.txt`,
+        `${gwNs}/gateways.yaml`,
+        'cluster/gatewayclasses.yaml',
+      ]),
+    );
     expect(await readFile(join(bundle.dir, ns, 'events.txt'), 'utf8')).toMatch(/^(TIME|no events)/);
-    const [gateway] = parseAllDocuments(await readFile(join(bundle.dir, gwNs, 'gateways.yaml'), 'utf8')).map((d) => d.toJS() as KubeObject);
+    const [gateway] = parseAllDocuments(await readFile(join(bundle.dir, gwNs, 'gateways.yaml'), 'utf8')).map(
+      (d) => d.toJS() as KubeObject,
+    );
     expect(gateway.status).toBeDefined();
     expect(bundle.files.some((f) => f.startsWith('logs/istio-system/istiod'))).toBe(true);
     expect(bundle.files.some((f) => f.startsWith(`logs/${gwNs}/external-gateway-istio`))).toBe(true);

@@ -5,16 +5,29 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject, ObjectRef } from '../kube/types.ts';
 import { istioProfile } from '../profiles/istio.ts';
-import { collectDiagnostics, eventsTable, failureOf, type DiagnosticsInput, type DiagnosticsKube } from './diagnostics.ts';
+import { collectDiagnostics, failureOf, type DiagnosticsInput, type DiagnosticsKube } from './diagnostics.ts';
+import { eventsTable } from './diagnostics/events.ts';
 
 const GW = 'gateway.networking.k8s.io/v1';
 const SECRET_VALUE = 'c3VwZXItc2VjcmV0LXBhc3N3b3Jk';
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2EifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
 
-const obj = (apiVersion: string, kind: string, namespace: string | undefined, name: string, rest: Record<string, unknown> = {}): KubeObject => ({
+const obj = (
+  apiVersion: string,
+  kind: string,
+  namespace: string | undefined,
+  name: string,
+  rest: Record<string, unknown> = {},
+): KubeObject => ({
   apiVersion,
   kind,
-  metadata: { name, ...(namespace ? { namespace } : {}), generation: 2, managedFields: [{ manager: 'kindgate' }], labels: { app: name } },
+  metadata: {
+    name,
+    ...(namespace ? { namespace } : {}),
+    generation: 2,
+    managedFields: [{ manager: 'kindgate' }],
+    labels: { app: name },
+  },
   ...rest,
 });
 
@@ -27,7 +40,13 @@ const route = obj(GW, 'HTTPRoute', 'apps', 'httpbin-route', {
         controllerName: 'istio.io/gateway-controller',
         conditions: [
           { type: 'Accepted', status: 'True', reason: 'Accepted', observedGeneration: 2 },
-          { type: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound', message: 'backend(httpbin-v3.apps.svc.cluster.local) not found', observedGeneration: 2 },
+          {
+            type: 'ResolvedRefs',
+            status: 'False',
+            reason: 'BackendNotFound',
+            message: 'backend(httpbin-v3.apps.svc.cluster.local) not found',
+            observedGeneration: 2,
+          },
         ],
       },
     ],
@@ -39,7 +58,9 @@ const gateway = obj(GW, 'Gateway', 'gw', 'external-gateway', {
       { type: 'Accepted', status: 'True', reason: 'Accepted' },
       { type: 'Programmed', status: 'True', reason: 'Programmed' },
     ],
-    listeners: [{ name: 'http', attachedRoutes: 1, conditions: [{ type: 'Conflicted', status: 'False', reason: 'NoConflicts' }] }],
+    listeners: [
+      { name: 'http', attachedRoutes: 1, conditions: [{ type: 'Conflicted', status: 'False', reason: 'NoConflicts' }] },
+    ],
   },
 });
 const secret = obj('v1', 'Secret', 'apps', 'db-credentials', { data: { password: SECRET_VALUE } });
@@ -51,7 +72,12 @@ const pod = (ns: string, name: string, labels: Record<string, string>, container
   status: { phase: 'Running' },
 });
 const istiod = pod('istio-system', 'istiod-abc', { app: 'istiod' }, ['discovery']);
-const gwPod = pod('gw', 'external-gateway-istio-xyz', { 'gateway.networking.k8s.io/gateway-name': 'external-gateway' }, ['istio-proxy']);
+const gwPod = pod(
+  'gw',
+  'external-gateway-istio-xyz',
+  { 'gateway.networking.k8s.io/gateway-name': 'external-gateway' },
+  ['istio-proxy'],
+);
 const event = (ns: string, name: string, time: string, reason: string, message: string): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Event',
@@ -68,12 +94,27 @@ const event = (ns: string, name: string, time: string, reason: string, message: 
 class FakeKube implements DiagnosticsKube {
   calls: string[] = [];
   failLogsFor = new Set<string>();
-  objects: KubeObject[] = [route, gateway, secret, istiod, gwPod, obj('v1', 'Service', 'apps', 'httpbin'), obj(GW, 'GatewayClass', undefined, 'istio')];
+  objects: KubeObject[] = [
+    route,
+    gateway,
+    secret,
+    istiod,
+    gwPod,
+    obj('v1', 'Service', 'apps', 'httpbin'),
+    obj(GW, 'GatewayClass', undefined, 'istio'),
+  ];
   eventsByNs: Record<string, KubeObject[]> = {
-    apps: [event('apps', 'e2', '2026-01-01T00:00:09Z', 'BackOff', 'Back-off restarting'), event('apps', 'e1', '2026-01-01T00:00:01Z', 'Scheduled', 'Assigned apps/httpbin-1')],
+    apps: [
+      event('apps', 'e2', '2026-01-01T00:00:09Z', 'BackOff', 'Back-off restarting'),
+      event('apps', 'e1', '2026-01-01T00:00:01Z', 'Scheduled', 'Assigned apps/httpbin-1'),
+    ],
   };
 
-  async list(apiVersion: string, kind: string, opts: { namespace?: string; labelSelector?: string } = {}): Promise<KubeObject[]> {
+  async list(
+    apiVersion: string,
+    kind: string,
+    opts: { namespace?: string; labelSelector?: string } = {},
+  ): Promise<KubeObject[]> {
     this.calls.push(`list ${kind} ${opts.namespace ?? '*'} ${opts.labelSelector ?? ''}`.trim());
     return this.objects.filter((o) => {
       if (o.kind !== kind || o.apiVersion.split('/')[0] !== apiVersion.split('/')[0]) return false;
@@ -86,12 +127,15 @@ class FakeKube implements DiagnosticsKube {
 
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     this.calls.push(`get ${ref.kind} ${ref.namespace}/${ref.name}`);
-    return this.objects.find((o) => o.kind === ref.kind && o.metadata.name === ref.name && o.metadata.namespace === ref.namespace);
+    return this.objects.find(
+      (o) => o.kind === ref.kind && o.metadata.name === ref.name && o.metadata.namespace === ref.namespace,
+    );
   }
 
   async podLogs(namespace: string, name: string, opts: { container?: string } = {}): Promise<string> {
     this.calls.push(`logs ${namespace}/${name} ${opts.container}`);
-    if (this.failLogsFor.has(name)) throw new Error('container "discovery" in pod "istiod-abc" is waiting to start: ContainerCreating');
+    if (this.failLogsFor.has(name))
+      throw new Error('container "discovery" in pod "istiod-abc" is waiting to start: ContainerCreating');
     return `info\tstarted ${name}\nwarn\tcalling API with Authorization: Bearer ${JWT}\nkubeconfig: client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVk=\ndone\n`;
   }
 
@@ -103,7 +147,10 @@ class FakeKube implements DiagnosticsKube {
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
 }
 
 async function allText(dir: string): Promise<string> {
@@ -125,7 +172,13 @@ describe('collectDiagnostics', () => {
       profile: istioProfile,
       gateways: [{ namespace: 'gw', name: 'external-gateway' }],
       failure: {
-        tests: [{ suite: 'httproute', title: 'HTTPRoute is Accepted with ResolvedRefs for its parent Gateway', error: 'HTTPRoute apps/httpbin-route: ResolvedRefs=False (BackendNotFound) after 60 s\nat ...' }],
+        tests: [
+          {
+            suite: 'httproute',
+            title: 'HTTPRoute is Accepted with ResolvedRefs for its parent Gateway',
+            error: 'HTTPRoute apps/httpbin-route: ResolvedRefs=False (BackendNotFound) after 60 s\nat ...',
+          },
+        ],
       },
     };
   });
@@ -151,11 +204,19 @@ describe('collectDiagnostics', () => {
         'logs/gw/external-gateway-istio-xyz_istio-proxy.log',
       ]),
     );
-    const routes = parseAllDocuments(await readFile(join(bundle.dir, 'apps/httproutes.yaml'), 'utf8')).map((d) => d.toJS());
+    const routes = parseAllDocuments(await readFile(join(bundle.dir, 'apps/httproutes.yaml'), 'utf8')).map((d) =>
+      d.toJS(),
+    );
     expect(routes).toHaveLength(1);
-    expect(routes[0].status.parents[0].conditions[1]).toMatchObject({ type: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound' });
+    expect(routes[0].status.parents[0].conditions[1]).toMatchObject({
+      type: 'ResolvedRefs',
+      status: 'False',
+      reason: 'BackendNotFound',
+    });
     expect(routes[0].metadata).not.toHaveProperty('managedFields');
-    expect(await readFile(join(bundle.dir, 'apps/status.txt'), 'utf8')).toContain('✗ ResolvedRefs=False (BackendNotFound: backend(httpbin-v3.apps.svc.cluster.local) not found)');
+    expect(await readFile(join(bundle.dir, 'apps/status.txt'), 'utf8')).toContain(
+      '✗ ResolvedRefs=False (BackendNotFound: backend(httpbin-v3.apps.svc.cluster.local) not found)',
+    );
     // Gateway pods are found with the profile's selector, the Gateway's name filled in.
     expect(kube.calls).toContain('list Pod gw gateway.networking.k8s.io/gateway-name=external-gateway');
     expect(bundle.problems).toEqual([]);
@@ -170,7 +231,10 @@ describe('collectDiagnostics', () => {
   });
 
   it('never writes Secrets, not even when asked for one', async () => {
-    const bundle = await collectDiagnostics({ ...base, objects: [{ apiVersion: 'v1', kind: 'Secret', namespace: 'apps', name: 'db-credentials' }] });
+    const bundle = await collectDiagnostics({
+      ...base,
+      objects: [{ apiVersion: 'v1', kind: 'Secret', namespace: 'apps', name: 'db-credentials' }],
+    });
     expect(kube.calls.filter((c) => c.includes('Secret'))).toEqual([]);
     const text = await allText(bundle.dir);
     expect(text).not.toContain(SECRET_VALUE);
@@ -190,8 +254,14 @@ describe('collectDiagnostics', () => {
   it('notes a failing log call in the README and still writes the rest', async () => {
     kube.failLogsFor.add('istiod-abc');
     const bundle = await collectDiagnostics(base);
-    expect(bundle.problems).toEqual([expect.stringContaining('logs of pod istio-system/istiod-abc container discovery: container "discovery" in pod "istiod-abc" is waiting to start')]);
-    expect(bundle.readme).toMatch(/## Collection problems\n\n- logs of pod istio-system\/istiod-abc container discovery: /);
+    expect(bundle.problems).toEqual([
+      expect.stringContaining(
+        'logs of pod istio-system/istiod-abc container discovery: container "discovery" in pod "istiod-abc" is waiting to start',
+      ),
+    ]);
+    expect(bundle.readme).toMatch(
+      /## Collection problems\n\n- logs of pod istio-system\/istiod-abc container discovery: /,
+    );
     const files = await filesUnder(bundle.dir);
     expect(files).toContain('logs/gw/external-gateway-istio-xyz_istio-proxy.log');
     expect(files).not.toContain('logs/istio-system/istiod-abc_discovery.log');
@@ -220,8 +290,13 @@ describe('collectDiagnostics', () => {
 
   it('tells where to look first: the unhealthy route condition and its files', async () => {
     const bundle = await collectDiagnostics(base);
-    expect(bundle.readme).toContain('**httproute › HTTPRoute is Accepted with ResolvedRefs for its parent Gateway**: HTTPRoute apps/httpbin-route: ResolvedRefs=False (BackendNotFound) after 60 s at ...');
-    const look = bundle.readme.slice(bundle.readme.indexOf('## Where to look first'), bundle.readme.indexOf('## Contents'));
+    expect(bundle.readme).toContain(
+      '**httproute › HTTPRoute is Accepted with ResolvedRefs for its parent Gateway**: HTTPRoute apps/httpbin-route: ResolvedRefs=False (BackendNotFound) after 60 s at ...',
+    );
+    const look = bundle.readme.slice(
+      bundle.readme.indexOf('## Where to look first'),
+      bundle.readme.indexOf('## Contents'),
+    );
     expect(look).toContain(
       'HTTPRoute apps/httpbin-route parent gw/external-gateway (istio.io/gateway-controller): **ResolvedRefs=False (BackendNotFound: backend(httpbin-v3.apps.svc.cluster.local) not found) [observedGeneration 2]** → `apps/status.txt`, full object in `apps/httproutes.yaml`',
     );

@@ -1,8 +1,20 @@
 /** What the run pipeline uses from the reports: one import. */
-export { catalog, catalogEntries, entriesOf, findEntry, suiteOfFile, testTitle, upstreamMapping, type CatalogEntry, type TestId } from '../../suites/catalog.ts';
 export { ResultCollector, collectRecords } from './collector.ts';
-export { buildConformanceReport, writeConformanceReport, conformanceReportFileName, type ConformanceInput, type ConformanceReport } from './conformance.ts';
-export { collectDiagnostics, failureOf, diagnosticsDirName, type DiagnosticsBundle, type DiagnosticsInput, type DiagnosticsKube } from './diagnostics.ts';
+export {
+  buildConformanceReport,
+  writeConformanceReport,
+  conformanceReportFileName,
+  type ConformanceInput,
+  type ConformanceReport,
+} from './conformance.ts';
+export {
+  collectDiagnostics,
+  failureOf,
+  diagnosticsDirName,
+  type DiagnosticsBundle,
+  type DiagnosticsInput,
+  type DiagnosticsKube,
+} from './diagnostics.ts';
 export { renderJUnit, writeJUnit, junitFileName } from './junit.ts';
 export { countBySuite, totals, type TestRecord, type TestState } from './results.ts';
 export { formatSummary, type ReportPaths, type SummaryInput } from './summary.ts';
@@ -12,7 +24,10 @@ import { writeConformanceReport } from './conformance.ts';
 import { writeJUnit } from './junit.ts';
 
 /** Write the two reports every run produces (JUnit, ConformanceReport); returns their paths. */
-export async function writeRunReports(dir: string, input: ConformanceInput): Promise<{ junit: string; conformance: string }> {
+export async function writeRunReports(
+  dir: string,
+  input: ConformanceInput,
+): Promise<{ junit: string; conformance: string }> {
   const junit = await writeJUnit(dir, input.tests, { setupFailure: input.setupFailure });
   const { path: conformance } = await writeConformanceReport(dir, input);
   return { junit, conformance };

@@ -6,13 +6,40 @@ import { renderJUnit, writeJUnit } from './junit.ts';
 import type { TestRecord } from './results.ts';
 import { parseXml, type XmlElement } from './xml-parse.test-helper.ts';
 
-const nasty = 'expected \u001b[31m"<b>&amp;</b>"\u001b[39m to be \'x\'\u0000\u0007 \uD800 ]]> done\nsecond line\twith tab';
+const nasty =
+  'expected \u001b[31m"<b>&amp;</b>"\u001b[39m to be \'x\'\u0000\u0007 \uD800 ]]> done\nsecond line\twith tab';
 
 const tests: TestRecord[] = [
-  { suite: 'gateway', title: 'Gateway is Accepted and Programmed at its latest generation', id: 'gatewayAccepted', state: 'passed', durationMs: 1234 },
-  { suite: 'gateway', title: 'Gateway has an address in status.addresses', id: 'gatewayAddress', state: 'failed', durationMs: 5, error: nasty },
-  { suite: 'routing', title: "responses carry the profile's server header", id: 'serverHeader', state: 'skipped', durationMs: 0, skipReason: 'feature "X" <unsupported>' },
-  { suite: 'routing', title: 'GET /headers through the Gateway answers 200', id: 'routingOk', state: 'passed', durationMs: 10 },
+  {
+    suite: 'gateway',
+    title: 'Gateway is Accepted and Programmed at its latest generation',
+    id: 'gatewayAccepted',
+    state: 'passed',
+    durationMs: 1234,
+  },
+  {
+    suite: 'gateway',
+    title: 'Gateway has an address in status.addresses',
+    id: 'gatewayAddress',
+    state: 'failed',
+    durationMs: 5,
+    error: nasty,
+  },
+  {
+    suite: 'routing',
+    title: "responses carry the profile's server header",
+    id: 'serverHeader',
+    state: 'skipped',
+    durationMs: 0,
+    skipReason: 'feature "X" <unsupported>',
+  },
+  {
+    suite: 'routing',
+    title: 'GET /headers through the Gateway answers 200',
+    id: 'routingOk',
+    state: 'passed',
+    durationMs: 10,
+  },
 ];
 
 const child = (el: XmlElement, name: string) => el.children.filter((c) => c.name === name);
@@ -29,7 +56,12 @@ describe('renderJUnit', () => {
     ]);
     expect(suites[0].attrs.timestamp).toBe('2026-01-02T03:04:05Z');
     const cases = suites.flatMap((s) => child(s, 'testcase'));
-    expect(cases.map((c) => c.attrs.classname)).toEqual(['kindgate.gateway', 'kindgate.gateway', 'kindgate.routing', 'kindgate.routing']);
+    expect(cases.map((c) => c.attrs.classname)).toEqual([
+      'kindgate.gateway',
+      'kindgate.gateway',
+      'kindgate.routing',
+      'kindgate.routing',
+    ]);
     expect(cases[0].attrs).toMatchObject({ name: tests[0].title, time: '1.234' });
     expect(cases[0].children).toEqual([]);
   });
@@ -51,7 +83,9 @@ describe('renderJUnit', () => {
   });
 
   it('reports a setup failure as testcase setup in kindgate.setup', () => {
-    const root = parseXml(renderJUnit([], { setupFailure: 'Gateway gw/external-gateway: Programmed=False after 180 s' }));
+    const root = parseXml(
+      renderJUnit([], { setupFailure: 'Gateway gw/external-gateway: Programmed=False after 180 s' }),
+    );
     expect(root.attrs).toMatchObject({ tests: '1', failures: '1' });
     const [suite] = child(root, 'testsuite');
     expect(suite.attrs.name).toBe('kindgate.setup');

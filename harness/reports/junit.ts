@@ -26,7 +26,12 @@ export function xmlText(text: string): string {
 
 /** An attribute value: as text, plus quotes, and line breaks kept (parsers would fold them to spaces). */
 export function xmlAttr(text: string): string {
-  return xmlText(text).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+  return xmlText(text)
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\r/g, '&#13;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\t/g, '&#9;');
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
@@ -39,7 +44,10 @@ interface Suite {
 function groupSuites(tests: readonly TestRecord[], setupFailure: string | undefined): Suite[] {
   const suites = new Map<string, Suite>();
   if (setupFailure !== undefined) {
-    suites.set('setup', { name: 'setup', cases: [{ suite: 'setup', title: 'setup', state: 'failed', durationMs: 0, error: setupFailure }] });
+    suites.set('setup', {
+      name: 'setup',
+      cases: [{ suite: 'setup', title: 'setup', state: 'failed', durationMs: 0, error: setupFailure }],
+    });
   }
   for (const t of tests) {
     const suite = suites.get(t.suite) ?? { name: t.suite, cases: [] };
@@ -49,31 +57,45 @@ function groupSuites(tests: readonly TestRecord[], setupFailure: string | undefi
   return [...suites.values()];
 }
 
+/** ` a="x" b="y"`: every value escaped as an attribute, in the order given. */
+function attributes(values: Record<string, string | number>): string {
+  return Object.entries(values)
+    .map(([name, value]) => ` ${name}="${xmlAttr(String(value))}"`)
+    .join('');
+}
+
+/** The counts every <testsuites> and <testsuite> carries (kindgate reports no errors apart from failures). */
+function counts(cases: readonly TestRecord[]): Record<string, number> {
+  const count = (state: TestRecord['state']) => cases.filter((c) => c.state === state).length;
+  return { tests: cases.length, failures: count('failed'), errors: 0, skipped: count('skipped') };
+}
+
+const totalSeconds = (cases: readonly TestRecord[]) => seconds(cases.reduce((sum, c) => sum + c.durationMs, 0));
+
 function testcase(t: TestRecord, classname: string): string {
-  const open = `    <testcase name="${xmlAttr(t.title)}" classname="${xmlAttr(classname)}" time="${seconds(t.durationMs)}"`;
+  const open = `    <testcase${attributes({ name: t.title, classname, time: seconds(t.durationMs) })}`;
   if (t.state === 'passed') return `${open}/>`;
-  if (t.state === 'skipped') return `${open}>\n      <skipped message="${xmlAttr(t.skipReason ?? 'skipped')}"/>\n    </testcase>`;
+  if (t.state === 'skipped') {
+    return `${open}>\n      <skipped${attributes({ message: t.skipReason ?? 'skipped' })}/>\n    </testcase>`;
+  }
   const error = t.error ?? 'failed';
   const message = truncate(firstLine(stripAnsi(error)) || 'failed', 500);
-  return `${open}>\n      <failure message="${xmlAttr(message)}" type="${t.suite === 'setup' ? 'SetupError' : 'TestFailure'}">${xmlText(error)}</failure>\n    </testcase>`;
+  const failure = attributes({ message, type: t.suite === 'setup' ? 'SetupError' : 'TestFailure' });
+  return `${open}>\n      <failure${failure}>${xmlText(error)}</failure>\n    </testcase>`;
 }
 
 export function renderJUnit(tests: readonly TestRecord[], options: JUnitOptions = {}): string {
   const timestamp = (options.timestamp ?? new Date().toISOString()).replace(/\.\d+Z$/, 'Z');
   const suites = groupSuites(tests, options.setupFailure);
-  const count = (cases: TestRecord[], state: TestRecord['state']) => cases.filter((c) => c.state === state).length;
   const all = suites.flatMap((s) => s.cases);
-  const totalMs = all.reduce((sum, c) => sum + c.durationMs, 0);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="kindgate" tests="${all.length}" failures="${count(all, 'failed')}" errors="0" skipped="${count(all, 'skipped')}" time="${seconds(totalMs)}">`,
+    `<testsuites${attributes({ name: 'kindgate', ...counts(all), time: totalSeconds(all) })}>`,
   ];
   for (const suite of suites) {
     const classname = `kindgate.${suite.name}`;
-    const ms = suite.cases.reduce((sum, c) => sum + c.durationMs, 0);
-    lines.push(
-      `  <testsuite name="${xmlAttr(classname)}" tests="${suite.cases.length}" failures="${count(suite.cases, 'failed')}" errors="0" skipped="${count(suite.cases, 'skipped')}" time="${seconds(ms)}" timestamp="${xmlAttr(timestamp)}">`,
-    );
+    const time = totalSeconds(suite.cases);
+    lines.push(`  <testsuite${attributes({ name: classname, ...counts(suite.cases), time, timestamp })}>`);
     for (const c of suite.cases) lines.push(testcase(c, classname));
     lines.push('  </testsuite>');
   }
@@ -82,7 +104,11 @@ export function renderJUnit(tests: readonly TestRecord[], options: JUnitOptions 
 }
 
 /** Write `<dir>/junit.xml`; returns its path. */
-export async function writeJUnit(dir: string, tests: readonly TestRecord[], options: JUnitOptions = {}): Promise<string> {
+export async function writeJUnit(
+  dir: string,
+  tests: readonly TestRecord[],
+  options: JUnitOptions = {},
+): Promise<string> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, junitFileName);
   await writeFile(path, renderJUnit(tests, options), 'utf8');

@@ -4,15 +4,40 @@ import { formatSummary } from './summary.ts';
 
 const tests: TestRecord[] = [
   { suite: 'header-routing', title: 'x-version: v2 routes /env to v2', state: 'passed', durationMs: 1 },
-  { suite: 'gateway', title: 'Gateway is Accepted and Programmed at its latest generation', state: 'passed', durationMs: 1 },
+  {
+    suite: 'gateway',
+    title: 'Gateway is Accepted and Programmed at its latest generation',
+    state: 'passed',
+    durationMs: 1,
+  },
   { suite: 'gateway', title: 'Gateway has an address in status.addresses', state: 'passed', durationMs: 1 },
-  { suite: 'httproute', title: 'HTTPRoute is Accepted with ResolvedRefs for its parent Gateway', state: 'failed', durationMs: 1, error: '\u001b[31mHTTPRoute apps/httpbin-route: ResolvedRefs=False (BackendNotFound)\u001b[39m after 60 s\n    at stack line' },
-  { suite: 'header-routing', title: '/headers echoes X-Version: v2', state: 'skipped', durationMs: 0, skipReason: 'feature not supported' },
+  {
+    suite: 'httproute',
+    title: 'HTTPRoute is Accepted with ResolvedRefs for its parent Gateway',
+    state: 'failed',
+    durationMs: 1,
+    error:
+      '\u001b[31mHTTPRoute apps/httpbin-route: ResolvedRefs=False (BackendNotFound)\u001b[39m after 60 s\n    at stack line',
+  },
+  {
+    suite: 'header-routing',
+    title: '/headers echoes X-Version: v2',
+    state: 'skipped',
+    durationMs: 0,
+    skipReason: 'feature not supported',
+  },
 ];
 
 describe('formatSummary', () => {
   it('tabulates suites in pipeline order with a total, lists failures with their first error line, and the report paths', () => {
-    const text = formatSummary({ tests, reports: { junit: 'reports/junit.xml', conformance: 'reports/conformance-report.yaml', diagnostics: 'reports/diagnostics' } });
+    const text = formatSummary({
+      tests,
+      reports: {
+        junit: 'reports/junit.xml',
+        conformance: 'reports/conformance-report.yaml',
+        diagnostics: 'reports/diagnostics',
+      },
+    });
     expect(text).toBe(
       [
         'suite            passed   failed  skipped',
@@ -44,7 +69,11 @@ describe('formatSummary', () => {
   });
 
   it('leads with a setup failure and says when no tests ran', () => {
-    const text = formatSummary({ tests: [], setupFailure: 'Cluster did not come up\ndetails', reports: { junit: 'r/junit.xml' } });
+    const text = formatSummary({
+      tests: [],
+      setupFailure: 'Cluster did not come up\ndetails',
+      reports: { junit: 'r/junit.xml' },
+    });
     expect(text.split('\n')[0]).toBe('Setup failed before the suites ran: Cluster did not come up');
     expect(text).toContain('JUnit  r/junit.xml');
     expect(formatSummary({ tests: [] })).toBe('No tests ran.\n');

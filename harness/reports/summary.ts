@@ -42,13 +42,18 @@ export function formatSummary(input: SummaryInput): string {
   const suites = countBySuite(input.tests).sort((a, b) => rank(a.suite) - rank(b.suite));
   if (suites.length > 0) {
     const all = totals(input.tests);
-    const rows = [...suites.map((s) => [s.suite, s.passed, s.failed, s.skipped] as const), ['total', all.passed, all.failed, all.skipped] as const];
+    const rows = [
+      ...suites.map((s) => [s.suite, s.passed, s.failed, s.skipped] as const),
+      ['total', all.passed, all.failed, all.skipped] as const,
+    ];
     const nameWidth = Math.max('suite'.length, ...rows.map((r) => r[0].length));
     const num = (n: number, code: number) => {
       const text = String(n).padStart(7);
       return n > 0 ? paint(code, text) : text;
     };
-    lines.push(`${'suite'.padEnd(nameWidth)}  ${'passed'.padStart(7)}  ${'failed'.padStart(7)}  ${'skipped'.padStart(7)}`);
+    lines.push(
+      `${'suite'.padEnd(nameWidth)}  ${'passed'.padStart(7)}  ${'failed'.padStart(7)}  ${'skipped'.padStart(7)}`,
+    );
     for (const [i, [name, passed, failed, skipped]] of rows.entries()) {
       if (i === rows.length - 1) lines.push('-'.repeat(nameWidth + 2 + 7 * 3 + 4));
       lines.push(`${name.padEnd(nameWidth)}  ${num(passed, 32)}  ${num(failed, 31)}  ${num(skipped, 33)}`);
@@ -72,7 +77,10 @@ export function formatSummary(input: SummaryInput): string {
     // Whole suites left out on purpose are one line each, not one line per test.
     const notSelected = skipped.filter((t) => t.skipReason === NOT_SELECTED);
     const others = skipped.filter((t) => t.skipReason !== NOT_SELECTED);
-    for (const t of others) lines.push(`  ${paint(33, '-')} ${t.suite} › ${t.title}${t.skipReason ? `: ${truncate(t.skipReason, width)}` : ''}`);
+    for (const t of others)
+      lines.push(
+        `  ${paint(33, '-')} ${t.suite} › ${t.title}${t.skipReason ? `: ${truncate(t.skipReason, width)}` : ''}`,
+      );
     for (const suite of [...new Set(notSelected.map((t) => t.suite))]) {
       const count = notSelected.filter((t) => t.suite === suite).length;
       lines.push(`  ${paint(33, '-')} ${suite}: ${count} test${count === 1 ? '' : 's'} ${NOT_SELECTED}`);

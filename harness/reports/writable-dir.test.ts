@@ -16,8 +16,13 @@ describe('ensureWritableDir', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'kg-wd-')), 'f');
     writeFileSync(file, '');
     expect(() => ensureWritableDir(file, '--report-dir')).toThrowError(UsageError);
-    expect(() => ensureWritableDir(join(file, 'sub'), '--report-dir')).toThrowError(/--report-dir .*f\/sub cannot be created or written \(ENOTDIR\)/);
+    expect(() => ensureWritableDir(join(file, 'sub'), '--report-dir')).toThrowError(
+      /--report-dir .*f\/sub cannot be created or written \(ENOTDIR\)/,
+    );
     // Under /proc, Node's recursive mkdir never returns; this must answer at once.
-    if (process.platform === 'linux') expect(() => ensureWritableDir('/proc/kindgate-nope/x', '--report-dir')).toThrowError(/cannot be created or written/);
+    if (process.platform === 'linux')
+      expect(() => ensureWritableDir('/proc/kindgate-nope/x', '--report-dir')).toThrowError(
+        /cannot be created or written/,
+      );
   });
 });

@@ -22,7 +22,9 @@ export function ensureWritableDir(dir: string, flag: string): void {
     accessSync(dir, constants.W_OK);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new UsageError(`${flag} ${dir} cannot be created or written (${reason}); pass ${flag} with a writable directory.`);
+    throw new UsageError(
+      `${flag} ${dir} cannot be created or written (${reason}); pass ${flag} with a writable directory.`,
+    );
   }
 }
 

@@ -63,6 +63,11 @@ describe('fixtures', () => {
     expect(() => loadFixtures(empty, values)).toThrowError(/has no \.yaml files/);
     writeFileSync(join(empty, 'bad.yaml'), 'kind: [unclosed\n');
     expect(() => loadFixtures(empty, values)).toThrowError(/bad\.yaml.*invalid YAML/);
+    writeFileSync(
+      join(empty, 'bad.yaml'),
+      'apiVersion: v1\nkind: X\nmetadata: {name: n}\n---\n  bad: indent\n wrong: 1\n',
+    );
+    expect(() => loadFixtures(empty, values)).toThrowError(/bad\.yaml:6: invalid YAML \(Unexpected scalar/);
   });
 
   it('expands List documents and rejects objects without a name', () => {

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
 import { UsageError } from '../errors.ts';
 import type { KubeObject } from '../kube/types.ts';
+import { ManifestError, parseManifests, type ManifestProblem } from '../kube/yaml.ts';
 
 /** The values a fixture may reference as `{{name}}`. */
 export interface FixtureValues {
@@ -37,36 +37,24 @@ export function renderTemplate(text: string, values: FixtureValues, file: string
   });
 }
 
-/** Parse rendered YAML into objects, checking each has what the API needs to place it. */
-export function parseManifests(text: string, file: string): KubeObject[] {
-  const objects: KubeObject[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length > 0) {
-      const error = doc.errors[0];
-      const line = error.linePos?.[0].line;
-      throw new UsageError(
-        `${file}${line ? `:${line}` : ''}: invalid YAML (${error.message.split('\n')[0]}); fix the manifest.`,
-      );
-    }
-    const value = doc.toJS() as unknown;
-    if (value === null || value === undefined) continue;
-    const items = isList(value) ? value.items : [value];
-    for (const item of items) {
-      const obj = item as Partial<KubeObject>;
-      if (typeof obj !== 'object' || !obj.apiVersion || !obj.kind || !obj.metadata?.name) {
-        throw new UsageError(
-          `${file}: every document needs apiVersion, kind and metadata.name; add them or remove the document.`,
-        );
-      }
-      objects.push(obj as KubeObject);
-    }
+/**
+ * Parse rendered YAML into objects with the one manifest parser (kube/yaml.ts), worded for a
+ * fixture author: the file and, for bad YAML, the line.
+ */
+function parseFixture(text: string, file: string): KubeObject[] {
+  try {
+    return parseManifests(text, file);
+  } catch (error) {
+    if (!(error instanceof ManifestError)) throw error;
+    throw new ManifestError(fixtureProblemMessage(file, error.problem), error.problem);
   }
-  return objects;
 }
 
-function isList(value: unknown): value is { items: unknown[] } {
-  const v = value as { kind?: unknown; items?: unknown };
-  return typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items);
+function fixtureProblemMessage(file: string, problem: ManifestProblem): string {
+  if (problem.type === 'invalid-yaml') {
+    return `${file}${problem.line ? `:${problem.line}` : ''}: invalid YAML (${problem.reason}); fix the manifest.`;
+  }
+  return `${file}: every document needs apiVersion, kind and metadata.name; add them or remove the document.`;
 }
 
 /** Render every `*.yaml`/`*.yml` of `dir`, in file-name order (so `00-namespaces.yaml` goes first). */
@@ -91,6 +79,6 @@ export function loadFixtures(dir: string, values: FixtureValues): RenderedFixtur
     const path = join(dir, name);
     const shown = relative(process.cwd(), path) || path;
     const text = renderTemplate(readFileSync(path, 'utf8'), values, shown);
-    return { file: shown, objects: parseManifests(text, shown) };
+    return { file: shown, objects: parseFixture(text, shown) };
   });
 }

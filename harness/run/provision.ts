@@ -1,6 +1,7 @@
 import type { RunOptions } from '../config/options.ts';
 import { builtinFixturesDir, loadFixtures, type RenderedFixture } from './fixtures.ts';
 import { Kube } from '../kube/client.ts';
+import { conditionsOf, findCondition } from '../kube/conditions.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { timedStep, type Logger } from '../log.ts';
 import type { Profile } from '../profiles/types.ts';
@@ -123,23 +124,17 @@ function routeInfo(route: KubeObject, defaultNamespace: string): RouteInfo {
   return { namespace, name: route.metadata.name, kind: route.kind, hostnames: spec.hostnames ?? [], parents };
 }
 
-type Conditioned =
-  { observedGeneration?: number; phase?: string; conditions?: { type: string; status: string }[] } | undefined;
-
-/** Available=True for the Deployment's latest generation. */
+/** Available=True for the Deployment's latest generation (status.observedGeneration caught up). */
 function deploymentAvailable(obj: KubeObject | undefined): boolean {
-  const status = obj?.status as Conditioned;
-  return (
-    !!obj &&
-    (status?.observedGeneration ?? 0) >= (obj.metadata.generation ?? 0) &&
-    !!status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True')
-  );
+  if (!obj) return false;
+  const observed = (obj.status as { observedGeneration?: number } | undefined)?.observedGeneration ?? 0;
+  return observed >= (obj.metadata.generation ?? 0) && findCondition(conditionsOf(obj), 'Available')?.status === 'True';
 }
 
 /** Ready=True, or finished (a completed Job pod is not waited for). */
 function podReady(obj: KubeObject | undefined): boolean {
-  const status = obj?.status as Conditioned;
-  return status?.phase === 'Succeeded' || !!status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+  const phase = (obj?.status as { phase?: string } | undefined)?.phase;
+  return phase === 'Succeeded' || findCondition(conditionsOf(obj), 'Ready')?.status === 'True';
 }
 
 const deploymentRef = (d: KubeObject) => ({
