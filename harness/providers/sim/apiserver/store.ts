@@ -167,10 +167,7 @@ export class Store {
   private checkVersion(existing: KubeObject, input: KubeObject): void {
     const rv = input.metadata.resourceVersion;
     if (rv && rv !== existing.metadata.resourceVersion) {
-      throw new StoreConflictError(
-        `Operation cannot be fulfilled on ${input.kind} "${input.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
-        'Conflict',
-      );
+      throw new StoreConflictError(staleWriteMessage(`${input.kind} "${input.metadata.name}"`), 'Conflict');
     }
   }
 
@@ -196,6 +193,11 @@ export class Store {
     if (this.history.length > HISTORY_LIMIT) this.history.shift();
     for (const listener of [...this.listeners]) listener({ type: stored.type, object: copy(stored.object) });
   }
+}
+
+/** kube-apiserver's words for a write based on an outdated resourceVersion; `what` is `Kind "name"`. */
+export function staleWriteMessage(what: string): string {
+  return `Operation cannot be fulfilled on ${what}: the object has been modified; please apply your changes to the latest version and try again`;
 }
 
 function desiredState(obj: KubeObject): Record<string, unknown> {
