@@ -7,7 +7,7 @@ import {
   apiResourceList,
   apiVersions,
   wantsAggregated,
-} from '../discovery.ts';
+} from '../discovery-documents.ts';
 import type { PathRequest } from '../request.ts';
 import { sendJson } from '../responses.ts';
 

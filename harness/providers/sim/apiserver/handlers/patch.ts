@@ -1,6 +1,6 @@
 import { ApiError, badRequest, invalidPatch, objectNotFound } from '../api-error.ts';
 import { serverSideApply } from '../apply.ts';
-import { jsonPatch, mergePatch, PatchError } from '../patch.ts';
+import { jsonPatch, mergePatch, PatchError } from '../patch-formats.ts';
 import { checkBody, decodeBody, readBody } from '../request-body.ts';
 import { contentTypeOf, storedObject, type ResourceRequest } from '../request.ts';
 import { sendJson } from '../responses.ts';

@@ -1,10 +1,10 @@
 import type { ResourceRequest } from '../request.ts';
 import { selectorOf } from '../request.ts';
 import { toTable, wantsTable } from '../table.ts';
-import { serveWatch } from '../watch.ts';
+import { serveWatch } from '../watch-stream.ts';
 import { includeObjectOf } from './read.ts';
 
-/** `?watch=true` on a collection: the event stream (see ../watch.ts), each object rendered as the client asked. */
+/** `?watch=true` on a collection: the event stream (see ../watch-stream.ts), each object rendered as the client asked. */
 export function watchObjects(c: ResourceRequest): void {
   const matches = selectorOf(c);
   const table = wantsTable(c.req.headers.accept);
