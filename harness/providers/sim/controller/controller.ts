@@ -1,6 +1,7 @@
 import { pins } from '../../../pins.ts';
 import type { Endpoint, GatewayRef } from '../../types.ts';
-import { DataPlane, type DataPlaneRule, type ListenerRoutes, type ResolvedService } from '../dataplane/dataplane.ts';
+import { DataPlane } from '../dataplane/dataplane.ts';
+import type { DataPlaneRule, ListenerRoutes, ResolvedService } from '../dataplane/route-table.ts';
 import {
   GATEWAY_API_VERSION,
   GATEWAY_GROUP,
@@ -478,7 +479,7 @@ class Controller {
   private dataPlaneRules(route: RouteView, lookup: ReferenceLookup): DataPlaneRule[] {
     return (route.spec.rules ?? []).map((rule) => ({
       matches: rule.matches,
-      filters: rule.filters as DataPlaneRule['filters'],
+      filters: rule.filters,
       backends: (rule.backendRefs ?? []).map((ref) => {
         const resolution = resolveBackendRef(ref, route.namespace, lookup);
         return {

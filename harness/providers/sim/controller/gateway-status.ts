@@ -1,4 +1,5 @@
-import { type Condition, GATEWAY_GROUP, type Listener, type RouteGroupKind } from '../../../kube/gateway-api.ts';
+import { GATEWAY_GROUP, type Listener, type RouteGroupKind } from '../../../kube/gateway-api.ts';
+import type { Condition } from '../../../kube/types.ts';
 import { type DesiredCondition, humanReadableJoin, setConditions } from './status-conditions.ts';
 
 /**

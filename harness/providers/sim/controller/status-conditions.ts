@@ -1,4 +1,4 @@
-import type { Condition } from '../../../kube/gateway-api.ts';
+import type { Condition } from '../../../kube/types.ts';
 
 /** A condition as a controller decides it; observedGeneration and time are filled in on write. */
 export interface DesiredCondition {
