@@ -7,16 +7,27 @@ export interface RawResponse {
   body: string;
 }
 
-/**
- * One plain node:http request for the sim's own tests (no keep-alive, headers sent exactly as
- * given: `rawHeaders` keeps the caller's casing and order).
- */
-export function httpGet(
-  endpoint: Endpoint,
-  path: string,
-  opts: { host?: string; headers?: Record<string, string>; rawHeaders?: string[]; method?: string } = {},
-): Promise<RawResponse> {
-  const headers = opts.rawHeaders ?? { ...(opts.host ? { Host: opts.host } : {}), ...(opts.headers ?? {}) };
+export interface RawRequestOptions {
+  host?: string;
+  headers?: Record<string, string>;
+  /** Headers exactly as sent (name, value, ...), casing and order kept; replaces host and headers. */
+  rawHeaders?: string[];
+  method?: string;
+  /** A string is sent with its Content-Length; a list of chunks is sent chunked. */
+  body?: string | string[];
+}
+
+/** One plain node:http request for the sim's own tests (no keep-alive, headers sent exactly as given). */
+export function httpGet(endpoint: Endpoint, path: string, opts: RawRequestOptions = {}): Promise<RawResponse> {
+  // Node frames a written body as chunked by default only for methods that usually carry one (not DELETE).
+  const chunked = Array.isArray(opts.body);
+  const headers = opts.rawHeaders
+    ? [...opts.rawHeaders, ...(chunked ? ['Transfer-Encoding', 'chunked'] : [])]
+    : {
+        ...(opts.host ? { Host: opts.host } : {}),
+        ...(opts.headers ?? {}),
+        ...(chunked ? { 'Transfer-Encoding': 'chunked' } : {}),
+      };
   return new Promise((resolve, reject) => {
     const req = request(
       { host: endpoint.host, port: endpoint.port, path, method: opts.method ?? 'GET', agent: false, headers },
@@ -28,6 +39,7 @@ export function httpGet(
       },
     );
     req.on('error', reject);
-    req.end();
+    if (Array.isArray(opts.body)) for (const chunk of opts.body) req.write(chunk);
+    req.end(typeof opts.body === 'string' ? opts.body : undefined);
   });
 }
