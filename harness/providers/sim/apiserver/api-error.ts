@@ -68,34 +68,3 @@ export function storeError(target: ObjectTarget, err: StoreConflictError): ApiEr
     return new ApiError(409, 'AlreadyExists', `${what} already exists`, objectDetails(target));
   return new ApiError(409, 'Conflict', staleWriteMessage(what), objectDetails(target));
 }
-
-const RFC1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-
-function invalidNameMessage(name: string): string {
-  return (
-    `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, ` +
-    `'-' or '.', and must start and end with an alphanumeric character`
-  );
-}
-
-/** metadata.name as the API server validates it on create: required, an RFC 1123 subdomain. */
-export function checkObjectName(info: ResourceInfo, name: unknown): void {
-  const problem =
-    typeof name !== 'string' || !name
-      ? { type: 'FieldValueRequired', message: 'Required value: name or generateName is required' }
-      : name.length > 253 || !RFC1123_SUBDOMAIN.test(name)
-        ? { type: 'FieldValueInvalid', message: invalidNameMessage(name) }
-        : undefined;
-  if (!problem) return;
-  throw new ApiError(
-    422,
-    'Invalid',
-    `${info.kind} "${String(name ?? '')}" is invalid: metadata.name: ${problem.message}`,
-    {
-      name: name ?? '',
-      group: info.group,
-      kind: info.kind,
-      causes: [{ reason: problem.type, message: problem.message, field: 'metadata.name' }],
-    },
-  );
-}

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../types.ts';
 import { type SimController, startController } from './controller.ts';
 import { type KubeObject, Store } from '../apiserver/store.ts';
-import { httpGet } from '../apiserver/http.test-helper.ts';
+import { rawRequest } from '../raw-http.test-helper.ts';
 import { GW, httpbinDeployment, httpbinService, httpRoute, namespace, waitFor } from './cluster-objects.test-helper.ts';
 
 const send = (endpoint: Endpoint, path: string, host: string, headers: Record<string, string> = {}) =>
-  httpGet(endpoint, path, { host, headers });
+  rawRequest(endpoint, path, { host, headers });
 
 /**
  * The controller, data plane and backends against a bare Store: the tutorial's objects, the

@@ -6,10 +6,10 @@ import { DataPlane } from './dataplane.ts';
 import type { DataPlaneRule, ResolvedService } from './route-table.ts';
 import type { CandidateRoute } from './route-match.ts';
 import { type HttpbinServer, startHttpbin } from './httpbin.ts';
-import { httpGet } from '../apiserver/http.test-helper.ts';
+import { rawRequest } from '../raw-http.test-helper.ts';
 
 const get = (endpoint: Endpoint, path: string, host: string, headers: Record<string, string> = {}) =>
-  httpGet(endpoint, path, { host, headers });
+  rawRequest(endpoint, path, { host, headers });
 
 /** A loopback port nothing listens on (a server was bound there and closed). */
 async function refusedEndpoint(): Promise<Endpoint> {
@@ -196,9 +196,13 @@ describe('data plane', () => {
 
   // A chunked DELETE: Node frames a piped body as chunked by default only for methods that usually carry one.
   it('forwards request bodies, sized or chunked', async () => {
-    const sized = await httpGet(endpoint, '/anything', { host: 'plain.example.com', method: 'POST', body: '{"a":1}' });
+    const sized = await rawRequest(endpoint, '/anything', {
+      host: 'plain.example.com',
+      method: 'POST',
+      body: '{"a":1}',
+    });
     expect(JSON.parse(sized.body)).toMatchObject({ method: 'POST', data: '{"a":1}', json: { a: 1 } });
-    const chunked = await httpGet(endpoint, '/anything', {
+    const chunked = await rawRequest(endpoint, '/anything', {
       host: 'plain.example.com',
       method: 'DELETE',
       body: ['first-', 'second'],
@@ -207,7 +211,7 @@ describe('data plane', () => {
   });
 
   it('adds X-Forwarded-For/-Proto and X-Request-Id upstream and drops hop-by-hop headers', async () => {
-    const res = await httpGet(endpoint, '/headers', {
+    const res = await rawRequest(endpoint, '/headers', {
       rawHeaders: [
         'Host',
         'plain.example.com',

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpbinServer, startHttpbin } from './httpbin.ts';
-import { httpGet } from '../apiserver/http.test-helper.ts';
+import { rawRequest } from '../raw-http.test-helper.ts';
 
 const call = (server: HttpbinServer, path: string, opts: { method?: string; rawHeaders?: string[] } = {}) =>
-  httpGet(server.endpoint, path, { method: opts.method, rawHeaders: opts.rawHeaders ?? ['Host', 'httpbin.local'] });
+  rawRequest(server.endpoint, path, { method: opts.method, rawHeaders: opts.rawHeaders ?? ['Host', 'httpbin.local'] });
 
 /** The httpbin stand-in answers like go-httpbin 2.25.0 for the endpoints the suites use. */
 
@@ -54,7 +54,7 @@ describe('httpbin backend', () => {
   });
 
   it('/anything echoes any method with its body; json is the body parsed, null when it is not JSON', async () => {
-    const json = await httpGet(server.endpoint, '/anything/x?q=1', { method: 'PATCH', body: '{"a":[1]}' });
+    const json = await rawRequest(server.endpoint, '/anything/x?q=1', { method: 'PATCH', body: '{"a":[1]}' });
     expect(JSON.parse(json.body)).toMatchObject({
       args: { q: ['1'] },
       method: 'PATCH',
@@ -63,7 +63,7 @@ describe('httpbin backend', () => {
       form: {},
       json: { a: [1] },
     });
-    const text = await httpGet(server.endpoint, '/anything', { method: 'POST', body: 'plain words' });
+    const text = await rawRequest(server.endpoint, '/anything', { method: 'POST', body: 'plain words' });
     expect(JSON.parse(text.body)).toMatchObject({ data: 'plain words', json: null });
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../types.ts';
-import { httpGet } from '../apiserver/http.test-helper.ts';
+import { rawRequest } from '../raw-http.test-helper.ts';
 import { Store } from '../apiserver/store.ts';
 import {
   GW,
@@ -152,7 +152,7 @@ describe('HTTPRoute filters through the sim data plane', () => {
   let controller: SimController;
   let endpoint: Endpoint;
   const send = (host: string, path: string, headers: Record<string, string> = {}) =>
-    httpGet(endpoint, path, { host, headers });
+    rawRequest(endpoint, path, { host, headers });
 
   beforeAll(async () => {
     controller = await startController(store, {

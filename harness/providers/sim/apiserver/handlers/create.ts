@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { checkObjectName, namespaceNotFound } from '../api-error.ts';
+import { ApiError, namespaceNotFound } from '../api-error.ts';
 import { recordUpdate } from '../apply.ts';
 import { readObject } from '../request-body.ts';
 import { isDryRun, managerOf, type ResourceRequest } from '../request.ts';
 import { crdStatus } from '../resources.ts';
 import { sendJson } from '../responses.ts';
+import type { ResourceInfo } from '../resources.ts';
 import type { KubeObject } from '../store.ts';
 
 /** POST on a collection: create one object (generateName, name checks, defaults, managedFields). */
@@ -44,4 +45,35 @@ export function ensureNamespaceExists(c: ResourceRequest): void {
   if (c.namespace !== undefined && !c.server.store.get('v1', 'Namespace', undefined, c.namespace)) {
     throw namespaceNotFound(c.namespace);
   }
+}
+
+const RFC1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+function invalidNameMessage(name: string): string {
+  return (
+    `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, ` +
+    `'-' or '.', and must start and end with an alphanumeric character`
+  );
+}
+
+/** metadata.name as the API server validates it on create: required, an RFC 1123 subdomain. */
+function checkObjectName(info: ResourceInfo, name: unknown): void {
+  const problem =
+    typeof name !== 'string' || !name
+      ? { type: 'FieldValueRequired', message: 'Required value: name or generateName is required' }
+      : name.length > 253 || !RFC1123_SUBDOMAIN.test(name)
+        ? { type: 'FieldValueInvalid', message: invalidNameMessage(name) }
+        : undefined;
+  if (!problem) return;
+  throw new ApiError(
+    422,
+    'Invalid',
+    `${info.kind} "${String(name ?? '')}" is invalid: metadata.name: ${problem.message}`,
+    {
+      name: name ?? '',
+      group: info.group,
+      kind: info.kind,
+      causes: [{ reason: problem.type, message: problem.message, field: 'metadata.name' }],
+    },
+  );
 }

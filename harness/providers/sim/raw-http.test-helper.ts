@@ -1,5 +1,5 @@
 import { type IncomingHttpHeaders, request } from 'node:http';
-import type { Endpoint } from '../../types.ts';
+import type { Endpoint } from '../types.ts';
 
 export interface RawResponse {
   status: number;
@@ -18,7 +18,7 @@ export interface RawRequestOptions {
 }
 
 /** One plain node:http request for the sim's own tests (no keep-alive, headers sent exactly as given). */
-export function httpGet(endpoint: Endpoint, path: string, opts: RawRequestOptions = {}): Promise<RawResponse> {
+export function rawRequest(endpoint: Endpoint, path: string, opts: RawRequestOptions = {}): Promise<RawResponse> {
   // Node frames a written body as chunked by default only for methods that usually carry one (not DELETE).
   const chunked = Array.isArray(opts.body);
   const headers = opts.rawHeaders
