@@ -1,20 +1,14 @@
+import type { Condition } from './types.ts';
+
 /**
- * The parts of the Gateway API (v1) and core objects the sim's controller and data plane read,
- * as plain JSON shapes. The store holds objects exactly as written (it applies no CRD defaults),
- * so every optional field here may be absent and readers apply the CRD defaults themselves.
+ * The parts of the Gateway API (v1) objects the sim's controller and data plane read, as plain
+ * JSON shapes named as the Go types are (apis/v1 in kubernetes-sigs/gateway-api). Objects are
+ * read exactly as written (no CRD defaults applied), so every optional field here may be absent
+ * and readers apply the CRD defaults themselves.
  */
 
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 export const GATEWAY_API_VERSION = `${GATEWAY_GROUP}/v1`;
-
-export interface Condition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  reason: string;
-  message: string;
-  observedGeneration?: number;
-  lastTransitionTime: string;
-}
 
 export interface LabelSelector {
   matchLabels?: Record<string, string>;
@@ -82,10 +76,32 @@ export interface HTTPHeaderModifier {
   remove?: string[];
 }
 
+export interface HTTPPathModifier {
+  type: 'ReplaceFullPath' | 'ReplacePrefixMatch';
+  replaceFullPath?: string;
+  replacePrefixMatch?: string;
+}
+
+export interface HTTPRequestRedirectFilter {
+  scheme?: string;
+  hostname?: string;
+  path?: HTTPPathModifier;
+  port?: number;
+  statusCode?: number;
+}
+
+export interface HTTPURLRewriteFilter {
+  hostname?: string;
+  path?: HTTPPathModifier;
+}
+
+/** One filter; `type` says which of the other fields holds its configuration. */
 export interface HTTPRouteFilter {
   type: string;
   requestHeaderModifier?: HTTPHeaderModifier;
   responseHeaderModifier?: HTTPHeaderModifier;
+  requestRedirect?: HTTPRequestRedirectFilter;
+  urlRewrite?: HTTPURLRewriteFilter;
 }
 
 export interface BackendRef {

@@ -7,6 +7,8 @@ import type { Profile } from '../../profiles/types.ts';
 import { checkKubeconfigTarget } from '../kind/kubeconfig.ts';
 import { startSimCluster, type SimCluster } from './simulated-cluster.ts';
 import type { Endpoint, GatewayRef, Provider } from '../types.ts';
+import { GATEWAY_API_VERSION } from '../../kube/gateway-api.ts';
+import { describeRef, type ObjectRef } from '../../kube/types.ts';
 
 export interface SimProviderOptions {
   /** Where to write the kubeconfig; default a private temp file. Removed at stop. */
@@ -39,9 +41,7 @@ export function createSimProvider(
       const started = performance.now();
       const serverHeader = simServerHeader(profile);
       if (!profile.serverHeader.test(serverHeader)) {
-        log.warn(
-          `profile ${profile.name} expects a server header matching ${profile.serverHeader}, but the sim's data plane answers "${serverHeader}": the server-header test will fail on the sim`,
-        );
+        log.warn(serverHeaderMismatchMessage(profile, serverHeader));
       }
       cluster = await startSimCluster({
         gatewayClassName: profile.gatewayClassName,
@@ -83,20 +83,20 @@ export function createSimProvider(
     },
     async endpoint(gateway: GatewayRef, listener: string): Promise<Endpoint> {
       const sim = this.sim();
-      const gw = sim.store.get('gateway.networking.k8s.io/v1', 'Gateway', gateway.namespace, gateway.name);
+      const gw = sim.store.get(GATEWAY_API_VERSION, 'Gateway', gateway.namespace, gateway.name);
       const addresses = ((gw?.status as { addresses?: { value?: string }[] } | undefined)?.addresses ?? []).filter(
         (a) => a.value,
       );
       if (addresses.length === 0) {
         throw new Error(
-          `Gateway ${gateway.namespace}/${gateway.name} has no address in status.addresses, so listener ${listener} cannot be reached.`,
+          `${describeRef(gatewayObjectRef(gateway))} has no address in status.addresses, so listener ${listener} cannot be reached.`,
         );
       }
       // The status address is loopback; each listener is served on its own loopback port.
       const served = sim.controller.endpoint(gateway, listener);
       if (!served)
         throw new Error(
-          `Listener ${listener} of Gateway ${gateway.namespace}/${gateway.name} is not served by the simulated data plane.`,
+          `Listener ${listener} of ${describeRef(gatewayObjectRef(gateway))} is not served by the simulated data plane.`,
         );
       return { host: addresses[0].value!, port: served.port };
     },
@@ -105,6 +105,17 @@ export function createSimProvider(
       return cluster;
     },
   };
+}
+
+function gatewayObjectRef(gateway: GatewayRef): ObjectRef {
+  return { apiVersion: GATEWAY_API_VERSION, kind: 'Gateway', ...gateway };
+}
+
+function serverHeaderMismatchMessage(profile: Profile, serverHeader: string): string {
+  return (
+    `profile ${profile.name} expects a server header matching ${profile.serverHeader}, ` +
+    `but the sim's data plane answers "${serverHeader}": the server-header test will fail on the sim`
+  );
 }
 
 /**

@@ -1,3 +1,5 @@
+import { canonicalJson } from '../json.ts';
+import { nowTimestamp } from '../timestamps.ts';
 import type { KubeObject } from './store.ts';
 
 /**
@@ -220,20 +222,6 @@ export function mergeApplied(live: Json, applied: Json, field?: string): Json {
   return structuredClone(applied);
 }
 
-const canonical = (v: Json): string => {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (isObj(v)) {
-    return `{${Object.keys(v)
-      .filter((k) => v[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
-};
-
-const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-
 function entriesOf(obj: KubeObject | undefined): ManagedFieldsEntry[] {
   const mf = obj?.metadata.managedFields;
   return Array.isArray(mf) ? (structuredClone(mf) as ManagedFieldsEntry[]) : [];
@@ -268,7 +256,7 @@ export function serverSideApply(
     for (const p of appliedPaths) {
       const tokens = JSON.parse(p) as string[];
       if (tokens[tokens.length - 1].startsWith('k:')) continue; // list items: compare their fields
-      if (canonical(getAt(live, tokens)) === canonical(getAt(config, tokens))) continue;
+      if (canonicalJson(getAt(live, tokens)) === canonicalJson(getAt(config, tokens))) continue;
       const owners = ownersOf(p);
       if (!owners.length) continue;
       taken.add(p);
@@ -308,13 +296,17 @@ export function serverSideApply(
     manager: opts.manager,
     operation: 'Apply',
     apiVersion: applied.apiVersion,
-    time: now(),
+    time: nowTimestamp(),
     fieldsType: 'FieldsV1',
     fieldsV1: fieldsOf(config),
     ...(sub ? { subresource: sub } : {}),
   };
   // An unchanged apply keeps its timestamp, so a no-op apply is a no-op write.
-  if (previous && previous.apiVersion === mine.apiVersion && canonical(previous.fieldsV1) === canonical(mine.fieldsV1))
+  if (
+    previous &&
+    previous.apiVersion === mine.apiVersion &&
+    canonicalJson(previous.fieldsV1) === canonicalJson(mine.fieldsV1)
+  )
     mine.time = previous.time;
   // Keep the manager's place in the list (kubectl prints managedFields in order).
   const index = entriesOf(live).findIndex((e) => sameEntry(e, opts.manager, 'Apply', sub));
@@ -340,7 +332,7 @@ export function recordUpdate(
   const changed = new Set<string>();
   for (const p of pathsOf(fieldsOf(afterScope))) {
     const tokens = JSON.parse(p) as string[];
-    if (canonical(getAt(afterScope, tokens)) !== canonical(getAt(beforeScope, tokens))) changed.add(p);
+    if (canonicalJson(getAt(afterScope, tokens)) !== canonicalJson(getAt(beforeScope, tokens))) changed.add(p);
   }
   let entries = entriesOf(before);
   if (changed.size) {
@@ -351,7 +343,7 @@ export function recordUpdate(
       manager: opts.manager,
       operation: 'Update',
       apiVersion: opts.apiVersion,
-      time: now(),
+      time: nowTimestamp(),
       fieldsType: 'FieldsV1',
       fieldsV1: fieldsFromPaths(new Set([...prior, ...changed])),
       ...(sub ? { subresource: sub } : {}),

@@ -1,4 +1,5 @@
 import type { KubeObject, Store } from './store.ts';
+import { nowTimestamp } from '../timestamps.ts';
 
 /**
  * The registry of resources the simulated API server serves: built-in kinds plus one entry per
@@ -280,7 +281,7 @@ export function gatewayApiCrds(): KubeObject[] {
 
 /** What the apiextensions controller writes once a CRD's names are accepted. */
 export function crdStatus(acceptedNames: unknown, storedVersions: string[]): Record<string, unknown> {
-  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const now = nowTimestamp();
   return {
     acceptedNames,
     storedVersions,

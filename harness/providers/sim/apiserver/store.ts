@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../../../kube/types.ts';
+import { sameJson } from '../json.ts';
+import { nowTimestamp } from '../timestamps.ts';
 
 export type { KubeObject, ObjectMeta } from '../../../kube/types.ts';
 
@@ -78,7 +80,7 @@ export class Store {
     }
     const obj = copy(input);
     obj.metadata.uid = randomUUID();
-    obj.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    obj.metadata.creationTimestamp = nowTimestamp();
     obj.metadata.generation = 1;
     obj.metadata.resourceVersion = String(++this.revision);
     this.objects.set(key, obj);
@@ -167,10 +169,7 @@ export class Store {
   private checkVersion(existing: KubeObject, input: KubeObject): void {
     const rv = input.metadata.resourceVersion;
     if (rv && rv !== existing.metadata.resourceVersion) {
-      throw new StoreConflictError(
-        `Operation cannot be fulfilled on ${input.kind} "${input.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
-        'Conflict',
-      );
+      throw new StoreConflictError(staleWriteMessage(`${input.kind} "${input.metadata.name}"`), 'Conflict');
     }
   }
 
@@ -198,6 +197,11 @@ export class Store {
   }
 }
 
+/** kube-apiserver's words for a write based on an outdated resourceVersion; `what` is `Kind "name"`. */
+export function staleWriteMessage(what: string): string {
+  return `Operation cannot be fulfilled on ${what}: the object has been modified; please apply your changes to the latest version and try again`;
+}
+
 function desiredState(obj: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, apiVersion: _a, ...rest } = obj;
   return rest;
@@ -210,20 +214,4 @@ function withApiVersion(obj: KubeObject, apiVersion: string): KubeObject {
 
 function copy<T>(value: T): T {
   return value === undefined ? value : structuredClone(value);
-}
-
-/** Equality of JSON values regardless of key order (a merge may reorder keys). */
-function sameJson(a: unknown, b: unknown): boolean {
-  return canonical(a) === canonical(b);
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }

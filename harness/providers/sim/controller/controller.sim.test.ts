@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../types.ts';
 import { type SimController, startController } from './controller.ts';
 import { type KubeObject, Store } from '../apiserver/store.ts';
-import { httpGet } from '../apiserver/http.test-helper.ts';
+import { rawRequest } from '../raw-http.test-helper.ts';
+import { GW, httpbinDeployment, httpbinService, httpRoute, namespace, waitFor } from './cluster-objects.test-helper.ts';
 
 const send = (endpoint: Endpoint, path: string, host: string, headers: Record<string, string> = {}) =>
-  httpGet(endpoint, path, { host, headers });
+  rawRequest(endpoint, path, { host, headers });
 
 /**
  * The controller, data plane and backends against a bare Store: the tutorial's objects, the
@@ -13,7 +14,6 @@ const send = (endpoint: Endpoint, path: string, host: string, headers: Record<st
  * cases. Waits are event-driven (store subscriptions); their timeouts are only safety nets.
  */
 
-const GW = 'gateway.networking.k8s.io/v1';
 const CONTROLLER = 'istio.io/gateway-controller';
 const APPS = 'demo';
 const INFRA = 'istio-ingress';
@@ -52,68 +52,6 @@ function routeCondition(store: Store, ns: string, name: string, type: string): C
   return condition(routeParent(store, ns, name)?.conditions, type);
 }
 
-/** Resolves once `check` returns a value (re-checked on every store event). */
-function waitFor<T>(store: Store, what: string, check: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const attempt = (): boolean => {
-      const value = check();
-      if (value === undefined || value === false) return false;
-      clearTimeout(timer);
-      unsubscribe();
-      resolve(value);
-      return true;
-    };
-    const timer = setTimeout(() => {
-      unsubscribe();
-      reject(new Error(`timed out waiting for ${what}`));
-    }, timeoutMs);
-    const unsubscribe = store.subscribe(() => void attempt());
-    attempt();
-  });
-}
-
-function namespace(name: string, labels?: Record<string, string>): KubeObject {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, ...(labels ? { labels } : {}) } };
-}
-
-function httpbinDeployment(name: string, version: string, ns = APPS): KubeObject {
-  const labels = { app: 'httpbin', version };
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: ns },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: {
-          containers: [
-            {
-              name: 'httpbin',
-              image: 'mccutchen/go-httpbin:2.25.0',
-              ports: [{ containerPort: 8080 }],
-              env: [
-                { name: 'HTTPBIN_ENV_VERSION', value: version },
-                { name: 'OTHER', value: 'hidden' },
-              ],
-            },
-          ],
-        },
-      },
-    },
-  };
-}
-
-function service(name: string, version: string, ns = APPS): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name, namespace: ns },
-    spec: { selector: { app: 'httpbin', version }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
-  };
-}
-
 function gateway(name: string, from: 'All' | 'Same' = 'All'): KubeObject {
   return {
     apiVersion: GW,
@@ -124,10 +62,6 @@ function gateway(name: string, from: 'All' | 'Same' = 'All'): KubeObject {
       listeners: [{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from } } }],
     },
   };
-}
-
-function httpRoute(name: string, ns: string, spec: Record<string, unknown>): KubeObject {
-  return { apiVersion: GW, kind: 'HTTPRoute', metadata: { name, namespace: ns }, spec };
 }
 
 const tutorialRoute = httpRoute('httpbin-route', APPS, {
@@ -162,10 +96,10 @@ describe('sim controller: the tutorial, end to end', () => {
     for (const obj of [
       namespace(APPS),
       namespace(INFRA),
-      httpbinDeployment('httpbin', 'v1'),
-      httpbinDeployment('httpbin-v2', 'v2'),
-      service('httpbin', 'v1'),
-      service('httpbin-v2', 'v2'),
+      httpbinDeployment('httpbin', 'v1', APPS),
+      httpbinDeployment('httpbin-v2', 'v2', APPS),
+      httpbinService('httpbin', 'v1', APPS),
+      httpbinService('httpbin-v2', 'v2', APPS),
       gateway('external-gateway'),
       tutorialRoute,
     ]) {
@@ -466,7 +400,7 @@ describe('sim controller: the tutorial, end to end', () => {
   it('cross-namespace backends need a ReferenceGrant: RefNotPermitted, then traffic once granted', async () => {
     store.create(namespace('backends'));
     store.create(httpbinDeployment('shared', 'v3', 'backends'));
-    store.create(service('shared', 'v3', 'backends'));
+    store.create(httpbinService('shared', 'v3', 'backends'));
     store.create(
       httpRoute('cross-ns', APPS, {
         parentRefs: [{ name: 'external-gateway', namespace: INFRA }],

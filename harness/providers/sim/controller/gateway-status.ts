@@ -1,4 +1,5 @@
-import { type Condition, GATEWAY_GROUP, type Listener, type RouteGroupKind } from '../../../kube/gateway-api.ts';
+import { GATEWAY_GROUP, type Listener, type RouteGroupKind } from '../../../kube/gateway-api.ts';
+import type { Condition } from '../../../kube/types.ts';
 import { type DesiredCondition, humanReadableJoin, setConditions } from './status-conditions.ts';
 
 /**
@@ -106,6 +107,14 @@ export interface GatewayStatusInput {
   address?: string;
 }
 
+/** Istio's Programmed=False message while the Service waits for its LoadBalancer address. */
+function addressPendingMessage(assigned: string[], serviceHost: string): string {
+  return (
+    `Assigned to service(s) ${humanReadableJoin(assigned)}, but failed to assign to all requested addresses: ` +
+    `address pending for hostname "${serviceHost}"`
+  );
+}
+
 export function buildGatewayStatus(
   existing: GatewayStatus | undefined,
   input: GatewayStatusInput,
@@ -129,7 +138,7 @@ export function buildGatewayStatus(
         type: 'Programmed',
         status: 'False',
         reason: 'AddressNotAssigned',
-        message: `Assigned to service(s) ${humanReadableJoin(assigned)}, but failed to assign to all requested addresses: address pending for hostname "${input.serviceHost}"`,
+        message: addressPendingMessage(assigned, input.serviceHost),
       };
 
   const previousListeners = existing?.listeners ?? [];

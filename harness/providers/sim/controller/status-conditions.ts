@@ -1,4 +1,5 @@
-import type { Condition } from '../../../kube/gateway-api.ts';
+import type { Condition } from '../../../kube/types.ts';
+import { nowTimestamp } from '../timestamps.ts';
 
 /** A condition as a controller decides it; observedGeneration and time are filled in on write. */
 export interface DesiredCondition {
@@ -6,11 +7,6 @@ export interface DesiredCondition {
   status: 'True' | 'False' | 'Unknown';
   reason: string;
   message: string;
-}
-
-/** Kubernetes' metav1.Time wire format: RFC 3339 in UTC, whole seconds. */
-export function nowTimestamp(date = new Date()): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
 /**

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Endpoint } from '../../types.ts';
 import { type HttpbinServer, startHttpbin } from '../dataplane/httpbin.ts';
 import { recordEvent } from '../apiserver/events.ts';
+import { sameJson } from '../json.ts';
 import { setConditions } from './status-conditions.ts';
 import { type KubeObject, StoreConflictError, type Store } from '../apiserver/store.ts';
 
@@ -58,17 +59,12 @@ function key(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`;
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 export class Workloads {
   private readonly backends = new Map<string, HttpbinServer>();
   /** Deployments seen last pass, so deleting one also deletes its pods. */
   private readonly known = new Map<string, { namespace: string; name: string }>();
   /** pod key -> deployment key, for logs and backend lookup. */
   private readonly podOwner = new Map<string, string>();
-  private readonly podIps = new Map<string, string>();
   private nextIp = 10;
 
   constructor(
@@ -192,7 +188,6 @@ export class Workloads {
     const name = `${rsName}-${safeEncode(randomBytes(5), 5)}`;
     const podKey = key(namespace, name);
     const ip = `10.244.0.${this.nextIp++ % 250}`;
-    this.podIps.set(podKey, ip);
     const now = this.now();
     const containers = template.spec?.containers ?? [];
     const pod: KubeObject = {
@@ -269,40 +264,28 @@ export class Workloads {
   private deletePod(pod: KubeObject): void {
     const podKey = key(pod.metadata.namespace, pod.metadata.name);
     this.podOwner.delete(podKey);
-    this.podIps.delete(podKey);
     this.store.delete('v1', 'Pod', pod.metadata.namespace, pod.metadata.name);
   }
 
   /** The loopback servers standing in for the Ready pods a label selector picks in a namespace. */
-  endpointsFor(namespace: string, selector: Record<string, string>): { pods: number; endpoints: Endpoint[] } {
-    if (Object.keys(selector).length === 0) return { pods: 0, endpoints: [] }; // a Service without selector has no managed endpoints
+  endpointsFor(namespace: string, selector: Record<string, string>): Endpoint[] {
+    // A Service without a selector has no managed endpoints.
+    if (Object.keys(selector).length === 0) return [];
     const endpoints = new Map<string, Endpoint>();
-    let pods = 0;
     for (const pod of this.store.list('v1', 'Pod', namespace)) {
       const labels = pod.metadata.labels ?? {};
       if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) continue;
-      pods++;
       const owner = this.podOwner.get(key(namespace, pod.metadata.name));
       const server = owner ? this.backends.get(owner) : undefined;
       if (server) endpoints.set(owner as string, server.endpoint);
     }
-    return { pods, endpoints: [...endpoints.values()] };
-  }
-
-  /** The pod's IP (for access logs), if it is one of ours. */
-  podIp(namespace: string, pod: string): string | undefined {
-    return this.podIps.get(key(namespace, pod));
+    return [...endpoints.values()];
   }
 
   /** Logs of a pod backed by an httpbin server; undefined when the pod is not one of those. */
   backendLogs(namespace: string, pod: string): string | undefined {
     const owner = this.podOwner.get(key(namespace, pod));
     return owner ? this.backends.get(owner)?.logs() : undefined;
-  }
-
-  /** Deployment (namespace/name) that owns a pod, if known. */
-  ownerOf(namespace: string, pod: string): string | undefined {
-    return this.podOwner.get(key(namespace, pod));
   }
 
   async stop(): Promise<void> {

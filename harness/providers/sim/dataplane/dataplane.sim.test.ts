@@ -2,13 +2,23 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../types.ts';
-import { DataPlane, type DataPlaneRule, type ResolvedService } from './dataplane.ts';
+import { DataPlane } from './dataplane.ts';
+import type { DataPlaneRule, ResolvedService } from './route-table.ts';
 import type { CandidateRoute } from './route-match.ts';
 import { type HttpbinServer, startHttpbin } from './httpbin.ts';
-import { httpGet } from '../apiserver/http.test-helper.ts';
+import { rawRequest } from '../raw-http.test-helper.ts';
 
 const get = (endpoint: Endpoint, path: string, host: string, headers: Record<string, string> = {}) =>
-  httpGet(endpoint, path, { host, headers });
+  rawRequest(endpoint, path, { host, headers });
+
+/** A loopback port nothing listens on (a server was bound there and closed). */
+async function refusedEndpoint(): Promise<Endpoint> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return { host: '127.0.0.1', port };
+}
 
 /** The loopback data plane in isolation: routing outcomes, filters, weights, server header. */
 
@@ -46,6 +56,7 @@ describe('data plane', () => {
       v2: { status: 'ok', endpoint: v2.endpoint, upstreamHost: 'v2' },
       noisy: { status: 'ok', endpoint: noisyEndpoint, upstreamHost: 'noisy' },
       empty: { status: 'no-endpoints' },
+      refused: { status: 'ok', endpoint: await refusedEndpoint(), upstreamHost: 'refused' },
     };
     plane = new DataPlane({
       serverHeader: 'istio-envoy',
@@ -89,6 +100,9 @@ describe('data plane', () => {
         ),
         route('none', ['none.example.com'], [{ backends: [] }]),
         route('empty', ['empty.example.com'], [{ backends: [svc('empty')] }]),
+        route('gone', ['gone.example.com'], [{ backends: [svc('gone')] }]),
+        route('refused', ['refused.example.com'], [{ backends: [svc('refused')] }]),
+        route('plain', ['plain.example.com'], [{ backends: [svc('v1')] }]),
         route(
           'redirect',
           ['redirect.example.com'],
@@ -162,6 +176,61 @@ describe('data plane', () => {
     expect(empty.status).toBe(503);
     expect(empty.body).toBe('no healthy upstream');
     expect(empty.headers.server).toBe('istio-envoy');
+  });
+
+  it('answers 500 for a Service that is gone and 503 when its endpoint refuses connections, as Envoy words them', async () => {
+    const gone = await get(endpoint, '/', 'gone.example.com');
+    expect(gone.status).toBe(500);
+    expect(gone.body).toBe('');
+    const refused = await get(endpoint, '/', 'refused.example.com');
+    expect(refused.status).toBe(503);
+    expect(refused.body).toBe(
+      'upstream connect error or disconnect/reset before headers. reset reason: connection failure',
+    );
+    expect(refused.headers.server).toBe('istio-envoy');
+    expect(plane.accessLog(gw)).toMatch(/"GET \/ HTTP\/1.1" 500 NC cluster_not_found .* "gone.example.com"/);
+    expect(plane.accessLog(gw)).toMatch(
+      /"GET \/ HTTP\/1.1" 503 UF upstream_reset_before_response_started\{connection_failure\} .* "refused.example.com"/,
+    );
+  });
+
+  // A chunked DELETE: Node frames a piped body as chunked by default only for methods that usually carry one.
+  it('forwards request bodies, sized or chunked', async () => {
+    const sized = await rawRequest(endpoint, '/anything', {
+      host: 'plain.example.com',
+      method: 'POST',
+      body: '{"a":1}',
+    });
+    expect(JSON.parse(sized.body)).toMatchObject({ method: 'POST', data: '{"a":1}', json: { a: 1 } });
+    const chunked = await rawRequest(endpoint, '/anything', {
+      host: 'plain.example.com',
+      method: 'DELETE',
+      body: ['first-', 'second'],
+    });
+    expect(JSON.parse(chunked.body)).toMatchObject({ method: 'DELETE', data: 'first-second' });
+  });
+
+  it('adds X-Forwarded-For/-Proto and X-Request-Id upstream and drops hop-by-hop headers', async () => {
+    const res = await rawRequest(endpoint, '/headers', {
+      rawHeaders: [
+        'Host',
+        'plain.example.com',
+        'X-Forwarded-For',
+        '10.0.0.1',
+        'Keep-Alive',
+        'timeout=5',
+        'TE',
+        'trailers',
+      ],
+    });
+    const seen = JSON.parse(res.body).headers;
+    expect(seen['X-Forwarded-For']).toEqual(['10.0.0.1, 127.0.0.1']);
+    expect(seen['X-Forwarded-Proto']).toEqual(['http']);
+    expect(seen['X-Request-Id'][0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(seen['X-Envoy-Attempt-Count']).toEqual(['1']);
+    expect(seen['Keep-Alive']).toBeUndefined();
+    expect(seen.Te).toBeUndefined();
+    expect(plane.accessLog(gw)).toContain(`"${seen['X-Request-Id'][0]}" "plain.example.com"`);
   });
 
   it('answers a RequestRedirect itself and forwards a URLRewrite with the new path and Host', async () => {

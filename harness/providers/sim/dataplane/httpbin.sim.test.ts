@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpbinServer, startHttpbin } from './httpbin.ts';
-import { httpGet } from '../apiserver/http.test-helper.ts';
+import { rawRequest } from '../raw-http.test-helper.ts';
 
 const call = (server: HttpbinServer, path: string, opts: { method?: string; rawHeaders?: string[] } = {}) =>
-  httpGet(server.endpoint, path, { method: opts.method, rawHeaders: opts.rawHeaders ?? ['Host', 'httpbin.local'] });
+  rawRequest(server.endpoint, path, { method: opts.method, rawHeaders: opts.rawHeaders ?? ['Host', 'httpbin.local'] });
 
 /** The httpbin stand-in answers like go-httpbin 2.25.0 for the endpoints the suites use. */
 
@@ -51,6 +51,29 @@ describe('httpbin backend', () => {
       url: 'http://h.example.com/get?a=1&a=2',
     });
     expect((await call(server, '/get', { method: 'POST' })).status).toBe(405);
+  });
+
+  it('/anything echoes any method with its body; json is the body parsed, null when it is not JSON', async () => {
+    const json = await rawRequest(server.endpoint, '/anything/x?q=1', { method: 'PATCH', body: '{"a":[1]}' });
+    expect(JSON.parse(json.body)).toMatchObject({
+      args: { q: ['1'] },
+      method: 'PATCH',
+      data: '{"a":[1]}',
+      files: {},
+      form: {},
+      json: { a: [1] },
+    });
+    const text = await rawRequest(server.endpoint, '/anything', { method: 'POST', body: 'plain words' });
+    expect(JSON.parse(text.body)).toMatchObject({ data: 'plain words', json: null });
+  });
+
+  it('/ip answers the first X-Forwarded-For address, /user-agent the User-Agent, /hostname go-httpbin', async () => {
+    const forwarded = ['Host', 'h', 'X-Forwarded-For', '10.1.2.3, 127.0.0.1', 'User-Agent', 'probe/1.0'];
+    expect(JSON.parse((await call(server, '/ip', { rawHeaders: forwarded })).body)).toEqual({ origin: '10.1.2.3' });
+    expect(JSON.parse((await call(server, '/ip')).body)).toEqual({ origin: '127.0.0.1' });
+    const agent = await call(server, '/user-agent', { rawHeaders: forwarded });
+    expect(JSON.parse(agent.body)).toEqual({ 'user-agent': 'probe/1.0' });
+    expect(JSON.parse((await call(server, '/hostname')).body)).toEqual({ hostname: 'go-httpbin' });
   });
 
   it('/ is the HTML index; unknown paths are 404', async () => {

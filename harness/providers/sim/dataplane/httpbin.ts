@@ -77,6 +77,15 @@ function sendError(res: ServerResponse, status: number, statusText: string, deta
   sendJson(res, status, { status_code: status, error: statusText, ...(detail ? { detail } : {}) });
 }
 
+/** The body as JSON, or null when it is empty or not JSON. */
+function jsonOrNull(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -84,6 +93,16 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** go-httpbin's structured (slog text) line for one request. */
+function requestLogLine(req: IncomingMessage, res: ServerResponse, ms: number): string {
+  const { statusCode: status } = res;
+  return (
+    `time=${new Date().toISOString()} level=INFO msg="${status} ${req.method} ${req.url} ${ms.toFixed(1)}ms" ` +
+    `status=${status} method=${req.method} uri=${req.url} duration_ms=${ms.toFixed(3)} ` +
+    `user_agent="${req.headers['user-agent'] ?? ''}" client_ip=${clientIp(req)}`
+  );
 }
 
 export async function startHttpbin(opts: { env: Record<string, string> }): Promise<HttpbinServer> {
@@ -122,13 +141,7 @@ export async function startHttpbin(opts: { env: Record<string, string> }): Promi
     }
     if (path === '/anything' || path.startsWith('/anything/')) {
       const data = await readBody(req);
-      let json: unknown = null;
-      try {
-        json = data ? JSON.parse(data) : null;
-      } catch {
-        json = null;
-      }
-      return sendJson(res, 200, { ...noBody(), data, files: {}, form: {}, json });
+      return sendJson(res, 200, { ...noBody(), data, files: {}, form: {}, json: jsonOrNull(data) });
     }
     if (path === '/ip') return sendJson(res, 200, { origin: clientIp(req) });
     if (path === '/user-agent') return sendJson(res, 200, { 'user-agent': req.headers['user-agent'] ?? '' });
@@ -148,12 +161,7 @@ export async function startHttpbin(opts: { env: Record<string, string> }): Promi
   const server = createServer((req, res) => {
     const started = process.hrtime.bigint();
     // Logged as soon as the handler has answered (before the client can read the response).
-    const logRequest = () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      log(
-        `time=${new Date().toISOString()} level=INFO msg="${res.statusCode} ${req.method} ${req.url} ${ms.toFixed(1)}ms" status=${res.statusCode} method=${req.method} uri=${req.url} duration_ms=${ms.toFixed(3)} user_agent="${req.headers['user-agent'] ?? ''}" client_ip=${clientIp(req)}`,
-      );
-    };
+    const logRequest = () => log(requestLogLine(req, res, Number(process.hrtime.bigint() - started) / 1e6));
     handle(req, res)
       .catch((error: unknown) => {
         if (!res.headersSent) sendError(res, 500, 'Internal Server Error', String(error));

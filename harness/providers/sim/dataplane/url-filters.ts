@@ -1,29 +1,10 @@
-import type { HTTPRouteMatch } from '../../../kube/gateway-api.ts';
+import type { HTTPPathModifier, HTTPRequestRedirectFilter, HTTPRouteMatch } from '../../../kube/gateway-api.ts';
 import { normalizeHost } from './route-match.ts';
 
 /**
  * The RequestRedirect and URLRewrite filters (HTTPRoute v1), pure: where a redirect points and
  * what path/host a rewrite forwards.
  */
-
-export interface HTTPPathModifier {
-  type: 'ReplaceFullPath' | 'ReplacePrefixMatch';
-  replaceFullPath?: string;
-  replacePrefixMatch?: string;
-}
-
-export interface RequestRedirect {
-  scheme?: string;
-  hostname?: string;
-  path?: HTTPPathModifier;
-  port?: number;
-  statusCode?: number;
-}
-
-export interface URLRewrite {
-  hostname?: string;
-  path?: HTTPPathModifier;
-}
 
 const WELL_KNOWN: Record<string, number> = { http: 80, https: 443 };
 
@@ -48,7 +29,7 @@ export function modifyPath(path: string, modifier: HTTPPathModifier | undefined,
 
 /** The Location of a RequestRedirect, per the spec's port rules (well-known ports are omitted). */
 export function redirectLocation(
-  redirect: RequestRedirect,
+  redirect: HTTPRequestRedirectFilter,
   req: { host: string; path: string; search: string },
   match: HTTPRouteMatch,
   listenerPort: number,

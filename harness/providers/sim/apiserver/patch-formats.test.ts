@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonPatch, mergePatch, PatchError } from './patch.ts';
+import { jsonPatch, mergePatch, PatchError } from './patch-formats.ts';
 
 describe('mergePatch', () => {
   it('merges maps, replaces lists and deletes nulls (RFC 7386)', () => {

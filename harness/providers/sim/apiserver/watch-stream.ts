@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { groupOf, type KubeObject, type Store, type StoreEvent } from './store.ts';
 import type { ResourceInfo } from './resources.ts';
+import { statusBody } from './responses.ts';
 
 /**
  * `?watch=true` as the API server streams it: HTTP 200, chunked, one JSON watch event per line.
@@ -78,15 +79,7 @@ export function serveWatch(res: ServerResponse, w: WatchRequest): () => void {
   } else {
     const missed = store.eventsSince(rv);
     if (!missed) {
-      send('ERROR', {
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Failure',
-        message: `too old resource version: ${rv} (${store.resourceVersion()})`,
-        reason: 'Expired',
-        code: 410,
-      });
+      send('ERROR', statusBody(410, 'Expired', `too old resource version: ${rv} (${store.resourceVersion()})`));
       stop();
       return stop;
     }

@@ -1,0 +1,67 @@
+import { GATEWAY_API_VERSION, type GatewaySpec } from '../../../kube/gateway-api.ts';
+import type { KubeObject, Store } from '../apiserver/store.ts';
+import { nowTimestamp } from '../timestamps.ts';
+import { type ControllerContext, writeStatus } from './context.ts';
+import { infraName, serviceHost } from './gateway-infra.ts';
+import { buildGatewayStatus, evaluateListeners, type ListenerEvaluation } from './gateway-status.ts';
+
+/** The Gateways this controller owns (their class is one of ours), and their status. */
+
+export interface OwnedGateway {
+  obj: KubeObject;
+  spec: GatewaySpec;
+  listeners: ListenerEvaluation[];
+}
+
+/** `namespace/name`: how the controller keys Gateways in its maps. */
+export function gatewayKey(namespace: string | undefined, name: string): string {
+  return `${namespace ?? ''}/${name}`;
+}
+
+export function ownedGateways(store: Store, classes: Set<string>): Map<string, OwnedGateway> {
+  const owned = new Map<string, OwnedGateway>();
+  for (const gw of store.list(GATEWAY_API_VERSION, 'Gateway')) {
+    const spec = (gw.spec ?? {}) as GatewaySpec;
+    if (!classes.has(spec.gatewayClassName)) continue;
+    owned.set(gatewayKey(gw.metadata.namespace, gw.metadata.name), {
+      obj: gw,
+      spec,
+      listeners: evaluateListeners(spec.listeners ?? []),
+    });
+  }
+  return owned;
+}
+
+/** The address MetalLB gave the Gateway's `<gw>-istio` Service, if any yet. */
+function serviceAddress(store: Store, namespace: string, gatewayName: string): string | undefined {
+  const svc = store.get('v1', 'Service', namespace, infraName(gatewayName));
+  const status = (svc?.status ?? {}) as { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
+  const ingress = status.loadBalancer?.ingress ?? [];
+  return ingress[0]?.ip ?? ingress[0]?.hostname;
+}
+
+/** Gateway and listener status, with the number of routes attached to each listener. */
+export function writeGatewayStatuses(
+  ctx: ControllerContext,
+  owned: Map<string, OwnedGateway>,
+  attached: Map<string, Map<string, number>>,
+): void {
+  for (const [key, gw] of owned) {
+    const namespace = gw.obj.metadata.namespace ?? 'default';
+    const latest = ctx.store.get(GATEWAY_API_VERSION, 'Gateway', namespace, gw.obj.metadata.name);
+    // Changed while this pass awaited servers: the next pass (already scheduled) reports it.
+    if (!latest || latest.metadata.generation !== gw.obj.metadata.generation) continue;
+    const status = buildGatewayStatus(
+      latest.status as Parameters<typeof buildGatewayStatus>[0],
+      {
+        generation: latest.metadata.generation ?? 1,
+        listeners: gw.listeners,
+        attachedRoutes: attached.get(key) ?? new Map(),
+        serviceHost: serviceHost(gw.obj.metadata.name, namespace),
+        address: serviceAddress(ctx.store, namespace, gw.obj.metadata.name),
+      },
+      nowTimestamp(),
+    );
+    writeStatus(ctx, latest, status);
+  }
+}
