@@ -1,12 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import type { Reporter, TestCase } from 'vitest/node';
 import { type Logger } from '../log.ts';
+import { packageRoot } from '../package-paths.ts';
 import { suiteFiles, type SuiteName } from '../../suites/catalog.ts';
 import type { ClusterHandle } from './handle.ts';
-
-export const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
-/** The `kindgate` executable (package.json `bin`). */
-export const kindgateBin = fileURLToPath(new URL('../../scripts/kindgate.js', import.meta.url));
 
 export interface SuiteRunOptions {
   /** Catalog suite names to run; undefined = all. */
