@@ -1,26 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { testTitle } from './catalog.ts';
-import { conditionHolds, routeParentStatus, type ParentRefQuery } from '../harness/kube/conditions.ts';
-import { refOf, type Condition, type KubeObject, type ObjectRef } from '../harness/kube/types.ts';
-import {
-  expectEventually,
-  expectStatus,
-  sendRequest,
-  type ProbeRequest,
-  type ProbeResponse,
-} from '../harness/probe/http.ts';
+import type { ExpectedCondition, ParentRefQuery } from '../harness/kube/conditions.ts';
+import { refOf, type KubeObject, type ObjectRef } from '../harness/kube/types.ts';
+import { expectStatus } from '../harness/probe/checks.ts';
+import { sendRequest, type ProbeRequest, type ProbeResponse } from '../harness/probe/http.ts';
 import {
   GATEWAY_API,
   cluster,
-  endpointFor,
+  eventually,
   gatewayRef,
   kube,
   parentTargets,
   primaryRoute,
+  request,
   routeRef,
 } from './context.ts';
-import { describeAt } from './expect.ts';
+import { servedBy } from './httpbin.ts';
+import { waitForRouteParent } from './status.ts';
 
 /**
  * The troubleshooting section's cases, beyond the tutorial. Every test brings its own objects
@@ -30,7 +27,6 @@ import { describeAt } from './expect.ts';
  */
 
 const handle = cluster();
-const window = { consecutive: handle.timeouts.consecutive, timeoutMs: handle.timeouts.consistencyMs };
 const suffix = randomBytes(3).toString('hex');
 const nameFor = (what: string) => `kg-ts-${what}-${suffix}`;
 const hostFor = (what: string) => `${nameFor(what)}.example.com`;
@@ -142,54 +138,11 @@ function scopedObjects(): (objects: KubeObject[]) => Promise<KubeObject[]> {
 
 // -- status ------------------------------------------------------------------------------------
 
-interface Expected {
-  type: string;
-  status: 'True' | 'False';
-  reason?: string;
-}
-
-const show = (e: Expected) => `${e.type}=${e.status}${e.reason ? ` (${e.reason})` : ''}`;
-const parentName = (p: ParentRefQuery) => `Gateway ${p.namespace}/${p.name}${p.sectionName ? `/${p.sectionName}` : ''}`;
-
-function parentConditions(obj: KubeObject | undefined, parent: ParentRefQuery): Condition[] | undefined {
-  return routeParentStatus(obj, { controllerName: handle.profile.controllerName, parentRef: parent })?.conditions;
-}
-
-/**
- * Wait until the route's status for `parent`, written by the profile's controller, has every
- * expected condition at the route's latest generation. On timeout the error names the route,
- * the parent, the expected conditions and what was last seen (with reasons).
- */
-function waitForParent(route: KubeObject, parent: ParentRefQuery, expected: Expected[]): Promise<KubeObject> {
-  const controller = handle.profile.controllerName;
-  return kube().waitFor(
-    { apiVersion: GATEWAY_API, kind: 'HTTPRoute', namespace: route.metadata.namespace, name: route.metadata.name },
-    (obj) => {
-      const conditions = parentConditions(obj, parent);
-      return (
-        !!conditions && expected.every((e) => conditionHolds(obj, e.type, e.status, { reason: e.reason, conditions }))
-      );
-    },
-    {
-      timeoutMs: handle.timeouts.routeMs,
-      what: `${expected.map(show).join(' and ')} from ${controller} for parent ${parentName(parent)} at its latest generation`,
-      describe: (obj) => {
-        if (!obj) return 'not found';
-        const conditions = parentConditions(obj, parent);
-        return conditions
-          ? `parent ${parentName(parent)}: ${describeAt(conditions, obj)}`
-          : `no status for parent ${parentName(parent)} from ${controller}`;
-      },
-    },
-  );
+function waitForParent(route: KubeObject, parent: ParentRefQuery, expected: ExpectedCondition[]): Promise<KubeObject> {
+  return waitForRouteParent(refOf(route), parent, expected);
 }
 
 // -- traffic -----------------------------------------------------------------------------------
-
-function request(host: string, path = '/'): ProbeRequest {
-  const { gateway, listener } = primaryRoute();
-  return { endpoint: endpointFor(gateway, listener), path, host, timeoutMs: handle.timeouts.requestMs };
-}
 
 /** HTTPBIN_ENV_VERSION of an httpbin /env answer, or why there is none. */
 function envVersion(res: ProbeResponse): { version?: string; problem?: string } {
@@ -201,12 +154,6 @@ function envVersion(res: ProbeResponse): { version?: string; problem?: string } 
     return { problem: (error as Error).message };
   }
 }
-
-const servedBy = (versions: string[]) => (res: ProbeResponse) => {
-  const { version, problem } = envVersion(res);
-  if (problem) return `${problem}, expected 200 from ${versions.join(' or ')}`;
-  return versions.includes(version!) ? undefined : `served by ${version}, expected ${versions.join(' or ')}`;
-};
 
 /** Send `n` requests one after another; count who answered ("v1", "v2", or "status 503"…). */
 async function sample(req: ProbeRequest, n: number): Promise<Map<string, number>> {
@@ -319,7 +266,7 @@ describe('troubleshooting', () => {
     });
 
     it(testTitle('tsBackendNotFound500'), async () => {
-      await expectEventually(request(host), expectStatus(500), window);
+      await eventually(request('/', { host }), expectStatus(500));
     });
   });
 
@@ -332,7 +279,7 @@ describe('troubleshooting', () => {
       if (catchAll)
         ctx.skip(`${catchAll.kind} ${catchAll.namespace}/${catchAll.name} has no hostnames, so every Host matches it`);
       // .invalid (RFC 2606) cannot match any configured hostname, wildcards included.
-      await expectEventually(request(`${nameFor('unknown')}.invalid`, '/headers'), expectStatus(404), window);
+      await eventually(request('/headers', { host: `${nameFor('unknown')}.invalid` }), expectStatus(404));
     });
   });
 
@@ -359,7 +306,7 @@ describe('troubleshooting', () => {
         { type: 'Accepted', status: 'True' },
         { type: 'ResolvedRefs', status: 'False', reason: 'RefNotPermitted' },
       ]);
-      await expectEventually(request(host), expectStatus(500), window);
+      await eventually(request('/', { host }), expectStatus(500));
     });
 
     it(testTitle('tsReferenceGrant'), async () => {
@@ -379,7 +326,7 @@ describe('troubleshooting', () => {
         { type: 'Accepted', status: 'True' },
         { type: 'ResolvedRefs', status: 'True' },
       ]);
-      await expectEventually(request(host, '/env'), servedBy(['v1']), window);
+      await eventually(request('/env', { host }), servedBy('v1'));
     });
   });
 
@@ -394,7 +341,7 @@ describe('troubleshooting', () => {
         backendRefs: [backendRef(backends.v1)],
       };
       const [original] = await apply([httpRoute({ ...spec, hostnames: [hostFor('generation')] })]);
-      const accepted: Expected[] = [
+      const accepted: ExpectedCondition[] = [
         { type: 'Accepted', status: 'True' },
         { type: 'ResolvedRefs', status: 'True' },
       ];
@@ -440,8 +387,8 @@ describe('troubleshooting', () => {
     it(testTitle('tsWeightSplit'), async () => {
       const host = await weightedRoute('weights', 1, 1);
       // As upstream: the route must serve consistently before the distribution is measured.
-      await expectEventually(request(host, '/env'), servedBy(['v1', 'v2']), window);
-      const counts = await sample(request(host, '/env'), requests);
+      await eventually(request('/env', { host }), servedBy('v1', 'v2'));
+      const counts = await sample(request('/env', { host }), requests);
       const short = ['v1', 'v2'].filter((v) => (counts.get(v) ?? 0) < atLeast);
       const others = [...counts.keys()].filter((k) => k !== 'v1' && k !== 'v2');
       if (short.length > 0 || others.length > 0) {
@@ -454,8 +401,8 @@ describe('troubleshooting', () => {
     it(testTitle('tsWeightZero'), async () => {
       // A fresh route (not an update): until it is programmed its Host gets 404, never v2.
       const host = await weightedRoute('weight-zero', 1, 0);
-      await expectEventually(request(host, '/env'), servedBy(['v1']), window);
-      const counts = await sample(request(host, '/env'), requests);
+      await eventually(request('/env', { host }), servedBy('v1'));
+      const counts = await sample(request('/env', { host }), requests);
       if (counts.size !== 1 || !counts.has('v1')) {
         throw new Error(
           `${requests} requests to GET /env (Host: ${host}) with weights v1=1, v2=0 were answered by ${showCounts(counts)}; expected v1 only.`,
