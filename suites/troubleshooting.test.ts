@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { testTitle } from './catalog.ts';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { defineCase } from './case.ts';
 import type { ExpectedCondition, ParentRefQuery } from '../harness/kube/conditions.ts';
 import { refOf, type KubeObject, type ObjectRef } from '../harness/kube/types.ts';
 import { expectStatus } from '../harness/probe/checks.ts';
@@ -190,97 +190,130 @@ describe('troubleshooting', () => {
   describe('route from a namespace the listener does not allow', () => {
     const apply = scopedObjects();
 
-    it(testTitle('tsNotAllowedByListeners'), async () => {
-      // Our own Gateway (its listener admits routes of its own namespace only), on the fixtures' port.
-      const fixtureGateway = await kube().get(gatewayRef(fixtureParent()));
-      const fixtureListener = (
-        (fixtureGateway?.spec ?? {}) as { listeners?: { name: string; port: number }[] }
-      ).listeners?.find((l) => l.name === fixtureParent().sectionName);
-      const gateway = {
-        apiVersion: GATEWAY_API,
-        kind: 'Gateway',
-        metadata: { name: nameFor('same-ns'), namespace: otherNamespace },
-        spec: {
-          gatewayClassName: handle.profile.gatewayClassName,
-          listeners: [
-            {
-              name: 'http',
-              protocol: 'HTTP',
-              port: fixtureListener?.port ?? 80,
-              allowedRoutes: { namespaces: { from: 'Same' } },
-            },
-          ],
-        },
-      };
-      const parent = { name: gateway.metadata.name, namespace: otherNamespace };
-      const [, route] = await apply([
-        gateway,
-        httpRoute({
-          name: nameFor('not-allowed'),
-          namespace: backends.v1.namespace,
-          hostnames: [hostFor('not-allowed')],
-          parentRefs: [parent],
-          backendRefs: [backendRef(backends.v1)],
-        }),
-      ]);
-      await waitForParent(route, parent, [{ type: 'Accepted', status: 'False', reason: 'NotAllowedByListeners' }]);
-    });
+    defineCase(
+      {
+        id: 'tsNotAllowedByListeners',
+        title: 'a route from a namespace the listener does not allow is not Accepted (NotAllowedByListeners)',
+        upstream: 'HTTPRouteInvalidCrossNamespaceParentRef',
+      },
+      async () => {
+        // Our own Gateway (its listener admits routes of its own namespace only), on the fixtures' port.
+        const fixtureGateway = await kube().get(gatewayRef(fixtureParent()));
+        const fixtureListener = (
+          (fixtureGateway?.spec ?? {}) as { listeners?: { name: string; port: number }[] }
+        ).listeners?.find((l) => l.name === fixtureParent().sectionName);
+        const gateway = {
+          apiVersion: GATEWAY_API,
+          kind: 'Gateway',
+          metadata: { name: nameFor('same-ns'), namespace: otherNamespace },
+          spec: {
+            gatewayClassName: handle.profile.gatewayClassName,
+            listeners: [
+              {
+                name: 'http',
+                protocol: 'HTTP',
+                port: fixtureListener?.port ?? 80,
+                allowedRoutes: { namespaces: { from: 'Same' } },
+              },
+            ],
+          },
+        };
+        const parent = { name: gateway.metadata.name, namespace: otherNamespace };
+        const [, route] = await apply([
+          gateway,
+          httpRoute({
+            name: nameFor('not-allowed'),
+            namespace: backends.v1.namespace,
+            hostnames: [hostFor('not-allowed')],
+            parentRefs: [parent],
+            backendRefs: [backendRef(backends.v1)],
+          }),
+        ]);
+        await waitForParent(route, parent, [{ type: 'Accepted', status: 'False', reason: 'NotAllowedByListeners' }]);
+      },
+    );
   });
 
   describe('parentRef to a listener that does not exist', () => {
     const apply = scopedObjects();
 
-    it(testTitle('tsNoMatchingParent'), async () => {
-      const parent = { ...fixtureParent(), sectionName: nameFor('missing') };
-      const [route] = await apply([
-        httpRoute({
-          name: nameFor('no-parent'),
-          namespace: backends.v1.namespace,
-          hostnames: [hostFor('no-parent')],
-          parentRefs: [parent],
-          backendRefs: [backendRef(backends.v1)],
-        }),
-      ]);
-      await waitForParent(route, parent, [{ type: 'Accepted', status: 'False', reason: 'NoMatchingParent' }]);
-    });
+    defineCase(
+      {
+        id: 'tsNoMatchingParent',
+        title: 'a parentRef to a listener the Gateway does not have is not Accepted (NoMatchingParent)',
+        upstream: 'HTTPRouteInvalidParentRefNotMatchingSectionName',
+      },
+      async () => {
+        const parent = { ...fixtureParent(), sectionName: nameFor('missing') };
+        const [route] = await apply([
+          httpRoute({
+            name: nameFor('no-parent'),
+            namespace: backends.v1.namespace,
+            hostnames: [hostFor('no-parent')],
+            parentRefs: [parent],
+            backendRefs: [backendRef(backends.v1)],
+          }),
+        ]);
+        await waitForParent(route, parent, [{ type: 'Accepted', status: 'False', reason: 'NoMatchingParent' }]);
+      },
+    );
   });
 
   describe('backend Service that does not exist', () => {
     const apply = scopedObjects();
     const host = hostFor('no-backend');
 
-    it(testTitle('tsBackendNotFound'), async () => {
-      const [route] = await apply([
-        httpRoute({
-          name: nameFor('no-backend'),
-          namespace: backends.v1.namespace,
-          hostnames: [host],
-          parentRefs: [fixtureParent()],
-          backendRefs: [{ name: nameFor('missing'), port: backends.v1.port ?? 80 }],
-        }),
-      ]);
-      await waitForParent(route, fixtureParent(), [
-        { type: 'Accepted', status: 'True' },
-        { type: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound' },
-      ]);
-    });
+    defineCase(
+      {
+        id: 'tsBackendNotFound',
+        title: 'a route to a missing Service has ResolvedRefs=False (BackendNotFound)',
+        upstream: 'HTTPRouteInvalidNonExistentBackendRef',
+      },
+      async () => {
+        const [route] = await apply([
+          httpRoute({
+            name: nameFor('no-backend'),
+            namespace: backends.v1.namespace,
+            hostnames: [host],
+            parentRefs: [fixtureParent()],
+            backendRefs: [{ name: nameFor('missing'), port: backends.v1.port ?? 80 }],
+          }),
+        ]);
+        await waitForParent(route, fixtureParent(), [
+          { type: 'Accepted', status: 'True' },
+          { type: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound' },
+        ]);
+      },
+    );
 
-    it(testTitle('tsBackendNotFound500'), async () => {
-      await eventually(request('/', { host }), expectStatus(500));
-    });
+    defineCase(
+      {
+        id: 'tsBackendNotFound500',
+        title: 'requests to a missing Service get 500',
+        upstream: 'HTTPRouteInvalidNonExistentBackendRef',
+      },
+      async () => {
+        await eventually(request('/', { host }), expectStatus(500));
+      },
+    );
   });
 
   describe('Host that no route matches', () => {
-    it(testTitle('tsUnknownHost'), async (ctx) => {
-      const { gateway, listener } = primaryRoute();
-      const catchAll = handle.routes.find(
-        (r) => r.hostnames.length === 0 && r.parents.some((p) => parentTargets(p, gateway, listener)),
-      );
-      if (catchAll)
-        ctx.skip(`${catchAll.kind} ${catchAll.namespace}/${catchAll.name} has no hostnames, so every Host matches it`);
-      // .invalid (RFC 2606) cannot match any configured hostname, wildcards included.
-      await eventually(request('/headers', { host: `${nameFor('unknown')}.invalid` }), expectStatus(404));
-    });
+    defineCase(
+      { id: 'tsUnknownHost', title: 'a Host no route matches gets 404', upstream: 'HTTPRouteHostnameIntersection' },
+      async (ctx) => {
+        const { gateway, listener } = primaryRoute();
+        const catchAll = handle.routes.find(
+          (r) => r.hostnames.length === 0 && r.parents.some((p) => parentTargets(p, gateway, listener)),
+        );
+        if (catchAll)
+          ctx.skip(
+            `${catchAll.kind} ${catchAll.namespace}/${catchAll.name} has no hostnames, so every Host matches it`,
+          );
+        // .invalid (RFC 2606) cannot match any configured hostname, wildcards included.
+        await eventually(request('/headers', { host: `${nameFor('unknown')}.invalid` }), expectStatus(404));
+      },
+    );
   });
 
   describe('backend in another namespace', () => {
@@ -301,64 +334,86 @@ describe('troubleshooting', () => {
       ]);
     });
 
-    it(testTitle('tsRefNotPermitted'), async () => {
-      await waitForParent(route, fixtureParent(), [
-        { type: 'Accepted', status: 'True' },
-        { type: 'ResolvedRefs', status: 'False', reason: 'RefNotPermitted' },
-      ]);
-      await eventually(request('/', { host }), expectStatus(500));
-    });
+    defineCase(
+      {
+        id: 'tsRefNotPermitted',
+        title:
+          'a backend in another namespace without a ReferenceGrant has ResolvedRefs=False (RefNotPermitted) and gets 500',
+        upstream: 'HTTPRouteInvalidCrossNamespaceBackendRef',
+      },
+      async () => {
+        await waitForParent(route, fixtureParent(), [
+          { type: 'Accepted', status: 'True' },
+          { type: 'ResolvedRefs', status: 'False', reason: 'RefNotPermitted' },
+        ]);
+        await eventually(request('/', { host }), expectStatus(500));
+      },
+    );
 
-    it(testTitle('tsReferenceGrant'), async () => {
-      await apply([
-        {
-          // v1beta1: served by every Gateway API release with ReferenceGrant (the storage version in v1.6.1).
-          apiVersion: 'gateway.networking.k8s.io/v1beta1',
-          kind: 'ReferenceGrant',
-          metadata: { name: nameFor('grant'), namespace: backends.v1.namespace },
-          spec: {
-            from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: otherNamespace }],
-            to: [{ group: '', kind: 'Service', name: backends.v1.name }],
+    defineCase(
+      {
+        id: 'tsReferenceGrant',
+        title: 'with a ReferenceGrant the backend in another namespace resolves and answers',
+        upstream: 'HTTPRouteReferenceGrant',
+      },
+      async () => {
+        await apply([
+          {
+            // v1beta1: served by every Gateway API release with ReferenceGrant (the storage version in v1.6.1).
+            apiVersion: 'gateway.networking.k8s.io/v1beta1',
+            kind: 'ReferenceGrant',
+            metadata: { name: nameFor('grant'), namespace: backends.v1.namespace },
+            spec: {
+              from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: otherNamespace }],
+              to: [{ group: '', kind: 'Service', name: backends.v1.name }],
+            },
           },
-        },
-      ]);
-      await waitForParent(route, fixtureParent(), [
-        { type: 'Accepted', status: 'True' },
-        { type: 'ResolvedRefs', status: 'True' },
-      ]);
-      await eventually(request('/env', { host }), servedBy('v1'));
-    });
+        ]);
+        await waitForParent(route, fixtureParent(), [
+          { type: 'Accepted', status: 'True' },
+          { type: 'ResolvedRefs', status: 'True' },
+        ]);
+        await eventually(request('/env', { host }), servedBy('v1'));
+      },
+    );
   });
 
   describe('observedGeneration after an update', () => {
     const apply = scopedObjects();
 
-    it(testTitle('tsObservedGeneration'), async () => {
-      const spec = {
-        name: nameFor('generation'),
-        namespace: backends.v1.namespace,
-        parentRefs: [fixtureParent()],
-        backendRefs: [backendRef(backends.v1)],
-      };
-      const [original] = await apply([httpRoute({ ...spec, hostnames: [hostFor('generation')] })]);
-      const accepted: ExpectedCondition[] = [
-        { type: 'Accepted', status: 'True' },
-        { type: 'ResolvedRefs', status: 'True' },
-      ];
-      await waitForParent(original, fixtureParent(), accepted);
+    defineCase(
+      {
+        id: 'tsObservedGeneration',
+        title: "a route's conditions observe its new generation after a spec update",
+        upstream: 'HTTPRouteObservedGenerationBump',
+      },
+      async () => {
+        const spec = {
+          name: nameFor('generation'),
+          namespace: backends.v1.namespace,
+          parentRefs: [fixtureParent()],
+          backendRefs: [backendRef(backends.v1)],
+        };
+        const [original] = await apply([httpRoute({ ...spec, hostnames: [hostFor('generation')] })]);
+        const accepted: ExpectedCondition[] = [
+          { type: 'Accepted', status: 'True' },
+          { type: 'ResolvedRefs', status: 'True' },
+        ];
+        await waitForParent(original, fixtureParent(), accepted);
 
-      const [updated] = await apply([
-        httpRoute({ ...spec, hostnames: [hostFor('generation'), hostFor('generation-2')] }),
-      ]);
-      const generation = updated.metadata.generation ?? 0;
-      if (generation <= (original.metadata.generation ?? 0)) {
-        throw new Error(
-          `HTTPRoute ${spec.namespace}/${spec.name}: generation stayed ${generation} after a spec update; the API server should have bumped it.`,
-        );
-      }
-      // conditionHolds requires observedGeneration >= the latest generation for each condition.
-      await waitForParent(updated, fixtureParent(), accepted);
-    });
+        const [updated] = await apply([
+          httpRoute({ ...spec, hostnames: [hostFor('generation'), hostFor('generation-2')] }),
+        ]);
+        const generation = updated.metadata.generation ?? 0;
+        if (generation <= (original.metadata.generation ?? 0)) {
+          throw new Error(
+            `HTTPRoute ${spec.namespace}/${spec.name}: generation stayed ${generation} after a spec update; the API server should have bumped it.`,
+          );
+        }
+        // conditionHolds requires observedGeneration >= the latest generation for each condition.
+        await waitForParent(updated, fixtureParent(), accepted);
+      },
+    );
   });
 
   describe('weighted backends', () => {
@@ -384,30 +439,36 @@ describe('troubleshooting', () => {
       return host;
     }
 
-    it(testTitle('tsWeightSplit'), async () => {
-      const host = await weightedRoute('weights', 1, 1);
-      // As upstream: the route must serve consistently before the distribution is measured.
-      await eventually(request('/env', { host }), servedBy('v1', 'v2'));
-      const counts = await sample(request('/env', { host }), requests);
-      const short = ['v1', 'v2'].filter((v) => (counts.get(v) ?? 0) < atLeast);
-      const others = [...counts.keys()].filter((k) => k !== 'v1' && k !== 'v2');
-      if (short.length > 0 || others.length > 0) {
-        throw new Error(
-          `${requests} requests to GET /env (Host: ${host}) with weights v1=1, v2=1 were answered by ${showCounts(counts)}; expected only v1 and v2, each at least ${atLeast} times.`,
-        );
-      }
-    });
+    defineCase(
+      { id: 'tsWeightSplit', title: 'equal weights send requests to both backends', upstream: 'HTTPRouteWeight' },
+      async () => {
+        const host = await weightedRoute('weights', 1, 1);
+        // As upstream: the route must serve consistently before the distribution is measured.
+        await eventually(request('/env', { host }), servedBy('v1', 'v2'));
+        const counts = await sample(request('/env', { host }), requests);
+        const short = ['v1', 'v2'].filter((v) => (counts.get(v) ?? 0) < atLeast);
+        const others = [...counts.keys()].filter((k) => k !== 'v1' && k !== 'v2');
+        if (short.length > 0 || others.length > 0) {
+          throw new Error(
+            `${requests} requests to GET /env (Host: ${host}) with weights v1=1, v2=1 were answered by ${showCounts(counts)}; expected only v1 and v2, each at least ${atLeast} times.`,
+          );
+        }
+      },
+    );
 
-    it(testTitle('tsWeightZero'), async () => {
-      // A fresh route (not an update): until it is programmed its Host gets 404, never v2.
-      const host = await weightedRoute('weight-zero', 1, 0);
-      await eventually(request('/env', { host }), servedBy('v1'));
-      const counts = await sample(request('/env', { host }), requests);
-      if (counts.size !== 1 || !counts.has('v1')) {
-        throw new Error(
-          `${requests} requests to GET /env (Host: ${host}) with weights v1=1, v2=0 were answered by ${showCounts(counts)}; expected v1 only.`,
-        );
-      }
-    });
+    defineCase(
+      { id: 'tsWeightZero', title: 'a backend with weight 0 gets no requests', upstream: 'HTTPRouteWeight' },
+      async () => {
+        // A fresh route (not an update): until it is programmed its Host gets 404, never v2.
+        const host = await weightedRoute('weight-zero', 1, 0);
+        await eventually(request('/env', { host }), servedBy('v1'));
+        const counts = await sample(request('/env', { host }), requests);
+        if (counts.size !== 1 || !counts.has('v1')) {
+          throw new Error(
+            `${requests} requests to GET /env (Host: ${host}) with weights v1=1, v2=0 were answered by ${showCounts(counts)}; expected v1 only.`,
+          );
+        }
+      },
+    );
   });
 });
