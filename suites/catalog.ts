@@ -60,8 +60,14 @@ export const suiteFiles: Record<SuiteName, string> = {
   httproute: 'suites/httproute-status.test.ts',
   routing: 'suites/routing.test.ts',
   'header-routing': 'suites/header-routing.test.ts',
-  troubleshooting: 'suites/troubleshooting.test.ts',
+  troubleshooting: 'suites/troubleshooting/',
 };
+
+/** The vitest include pattern of a suite: its file, or its folder's `*.test.ts` files. */
+export function suiteGlob(suite: SuiteName): string {
+  const where = suiteFiles[suite];
+  return where.endsWith('/') ? `${where}*.test.ts` : where;
+}
 
 export const catalogEntries: readonly CatalogEntry[] = derivedEntries as CatalogEntry[];
 

@@ -145,7 +145,8 @@ describe('catalog', () => {
     expect(suiteOfFile('suites/gateway-status.test.ts')).toBe('gateway');
     expect(suiteOfFile('/abs/path/suites/header-routing.test.ts')).toBe('header-routing');
     expect(suiteOfFile('suites\\httproute-status.test.ts')).toBe('httproute');
-    expect(suiteOfFile('suites/troubleshooting.test.ts')).toBe('troubleshooting');
+    expect(suiteOfFile('suites/troubleshooting/30-backend-not-found.test.ts')).toBe('troubleshooting');
+    expect(suiteOfFile('/abs/path/suites/troubleshooting/10-not-allowed-by-listeners.test.ts')).toBe('troubleshooting');
     expect(suiteOfFile('suites/negative-routes.test.ts')).toBe('negative-routes');
     expect(suiteOfFile('harness/x/foo.sim.test.ts')).toBe('foo');
   });
@@ -158,7 +159,7 @@ describe('catalog', () => {
     expect(mapping.get('HTTPRouteWeight')).toEqual(['tsWeightSplit', 'tsWeightZero']);
     expect(catalog.tsReferenceGrant).toMatchObject({
       suite: 'troubleshooting',
-      file: 'suites/troubleshooting.test.ts',
+      file: 'suites/troubleshooting/50-cross-namespace-backend.test.ts',
       level: 'core',
     });
     expect(catalog.gatewayAccepted).not.toHaveProperty('upstream');
