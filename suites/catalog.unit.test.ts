@@ -73,6 +73,8 @@ async function collectCases(): Promise<Collected> {
       include: ['suites/**/*.test.ts'],
       exclude: ['suites/**/*.unit.test.ts'],
       provide: { kindgate: fixturesLikeHandle },
+      // One module graph for all files, as the runner has it: 1.5 s instead of 10 s here.
+      isolate: false,
     } as never,
     { logLevel: 'silent' },
   );
