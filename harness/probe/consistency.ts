@@ -1,4 +1,10 @@
-import { describeRequest, sendRequest, type ProbeRequest, type ProbeResponse } from './http.ts';
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  describeRequest,
+  sendRequest,
+  type ProbeRequest,
+  type ProbeResponse,
+} from './http.ts';
 import type { Check } from './checks.ts';
 import { secondsOf } from '../log.ts';
 import { retry } from '../retry.ts';
@@ -93,7 +99,10 @@ export async function expectEventually(
       let why: string | undefined;
       try {
         // No single request may outlive the window.
-        res = await send({ ...req, timeoutMs: Math.max(1, Math.min(req.timeoutMs ?? 10_000, left)) });
+        res = await send({
+          ...req,
+          timeoutMs: Math.max(1, Math.min(req.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, left)),
+        });
         why = check(res);
       } catch (err) {
         last = { reason: networkReason(err) };
