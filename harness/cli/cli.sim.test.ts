@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { builtinFixturesDir } from '../run/fixtures.ts';
 import { Kube } from '../kube/client.ts';
 import { parseXml, type XmlElement } from '../reports/xml-parse.test-helper.ts';
-import { kindgateBin } from '../run/suites.ts';
+import { kindgateBin } from '../package-paths.ts';
 
 /** The real CLI, as a user runs it: a child process of `scripts/kindgate.js`. */
 const bin = kindgateBin;
