@@ -1,6 +1,7 @@
 import type { Reporter, TestCase, TestSpecification } from 'vitest/node';
 import { type Logger } from '../log.ts';
 import { packageRoot } from '../package-paths.ts';
+import { keepNewSignalListenersOut } from './signal-guard.ts';
 import { suiteGlob, type SuiteName } from '../../suites/catalog.ts';
 import type { ClusterHandle } from './handle.ts';
 
@@ -71,7 +72,9 @@ export async function runSuites(handle: ClusterHandle, options: SuiteRunOptions)
   const testTimeout = Math.max(t.gatewayMs, t.routeMs) + t.consistencyMs + 30_000;
   let allPassed = true;
   for (const pass of suitePasses(options.suites)) {
-    const signalsBefore = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+    // vitest exits the process on SIGINT/SIGTERM within a millisecond; the run's own handler must
+    // tear the cluster down first, so vitest's are kept out from the moment it is created.
+    const releaseSignals = keepNewSignalListenersOut();
     const vitest = await createVitest(
       'test',
       {
@@ -90,14 +93,10 @@ export async function runSuites(handle: ClusterHandle, options: SuiteRunOptions)
         isolate: false,
       } as never,
       { logLevel: 'silent' },
-    );
-    // vitest exits the process on SIGINT/SIGTERM within a millisecond; the run's own handler must
-    // tear the cluster down first, so vitest's are removed.
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      for (const listener of process.listeners(signal)) {
-        if (!signalsBefore[signal].includes(listener)) process.off(signal, listener);
-      }
-    }
+    ).catch((error: unknown) => {
+      releaseSignals();
+      throw error;
+    });
     await vitest.start();
     const failed =
       vitest.state.getCountOfFailedTests() > 0 ||
@@ -105,6 +104,7 @@ export async function runSuites(handle: ClusterHandle, options: SuiteRunOptions)
       vitest.state.getFiles().some((file) => file.result?.state === 'fail');
     const ran = vitest.state.getFiles().length > 0;
     await vitest.close();
+    releaseSignals();
     allPassed &&= ran && !failed;
   }
   return allPassed;
