@@ -17,6 +17,8 @@ export interface ProfileConfig {
   serverHeader: string;
   supportedFeatures: string[];
   implementation: ImplementationInfo;
+  /** Upstream conformance profiles for `kindgate conformance`; undefined = GATEWAY-HTTP. */
+  conformanceProfiles?: string[];
   diagnostics: DiagnosticsSpec;
   install?: VendorInstall;
   /** The config file it came from (for messages). */
@@ -36,6 +38,16 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 /** GatewayClass spec.controllerName, Gateway API v1.6.1 CRD: a domain-prefixed path, at most 253 characters. */
 const CONTROLLER_NAME =
   /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/;
+/** Conformance profile names of the upstream suite (gateway-api v1.6.1 conformance/utils/suite/profiles.go). */
+export const UPSTREAM_CONFORMANCE_PROFILES = [
+  'GATEWAY-HTTP',
+  'GATEWAY-TLS',
+  'GATEWAY-TCP',
+  'GATEWAY-UDP',
+  'GATEWAY-GRPC',
+  'MESH-HTTP',
+  'MESH-GRPC',
+] as const;
 const knownFeatures: readonly string[] = [...gatewayHttpCoreFeatures, ...gatewayHttpExtendedFeatures];
 
 type Raw = Record<string, unknown>;
@@ -80,6 +92,7 @@ export function parseProfileConfig(value: unknown, file: string): ProfileConfig 
     'serverHeader',
     'supportedFeatures',
     'implementation',
+    'conformanceProfiles',
     'diagnostics',
     'install',
   ]);
@@ -165,6 +178,17 @@ export function parseProfileConfig(value: unknown, file: string): ProfileConfig 
     contact: strings(impl.contact, 'profile.implementation.contact') ?? [],
   };
 
+  const conformanceProfiles = strings(raw.conformanceProfiles, 'profile.conformanceProfiles');
+  const unknownProfile = conformanceProfiles?.find(
+    (p) => !(UPSTREAM_CONFORMANCE_PROFILES as readonly string[]).includes(p),
+  );
+  if (unknownProfile !== undefined)
+    fail(
+      'profile.conformanceProfiles',
+      `names unknown conformance profile ${unknownProfile}`,
+      `use upstream names: ${UPSTREAM_CONFORMANCE_PROFILES.join(', ')}`,
+    );
+
   const diagnostics: DiagnosticsSpec = { controllerPods: [], gatewayPodSelector: DEFAULT_GATEWAY_POD_SELECTOR };
   if (raw.diagnostics !== undefined && raw.diagnostics !== null) {
     const diag = mapping(raw.diagnostics, 'profile.diagnostics', ['controllerPods', 'gatewayPodSelector']);
@@ -244,6 +268,7 @@ export function parseProfileConfig(value: unknown, file: string): ProfileConfig 
     serverHeader,
     supportedFeatures,
     implementation,
+    ...(conformanceProfiles ? { conformanceProfiles } : {}),
     diagnostics,
     install,
     file,
