@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -196,5 +196,49 @@ describe('kindgate conformance --dry-run', () => {
     const help = await kindgate(['conformance', '--help']);
     expect(help.stdout).toContain('--run-test NAME');
     expect(help.stdout).not.toContain('--suites');
+  });
+});
+
+describe('kindgate conformance --runner local without a usable go', () => {
+  /** Run with PATH set to `dir` only: `go` is whatever is (or is not) there. */
+  async function withPath(dir: string) {
+    const saved = process.env.PATH;
+    process.env.PATH = dir;
+    try {
+      const reports = mkdtempSync(join(tmpdir(), 'kg-conf-reports-'));
+      const run = await kindgate([
+        'conformance',
+        '--provider',
+        'sim',
+        '--report-dir',
+        reports,
+        '--cache-dir',
+        cacheDir,
+      ]);
+      return { ...run, reports };
+    } finally {
+      process.env.PATH = saved;
+    }
+  }
+
+  it('no go on PATH: one sentence, exit 3, nothing started or written', async () => {
+    const run = await withPath(mkdtempSync(join(tmpdir(), 'kg-empty-path-')));
+    expect(run.code).toBe(3);
+    expect(run.stderr).toBe(
+      'kindgate: `go` was not found on PATH, and --runner local builds the upstream suite with it; install Go >= 1.26.0 (https://go.dev/dl/), or drop --runner local to use the runner container.\n',
+    );
+    expect(readdirSync(run.reports)).toEqual([]);
+    expect(readdirSync(cacheDir)).toEqual([]);
+  });
+
+  it('a go older than the suite needs: one sentence, exit 3', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kg-old-go-'));
+    writeFileSync(join(dir, 'go'), '#!/bin/sh\necho go1.25.3\n');
+    chmodSync(join(dir, 'go'), 0o755);
+    const run = await withPath(dir);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toBe(
+      'kindgate: `go` on PATH is go1.25.3, but the upstream suite v1.6.1 needs Go >= 1.26.0; install a newer Go (https://go.dev/dl/), or drop --runner local to use the runner container.\n',
+    );
   });
 });
