@@ -208,3 +208,9 @@ function plural(n: number, word: string): string {
 export function failedCheck(records: readonly CheckRecord[] | undefined): CheckRecord | undefined {
   return [...(records ?? [])].reverse().find((r) => r.outcome !== 'converged');
 }
+
+/** The classification line of the check that made a test fail, if a check did. */
+export function classifiedFailure(records: readonly CheckRecord[] | undefined): string | undefined {
+  const failed = failedCheck(records);
+  return failed && describeFailure(failed);
+}

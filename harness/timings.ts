@@ -36,6 +36,11 @@ export class PhaseRecorder {
     return this.entries;
   }
 
+  /** A phase timed elsewhere (read from the suites' check records). */
+  record(entry: PhaseTiming): void {
+    this.entries.push(entry);
+  }
+
   /** A phase that ran from `startMs` until `endMs` (both `performance.now()` readings). */
   add(phase: string, startMs: number, endMs: number = performance.now(), extra: PhaseExtra = {}): void {
     this.entries.push({

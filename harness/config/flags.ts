@@ -194,6 +194,16 @@ export const flagSpecs: readonly FlagSpec[] = [
     commands: ['test', 'conformance'],
   },
   {
+    flag: 'compare',
+    key: 'compare',
+    type: 'string',
+    value: 'DIR',
+    help:
+      'report dir of an earlier run: print the phases that got more than 50 % and 2 s slower than in its timings.json ' +
+      '(informative; the exit code is unchanged)',
+    commands: ['test'],
+  },
+  {
     flag: 'gateway-timeout',
     key: 'timeouts.gatewayMs',
     type: 'number',

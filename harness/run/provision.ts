@@ -4,6 +4,7 @@ import { Kube } from '../kube/client.ts';
 import { conditionsOf, findCondition } from '../kube/conditions.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { timedStep, type Logger } from '../log.ts';
+import { timedPhase } from '../timings.ts';
 import type { Profile } from '../profiles/types.ts';
 import type { Provider, StartHooks } from '../providers/types.ts';
 import { endpointKey, type ClusterHandle, type ParentInfo, type RouteInfo } from './handle.ts';
@@ -58,18 +59,26 @@ export async function provision(
   for (const name of options.ownedNamespaces) {
     if (!(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name }))) footprint.createdNamespaces.push(name);
   }
-  await timedStep(log, `fixtures applied (${objects.length} objects)`, () =>
-    kube.apply(objects, { fieldManager: 'kindgate', namespace: options.namespace }),
+  await timedStep(
+    log,
+    `fixtures applied (${objects.length} objects)`,
+    () => kube.apply(objects, { fieldManager: 'kindgate', namespace: options.namespace }),
+    { phase: 'fixtures applied', detail: `${objects.length} objects` },
   );
-  await timedStep(log, 'backends available', () => waitForDeployments(kube, objects, options.timeouts.backendsMs));
+  await timedStep(log, 'backends available', () => waitForDeployments(kube, objects, options.timeouts.backendsMs), {
+    phase: 'backends Available',
+  });
 
   const gateways = objects.filter(isGateway).map((gw) => ({
     namespace: gw.metadata.namespace ?? options.namespace,
     name: gw.metadata.name,
     listeners: ((gw.spec as { listeners?: { name: string }[] }).listeners ?? []).map((l) => l.name),
   }));
-  const endpoints = await timedStep(log, 'gateway endpoints resolved', () =>
-    resolveEndpoints(kube, provider, gateways, options, log),
+  const endpoints = await timedStep(
+    log,
+    'gateway endpoints resolved',
+    () => resolveEndpoints(kube, provider, gateways, options, log),
+    { phase: 'endpoints resolved' },
   );
 
   const handle: ClusterHandle = {
@@ -194,13 +203,20 @@ async function resolveEndpoints(
   await Promise.all(
     gateways.map(async (gw) => {
       try {
-        await kube.waitFor(
-          { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: gw.namespace, name: gw.name },
-          (obj) =>
-            ((obj?.status as { addresses?: { value?: string }[] } | undefined)?.addresses ?? []).some((a) => a.value),
-          { timeoutMs: options.timeouts.gatewayMs, what: 'an address in status.addresses' },
+        await timedPhase(
+          log.phases,
+          `Gateway ${gw.name} Programmed with an address`,
+          () =>
+            kube.waitFor(
+              { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: gw.namespace, name: gw.name },
+              (obj) => addressesOf(obj).length > 0,
+              { timeoutMs: options.timeouts.gatewayMs, what: 'an address in status.addresses' },
+            ),
+          (obj) => gatewayDetail(gw, obj),
         );
-        await waitForNamespaceReady(kube, gw.namespace, options.timeouts.gatewayMs);
+        await timedPhase(log.phases, `Gateway ${gw.name} pods Ready`, () =>
+          waitForNamespaceReady(kube, gw.namespace, options.timeouts.gatewayMs),
+        );
       } catch (error) {
         for (const listener of gw.listeners)
           endpoints[endpointKey(gw.namespace, gw.name, listener)] = { error: (error as Error).message };
@@ -218,6 +234,23 @@ async function resolveEndpoints(
     }),
   );
   return endpoints;
+}
+
+function addressesOf(gw: KubeObject | undefined): string[] {
+  const addresses = (gw?.status as { addresses?: { value?: string }[] } | undefined)?.addresses ?? [];
+  return addresses.map((a) => a.value).filter((v): v is string => !!v);
+}
+
+/**
+ * The phase detail of a Gateway that got its address: the address, and whether it was Programmed
+ * then (the run waits for the address; the gateway suite checks Programmed).
+ */
+function gatewayDetail(gw: { namespace: string; name: string }, obj: KubeObject): string {
+  const programmed = findCondition(conditionsOf(obj), 'Programmed');
+  const state = programmed
+    ? `Programmed=${programmed.status}${programmed.status === 'True' ? '' : ` (${programmed.reason})`}`
+    : 'no Programmed condition yet';
+  return `${gw.namespace}/${gw.name}: ${addressesOf(obj).join(', ')}; ${state}`;
 }
 
 /** Remove the namespaces this run created, where the cluster itself outlives the run. */

@@ -7,6 +7,7 @@ import type { KindStep } from './step.ts';
 export const toolsStep: KindStep = {
   id: 'tools',
   label: ({ plan }) => `tools: ${plan.tools.map((t) => `${t.name} ${t.version}`).join(', ')}`,
+  phase: () => 'tools',
   async run(ctx) {
     for (const spec of ctx.plan.tools) ctx.tools[spec.name] = await resolveTool(spec, ctx.deps, ctx.log);
   },
