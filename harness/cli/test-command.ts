@@ -75,7 +75,12 @@ export async function testCommand(argv: string[]): Promise<number> {
         },
       });
       passed = await timedPhase(phases, 'suites', () =>
-        runSuites(provisioned.handle, { log, suites: options.suites, reporters: [collector] }),
+        runSuites(provisioned.handle, {
+          log,
+          suites: options.suites,
+          reporters: [collector],
+          cacheDir: options.cacheDir,
+        }),
       );
       for (const phase of suitePhases(collector.results, fixtureRouteSubjects(provisioned.handle)))
         phases.record(phase);

@@ -1,3 +1,5 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Reporter, TestCase, TestSpecification, Vitest } from 'vitest/node';
 import { classifiedFailure } from '../convergence.ts';
 import { type Logger } from '../log.ts';
@@ -14,6 +16,26 @@ export interface SuiteRunOptions {
   /** Extra vitest reporters (result collection for JUnit and the conformance report). */
   reporters?: Reporter[];
   log: Logger;
+  /** kindgate's cache directory: vitest keeps the suites' transformed modules under it between runs. */
+  cacheDir?: string;
+}
+
+/**
+ * vitest's module cache on disk (keyed by each file's content, vitest's and vite's versions and the
+ * lockfile): a run then skips transforming the suites and the harness they import. In kindgate's
+ * own cache directory, never the package's (it may be read-only); none when that is not writable.
+ */
+function transformCache(cacheDir: string | undefined, log: Logger): object {
+  if (!cacheDir) return {};
+  const dir = join(cacheDir, 'vitest');
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    log.debug(`no vitest module cache: ${dir} is not writable (${(error as Error).message})`);
+    return {};
+  }
+  return { experimental: { fsModuleCache: true, fsModuleCachePath: dir } };
 }
 
 /** One line per test as it finishes; the failure reason under a failed one, and how its check failed. */
@@ -97,6 +119,7 @@ export async function runSuites(handle: ClusterHandle, options: SuiteRunOptions)
           passWithNoTests: false,
           // The suites share one module graph: each file would otherwise re-import the Kubernetes client.
           isolate: false,
+          ...transformCache(options.cacheDir, options.log),
         } as never,
         { logLevel: 'silent' },
       );
