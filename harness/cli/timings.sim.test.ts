@@ -31,7 +31,8 @@ function v2RuleToV1(): string {
 const property = (testcase: XmlElement, name: string) =>
   testcase.children.find((c) => c.name === 'properties')?.children.find((p) => p.attrs.name === name)?.attrs.value;
 
-describe('kindgate test explains its run: phase timings and how each check converged', () => {
+// Each test is its own child process: run them side by side.
+describe.concurrent('kindgate test explains its run: phase timings and how each check converged', () => {
   it('a route to v1 where the suite expects v2 fails as wrong-backend in the console, JUnit and timings.json; --compare only informs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kg-reports-'));
     const earlier = mkdtempSync(join(tmpdir(), 'kg-earlier-'));
