@@ -19,6 +19,7 @@ import type { TestRecord } from '../reports/results.ts';
 import { ensureWritableDir } from '../reports/writable-dir.ts';
 import { onInterrupt, once } from '../run/interrupt.ts';
 import { collectUpstreamDiagnostics } from './diagnostics.ts';
+import { learnGoProxy, type HostGoProxy } from './go-proxy.ts';
 import { checkGo } from './go-toolchain.ts';
 import { GoTestOutput, type ResultLine } from './go-test-output.ts';
 import { kubeconfigForContext } from './kubeconfig-context.ts';
@@ -28,7 +29,7 @@ import { copyUpstreamReport, SIMULATED_WARNING, writeSubmissionReadme, type Copi
 import { startContainerRunner } from './runner-container.ts';
 import { startLocalRunner, type RunnerHandle } from './runner-local.ts';
 import { formatConformanceSummary } from './summary.ts';
-import { planWorkspace, prepareWorkspace } from './workspace.ts';
+import { planWorkspace, prepareWorkspace, type WorkspacePlan } from './workspace.ts';
 
 export interface ConformanceRunInput {
   /** The user's arguments after `conformance` (the README's Reproduce command). */
@@ -47,6 +48,14 @@ function notStartedMessage(exitCode: number, preamble: string[], logFile: string
   const why = tail(preamble.filter((l) => l.trim() && !l.startsWith('# kindgate')).join('\n'), 3).replace(/\n/g, ' | ');
   const what = `The upstream suite did not start (exit code ${exitCode}${why ? `: ${why}` : ''})`;
   return `${what}; see ${logFile}, check that the Go module proxy is reachable (GOPROXY), and retry.`;
+}
+
+function runnerFetchesMessage(workspace: WorkspacePlan): string {
+  const { proxy } = workspace.sources;
+  const why = proxy
+    ? `${proxy.from} names no proxy to download from here`
+    : 'no Go module proxy is known on this machine';
+  return `${why}: the runner's Go fetches the upstream suite ${workspace.version} itself and checks it against the pinned go.sum`;
 }
 
 /** The runner's command line, as it is printed in the log and the dry run. */
@@ -87,6 +96,7 @@ export async function runConformance(input: ConformanceRunInput): Promise<number
   const release = onInterrupt(teardown, (m) => log.warn(m));
   let plan: ConformancePlan | undefined;
   let goVersion: string | undefined;
+  let goProxy: HostGoProxy | undefined;
   let setupFailure: string | undefined;
   let diagnostics: string | undefined;
   const tests: TestRecord[] = [];
@@ -106,10 +116,16 @@ export async function runConformance(input: ConformanceRunInput): Promise<number
           throw new EnvironmentError(engineMissingMessage(engine, error.message.split('\n')[0].replace(/\.$/, '')));
         });
       }
-      const workspace = planWorkspace(options.cacheDir);
-      await timedStep(log, `upstream suite ${workspace.version} sources verified (sha256)`, () =>
-        prepareWorkspace(workspace, httpDownloader, log),
-      );
+      goProxy = await learnGoProxy(process.env, runCommand, log);
+      const workspace = planWorkspace(options.cacheDir, goProxy);
+      if (workspace.sources.kind === 'host')
+        await timedStep(log, `upstream suite ${workspace.version} sources verified (sha256)`, () =>
+          prepareWorkspace(workspace, httpDownloader, log),
+        );
+      else {
+        await prepareWorkspace(workspace, httpDownloader, log);
+        log.info(runnerFetchesMessage(workspace));
+      }
       started = true;
       await provider.start(log, {
         beforeCleanup: async (error) => {
@@ -136,6 +152,7 @@ export async function runConformance(input: ConformanceRunInput): Promise<number
         kubeconfig,
         kindPlan,
         containerName: `kindgate-conformance-${randomBytes(3).toString('hex')}`,
+        goProxy,
       });
       const internal = plan.internalKubeconfig;
       if (internal && kindPlan)
@@ -186,7 +203,13 @@ export async function runConformance(input: ConformanceRunInput): Promise<number
     const junit = await writeJUnit(options.reportDir, tests, { setupFailure });
     const workspacePlan =
       plan ??
-      planConformance(options, conformance, profile, { stagingDir, kubeconfig: '', kindPlan, containerName: '' });
+      planConformance(options, conformance, profile, {
+        stagingDir,
+        kubeconfig: '',
+        kindPlan,
+        containerName: '',
+        goProxy,
+      });
     const readme = await writeSubmissionReadme(options.reportDir, {
       implementation: profile.implementation,
       gatewayApiVersion: pins.gatewayApi.version,
