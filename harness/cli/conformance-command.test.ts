@@ -29,7 +29,8 @@ async function withGoEnv<T>(goproxy: string | undefined, goEnvProxy: string | un
   const saved = { PATH: process.env.PATH, GOPROXY: process.env.GOPROXY };
   const dir = mkdtempSync(join(tmpdir(), 'kg-go-env-'));
   if (goEnvProxy !== undefined) {
-    writeFileSync(join(dir, 'go'), `#!/bin/sh\n[ "$1 $2" = "env GOPROXY" ] && echo '${goEnvProxy}'\n`);
+    const script = `#!/bin/sh\ncase "$1 $2" in\n"env GOPROXY") echo '${goEnvProxy}';;\n"env GOVERSION") echo go1.26.8;;\nesac\n`;
+    writeFileSync(join(dir, 'go'), script);
     chmodSync(join(dir, 'go'), 0o755);
   }
   process.env.PATH = dir;
@@ -252,6 +253,43 @@ describe('kindgate conformance --dry-run', () => {
     const help = await kindgate(['conformance', '--help']);
     expect(help.stdout).toContain('--run-test NAME');
     expect(help.stdout).not.toContain('--suites');
+  });
+});
+
+describe('kindgate conformance --provider existing without --allow-existing', () => {
+  it('names what the upstream suite will create, not the fixtures; exit 2, nothing in the report dir', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kg-conf-existing-'));
+    const kubeconfig = join(dir, 'lab.kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      'apiVersion: v1\nkind: Config\ncurrent-context: lab\nclusters: [{name: lab, cluster: {server: "https://127.0.0.1:1"}}]\n' +
+        'users: [{name: u, user: {token: t}}]\ncontexts: [{name: lab, context: {cluster: lab, user: u}}]\n',
+    );
+    const reports = join(dir, 'reports');
+    // A `go` that reports `off` for GOPROXY: nothing is downloaded before the provider refuses.
+    const run = await withGoEnv(undefined, 'off', () =>
+      kindgate([
+        'conformance',
+        '--provider',
+        'existing',
+        '--kubeconfig',
+        kubeconfig,
+        '--runner',
+        'local',
+        '--report-dir',
+        reports,
+        '--cache-dir',
+        join(dir, 'cache'),
+      ]),
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'kindgate: kindgate did not create context "lab" and will not create or delete anything in it; ' +
+        'pass --allow-existing to let it run the upstream conformance suite, which creates its namespaces ' +
+        'gateway-conformance-infra, gateway-conformance-app-backend, gateway-conformance-web-backend and its base resources there.\n',
+    );
+    expect(run.stderr).not.toContain('fixtures');
+    expect(readdirSync(reports)).toEqual([]);
   });
 });
 

@@ -36,6 +36,11 @@ export const UPSTREAM_NAMESPACES = [
   'gateway-conformance-web-backend',
 ];
 
+/** What `kindgate conformance` does in an existing cluster (its --allow-existing message). */
+export function upstreamClusterChanges(): string {
+  return `run the upstream conformance suite, which creates its namespaces ${UPSTREAM_NAMESPACES.join(', ')} and its base resources`;
+}
+
 export const GO_TEST_LOG = 'go-test.log';
 
 export interface PlanContext {

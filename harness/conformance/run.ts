@@ -24,7 +24,7 @@ import { checkGo } from './go-toolchain.ts';
 import { GoTestOutput, type ResultLine } from './go-test-output.ts';
 import { kubeconfigForContext } from './kubeconfig-context.ts';
 import type { ConformanceOptions } from './options.ts';
-import { pinLines, planConformance, type ConformancePlan } from './plan.ts';
+import { pinLines, planConformance, upstreamClusterChanges, type ConformancePlan } from './plan.ts';
 import { copyUpstreamReport, SIMULATED_WARNING, writeSubmissionReadme, type CopiedReport } from './report-files.ts';
 import { startContainerRunner } from './runner-container.ts';
 import { startLocalRunner, type RunnerHandle } from './runner-local.ts';
@@ -83,7 +83,7 @@ export async function runConformance(input: ConformanceRunInput): Promise<number
   ensureWritableDir(options.reportDir, '--report-dir');
   const simulated = options.provider === 'sim';
   const stagingDir = mkdtempSync(join(tmpdir(), 'kindgate-conformance-'));
-  const provider = await createProvider(options, profile);
+  const provider = await createProvider(options, profile, { changes: upstreamClusterChanges() });
   const kindPlan = (provider as Partial<KindProvider>).plan;
   let runner: RunnerHandle | undefined;
   let removeInternal: (() => Promise<void>) | undefined;
