@@ -290,6 +290,12 @@ describe('kindgate conformance --provider existing without --allow-existing', ()
     );
     expect(run.stderr).not.toContain('fixtures');
     expect(readdirSync(reports)).toEqual([]);
+    // GOPROXY=off names no proxy: nothing was downloaded, the runner's Go would fetch the modules.
+    expect(run.stderr).toContain(
+      "go env GOPROXY names no proxy to download from here: the runner's Go fetches the upstream suite v1.6.1 itself",
+    );
+    expect(run.stderr).toContain('upstream suite v1.6.1 module written (go.sum pins every dependency)');
+    expect(readdirSync(join(dir, 'cache', 'conformance', 'gateway-api-v1.6.1'))).toEqual(['module']);
   });
 });
 

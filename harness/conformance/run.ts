@@ -58,6 +58,12 @@ function runnerFetchesMessage(workspace: WorkspacePlan): string {
   return `${why}: the runner's Go fetches the upstream suite ${workspace.version} itself and checks it against the pinned go.sum`;
 }
 
+function sourcesStepLabel(workspace: WorkspacePlan): string {
+  const what =
+    workspace.sources.kind === 'host' ? 'sources verified (sha256)' : 'module written (go.sum pins every dependency)';
+  return `upstream suite ${workspace.version} ${what}`;
+}
+
 /** The runner's command line, as it is printed in the log and the dry run. */
 export function runnerCommand(plan: ConformancePlan): CommandLine {
   return plan.runner.kind === 'container' ? plan.runner.run : plan.runner.goTest;
@@ -118,14 +124,8 @@ export async function runConformance(input: ConformanceRunInput): Promise<number
       }
       goProxy = await learnGoProxy(process.env, runCommand, log);
       const workspace = planWorkspace(options.cacheDir, goProxy);
-      if (workspace.sources.kind === 'host')
-        await timedStep(log, `upstream suite ${workspace.version} sources verified (sha256)`, () =>
-          prepareWorkspace(workspace, httpDownloader, log),
-        );
-      else {
-        await prepareWorkspace(workspace, httpDownloader, log);
-        log.info(runnerFetchesMessage(workspace));
-      }
+      if (workspace.sources.kind !== 'host') log.info(runnerFetchesMessage(workspace));
+      await timedStep(log, sourcesStepLabel(workspace), () => prepareWorkspace(workspace, httpDownloader, log));
       started = true;
       await provider.start(log, {
         beforeCleanup: async (error) => {

@@ -51,8 +51,10 @@ describe.skipIf(Boolean(skipReason))(
         ],
         { reject: false, env: { NO_COLOR: '1', TMPDIR: tmp }, timeout: 19 * 60_000 },
       );
-      // The run prints its outcome first: a setup failure (the proxy unreachable, say) shows kindgate's own words.
+      // The suite was built and started; if not (the Go module proxy unreachable, say), the failure
+      // shows kindgate's own words.
       expect(existsSync(join(reports, 'go-test.log')), run.stderr).toBe(true);
+      expect(run.stderr).toContain('upstream suite built and started');
       const goProxy = await learnGoProxy(process.env, runCommand);
       const workspace = planWorkspace(cacheDir, goProxy);
 
