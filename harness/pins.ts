@@ -55,12 +55,13 @@ export const pins = {
    * Each source archive is the module zip the Go module proxy serves for the tag; sha256 and size
    * were computed here from the downloads, and `h1`/`goModH1` are Go's own hashes as `go mod tidy`
    * recorded them after checking the checksum database (they are in harness/conformance/module/go.sum).
+   * No proxy is named here: the one this machine's Go uses is learned at run time
+   * (harness/conformance/go-proxy.ts); the sha256 are checked when this machine downloads the
+   * archives, go.sum by Go wherever it fetches them.
    */
   conformance: {
     /** gateway-api v1.6.1 go.mod and conformance/go.mod: `go 1.26.0`. */
     goMinimum: '1.26.0',
-    /** Go's default module proxy (cmd/go: GOPROXY=https://goproxy.invalid,direct), used when GOPROXY is unset. */
-    defaultGoProxy: 'https://goproxy.invalid',
     modules: [
       {
         path: 'sigs.k8s.io/gateway-api/conformance',

@@ -1,4 +1,5 @@
 import { parseRunOptions } from '../config/parse.ts';
+import { collectLeftoverRunners } from '../conformance/leftover-runners.ts';
 import { runCommand } from '../exec.ts';
 import { collectGarbage } from '../providers/kind/gc.ts';
 import { createLogger } from '../log.ts';
@@ -7,7 +8,7 @@ import { getProfile } from '../profiles/index.ts';
 import { httpDownloader } from '../providers/kind/tools/download.ts';
 import { resolveTool, whichOnPath } from '../providers/kind/tools/resolve.ts';
 
-/** `kindgate gc`: remove stale kindgate clusters and relay containers. */
+/** `kindgate gc`: remove stale kindgate clusters, relay containers and conformance runner containers. */
 export async function gcCommand(argv: string[]): Promise<number> {
   const options = parseRunOptions('gc', argv);
   const log = createLogger({ verbose: options.verbose });
@@ -26,6 +27,12 @@ export async function gcCommand(argv: string[]): Promise<number> {
     options.dryRun,
     log,
   );
-  if (report.clusters.length === 0 && report.relays === 0) log.info('nothing to remove');
+  const runners = await collectLeftoverRunners(
+    { run: runCommand, engine: plan.engine, kind },
+    report.clusters,
+    options.dryRun,
+    log,
+  );
+  if (report.clusters.length === 0 && report.relays === 0 && runners.length === 0) log.info('nothing to remove');
   return 0;
 }
