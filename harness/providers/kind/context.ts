@@ -8,7 +8,7 @@ import { startRelayContainer, type StartRelay } from './reach/relay.ts';
 import { tcpConnectable } from './reach/tcp.ts';
 import type { StepContext } from './run-steps.ts';
 import { httpDownloader, type Downloader } from './tools/download.ts';
-import { whichOnPath } from './tools/resolve.ts';
+import { whichOnPath, type ToolOrigin } from './tools/resolve.ts';
 import { withTools } from './tools/with-tools.ts';
 
 /** Everything the kind provider touches outside the process; tests replace these. */
@@ -16,6 +16,8 @@ export interface KindProviderDeps {
   run: RunCommand;
   download: Downloader;
   which(name: string): Promise<string | undefined>;
+  /** sha256 of a tool found on PATH (default: read and hash the file). */
+  hashFile?(path: string): Promise<string>;
   kube(kubeconfigPath: string): KubeLike;
   startRelay: StartRelay;
   connectable(host: string, port: number, timeoutMs: number): Promise<boolean>;
@@ -44,6 +46,8 @@ export interface KindContext extends StepContext {
   readonly deps: KindProviderDeps;
   /** Absolute paths of the resolved tools, by name (`kind` → /…/kind); filled by the tools step. */
   readonly tools: Record<string, string>;
+  /** Where each resolved tool came from (PATH, cached, downloaded), for the tools step line. */
+  readonly toolOrigins: Record<string, ToolOrigin>;
   /** The cluster's API client, from the API server step on. */
   kube?: KubeLike;
   /** How Gateways are reached (direct or through relays), from the reach step on. */

@@ -113,7 +113,6 @@ export function planKindRun(options: RunOptions, profile: Profile, host: PlanEnv
   const kind: ToolSpec = {
     name: 'kind',
     version: pins.kind.version,
-    versionArgs: ['version'],
     // kind publishes `<binary>.sha256sum` beside each binary (kind hack/release/build/cross.sh).
     artifact: kindSha
       ? { url: kindUrl, sha256: kindSha, cachePath: kindPath }
@@ -123,7 +122,6 @@ export function planKindRun(options: RunOptions, profile: Profile, host: PlanEnv
   const istioctl: ToolSpec = {
     name: 'istioctl',
     version: pins.istio.version,
-    versionArgs: ['version', '--remote=false', '--short'],
     artifact: { url: istioUrl, checksumUrl: `${istioUrl}.sha256`, cachePath: join(downloads, `${istioName}.tar.gz`) },
     archiveMember: 'istioctl',
     binPath: join(options.cacheDir, 'bin', istioName, 'istioctl'),

@@ -5,7 +5,7 @@ import type { Logger } from '../../log.ts';
 import type { KindRunPlan } from './plan.ts';
 import type { Artifact } from './tools/artifact.ts';
 import type { Downloader } from './tools/download.ts';
-import { pinnedOnPath, toolCached } from './tools/resolve.ts';
+import { toolAvailableOffline } from './tools/resolve.ts';
 
 /**
  * Checks before anything is created. Each failure is one EnvironmentError sentence (exit 3) with
@@ -15,6 +15,7 @@ export interface PreflightDeps {
   run: RunCommand;
   download: Downloader;
   which(name: string): Promise<string | undefined>;
+  hashFile?(path: string): Promise<string>;
   nodeVersion?: string;
 }
 
@@ -59,14 +60,14 @@ export function engineError(engine: string, error: unknown): EnvironmentError {
   );
 }
 
-/** The artifacts this run still has to download (not cached, tool not on PATH at the pin). */
+/** The artifacts this run still has to download (not cached, and no verified tool on PATH). */
 export async function pendingDownloads(
   plan: KindRunPlan,
-  deps: Pick<PreflightDeps, 'run' | 'which'>,
+  deps: Pick<PreflightDeps, 'download' | 'which' | 'hashFile'>,
 ): Promise<{ what: string; artifact: Artifact }[]> {
   const pending: { what: string; artifact: Artifact }[] = [];
   for (const tool of plan.tools) {
-    if (toolCached(tool) || (await pinnedOnPath(tool, deps)).path) continue;
+    if (await toolAvailableOffline(tool, deps)) continue;
     pending.push({ what: `${tool.name} ${tool.version}`, artifact: tool.artifact });
   }
   const { metallb, gatewayApiCrds } = plan.installs;
@@ -79,10 +80,15 @@ export async function pendingDownloads(
   return pending;
 }
 
-export async function preflight(plan: KindRunPlan, deps: PreflightDeps, log: Logger): Promise<void> {
+export async function preflight(
+  plan: KindRunPlan,
+  deps: PreflightDeps,
+  log: Logger,
+  signal?: AbortSignal,
+): Promise<void> {
   checkNodeVersion(deps.nodeVersion ?? process.versions.node, plan.preflight.nodeMinimum);
   try {
-    await deps.run(plan.preflight.engineInfo, log);
+    await deps.run(plan.preflight.engineInfo, log, { signal });
   } catch (error) {
     throw engineError(plan.engine, error);
   }
@@ -97,8 +103,9 @@ export async function preflight(plan: KindRunPlan, deps: PreflightDeps, log: Log
   await Promise.all(
     [...hosts].map(async ([origin, what]) => {
       try {
-        await deps.download.head(origin, plan.preflight.hostProbeTimeoutMs);
+        await deps.download.head(origin, plan.preflight.hostProbeTimeoutMs, signal);
       } catch (error) {
+        if (signal?.aborted) throw error;
         const why =
           (error as Error).name === 'TimeoutError'
             ? `no answer within ${plan.preflight.hostProbeTimeoutMs / 1000} s`

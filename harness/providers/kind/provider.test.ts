@@ -15,6 +15,8 @@ import { istioProfile } from '../../profiles/istio.ts';
 import type { IstioPlan } from './plan.ts';
 import type { Profile } from '../../profiles/types.ts';
 import type { Downloader } from './tools/download.ts';
+import { sha256Text } from './tools/checksum.ts';
+import { tarGz } from './tools/tar.test-helper.ts';
 import { createKindProvider, formatPlan, planKindRun, type KindProviderDeps } from './provider.ts';
 
 function options(over: Partial<RunOptions> = {}): RunOptions {
@@ -58,6 +60,15 @@ const INSPECT = JSON.stringify([
   },
 ]);
 
+/** The istioctl release on the fake network: an archive with the binary, and its published checksum. */
+const ISTIOCTL_BYTES = '#!istioctl 1.31.0';
+const ISTIO_ARCHIVE = tarGz({ istioctl: ISTIOCTL_BYTES });
+/** What the fake PATH binaries hash to: the pinned kind and the verified archive's istioctl. */
+const PATH_HASHES: Record<string, string> = {
+  '/usr/local/bin/kind': pins.kind.sha256['linux-amd64'],
+  '/usr/local/bin/istioctl': sha256Text(ISTIOCTL_BYTES),
+};
+
 type Failures = Partial<Record<'docker' | 'create' | 'metallb' | 'crds' | 'istio' | 'pool' | 'vendor', Error>>;
 
 /** Fakes for the machine: commands, network and cluster, recording what was asked of them. */
@@ -99,6 +110,10 @@ function fakes(fail: Failures = {}, extra: { clusters?: string[]; onPath?: strin
   };
   const download: Downloader = {
     async toFile(url, dest) {
+      if (url.includes('istioctl')) {
+        await writeFile(dest, ISTIO_ARCHIVE);
+        return { sha256: sha256Text(ISTIO_ARCHIVE), bytes: ISTIO_ARCHIVE.length };
+      }
       const body = url.includes('metallb')
         ? 'kind: Namespace\napiVersion: v1\nmetadata: {name: metallb-system}\n'
         : BUNDLE;
@@ -107,7 +122,7 @@ function fakes(fail: Failures = {}, extra: { clusters?: string[]; onPath?: strin
       const sha256 = url.includes('metallb') ? pins.metallb.sha256 : pins.gatewayApi.standard.sha256;
       return { sha256, bytes: body.length };
     },
-    text: async () => '',
+    text: async (url) => (url.includes('istioctl') ? `${sha256Text(ISTIO_ARCHIVE)}  ${url.split('/').pop()}` : ''),
     head: async () => 200,
   };
   const kube: KubeLike = {
@@ -143,6 +158,7 @@ function fakes(fail: Failures = {}, extra: { clusters?: string[]; onPath?: strin
     nodeVersion: '20.19.0',
     which: async (name) =>
       ['kind', 'istioctl', ...(extra.onPath ?? [])].includes(name) ? `/usr/local/bin/${name}` : undefined,
+    hashFile: async (path) => PATH_HASHES[path] ?? 'f'.repeat(64),
     connectable: async () => false,
     directWindowMs: 0,
     startRelay: async () => {
@@ -285,6 +301,7 @@ describe('kind provider start/stop', () => {
     );
     for (const step of [
       'preflight',
+      'tools: kind v0.33.0 (PATH, sha256 verified), istioctl 1.31.0 (PATH, sha256 verified)',
       'cluster kindgate-t1 created',
       'API server answers',
       'MetalLB v0.16.1 ready',

@@ -61,6 +61,7 @@ export function createKindProvider(
         log,
         signal: runner.signal,
         tools: {},
+        toolOrigins: {},
         created: { cluster: false, relays: false },
         after: runner.after,
       };

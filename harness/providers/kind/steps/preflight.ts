@@ -30,7 +30,7 @@ export const preflightStep: KindStep = {
   async run(ctx) {
     const { plan, options } = ctx;
     await checkKubeconfigTarget(plan.kubeconfigPath, defaultKubeconfigPath(options.cacheDir, plan.clusterName));
-    await preflight(plan, ctx.deps, ctx.log);
+    await preflight(plan, ctx.deps, ctx.log, ctx.signal);
     await vendorCommandFound(ctx);
   },
   describe(plan: KindRunPlan) {
