@@ -1,5 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -14,7 +16,7 @@ import { pins } from '../../pins.ts';
 import { istioProfile } from '../../profiles/istio.ts';
 import type { IstioPlan } from './plan.ts';
 import type { Profile } from '../../profiles/types.ts';
-import type { Downloader } from './tools/download.ts';
+import { createHttpDownloader, type Downloader } from './tools/download.ts';
 import { sha256Text } from './tools/checksum.ts';
 import { tarGz } from './tools/tar.test-helper.ts';
 import { createKindProvider, formatPlan, planKindRun, type KindProviderDeps } from './provider.ts';
@@ -399,6 +401,77 @@ describe('kind provider start/stop', () => {
     expect(alive(await child.pid())).toBe(false);
     expect(log.lines.some((l) => l.startsWith('✗ MetalLB v0.16.1 ready ('))).toBe(true);
     expect(log.lines.some((l) => l.startsWith('✗ Istio 1.31.0 ready ('))).toBe(true);
+  });
+
+  it('every running install ends at the first failure without the cancel grace: istioctl child killed, the CRD download closed', async () => {
+    const o = options();
+    const f = fakes();
+    const child = sleepingChild();
+    const order: string[] = [];
+    // A download server that sends the headers and a first chunk of the bundle, then stalls.
+    const stalled = { opened: 0, closed: 0 };
+    const server = createServer((_req, res) => {
+      stalled.opened += 1;
+      res.on('close', () => (stalled.closed += 1));
+      res.writeHead(200, { 'content-length': '1000000' });
+      res.write('apiVersion: apiextensions.k8s.io/v1\n');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const slow = `http://127.0.0.1:${(server.address() as AddressInfo).port}/standard-install.yaml`;
+    const http = createHttpDownloader({ env: {} });
+    const run = f.deps.run!;
+    const kube = f.deps.kube!;
+    const deps: Partial<KindProviderDeps> = {
+      ...f.deps,
+      // Were any install not cancellable, teardown would sit out this grace and the test would time out.
+      cancelGraceMs: 60_000,
+      download: {
+        ...f.deps.download!,
+        toFile: (url, dest, timeoutMs, signal) =>
+          url.includes('gateway-api')
+            ? http.toFile(slow, dest, timeoutMs, signal).finally(() => order.push('CRD download ended'))
+            : f.deps.download!.toFile(url, dest, timeoutMs, signal),
+      },
+      run: async (c, log, opts) => {
+        if (c.args.join(' ').startsWith('delete cluster'))
+          order.push(
+            `cluster deleted; istioctl alive: ${alive(await child.pid())}; download open: ${stalled.opened > stalled.closed}`,
+          );
+        if (c.file.endsWith('istioctl') && c.args[0] === 'install') {
+          return runCommand(child.command, log, opts).finally(() => order.push('istio install ended'));
+        }
+        return run(c, log, opts);
+      },
+      kube: (path) => {
+        const k = kube(path);
+        return {
+          ...k,
+          waitFor: async (ref, predicate, opts) => {
+            if (ref.name === 'controller') {
+              await child.pid(); // fail only once istioctl runs and the bundle download hangs
+              while (stalled.opened === 0) await new Promise((r) => setTimeout(r, 10));
+              throw new Error('Deployment metallb-system/controller did not become Available=True within 180 s');
+            }
+            return k.waitFor(ref, predicate, opts);
+          },
+        };
+      },
+    };
+    const started = performance.now();
+    try {
+      const error = await createKindProvider(o, istioProfile, deps)
+        .start(createMemoryLogger())
+        .catch((e) => e);
+      expect(error.message).toMatch(/controller did not become Available/);
+      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(order.at(-1)).toBe('cluster deleted; istioctl alive: false; download open: false');
+      expect(order.slice(0, 2).sort()).toEqual(['CRD download ended', 'istio install ended']);
+      expect(alive(await child.pid())).toBe(false);
+      expect(stalled).toEqual({ opened: 1, closed: 1 });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('a MetalLB failure tears down after a short grace even when a stuck Istio install ignores the cancel (its later failure stays handled)', async () => {

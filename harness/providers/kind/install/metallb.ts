@@ -74,14 +74,16 @@ export async function installMetallb(
   },
   log: Logger,
 ): Promise<Ipv4Pool> {
-  const { path } = await ensureArtifact(plan.manifest, deps.download, log);
-  await deps.kube.apply(await readFile(path, 'utf8'), { fieldManager: FIELD_MANAGER, force: true });
+  const { signal } = deps;
+  const { path } = await ensureArtifact(plan.manifest, deps.download, log, signal);
+  await deps.kube.apply(await readFile(path, 'utf8'), { fieldManager: FIELD_MANAGER, force: true, signal });
   await deps.kube.waitFor(plan.controller, (d) => conditionHolds(d, 'Available'), {
     timeoutMs: plan.controllerTimeoutMs,
     what: 'Available=True',
+    signal,
   });
 
-  const inspect = await deps.run(plan.networkInspect, log);
+  const inspect = await deps.run(plan.networkInspect, log, { signal });
   const pool = poolFromInspect(deps.engine, inspect.stdout, deps.clusterName, deps.network);
   log.debug(
     `MetalLB pool ${pool.range} from ${deps.engine} network ${deps.network} (${pool.subnet}; slice ${pool.slice + 1} of ${pool.slices}, from the cluster name)`,
@@ -92,7 +94,7 @@ export async function installMetallb(
   await retry(
     async () => {
       attempts += 1;
-      await deps.kube.apply(manifest, { fieldManager: FIELD_MANAGER, force: true });
+      await deps.kube.apply(manifest, { fieldManager: FIELD_MANAGER, force: true, signal });
     },
     {
       windowMs: plan.poolRetryMs,
@@ -100,7 +102,7 @@ export async function installMetallb(
       maxDelayMs: 5_000,
       shouldRetry: isWebhookNotReady,
       onRetry: (error, attempt) => log.debug(`MetalLB pool apply attempt ${attempt} refused: ${error.message}`),
-      signal: deps.signal,
+      signal,
     },
   ).catch((error: Error) => {
     const waited = Math.round((Date.now() - started) / 1000);
