@@ -49,6 +49,9 @@ export interface MetallbPlan {
   manifest: Artifact;
   controller: ObjectRef;
   controllerTimeoutMs: number;
+  /** The speaker DaemonSet (L2 announcements): every scheduled pod Ready, at its latest generation. */
+  speaker: ObjectRef;
+  speakerTimeoutMs: number;
   networkInspect: CommandLine;
   poolName: string;
   l2AdvertisementName: string;
@@ -171,11 +174,15 @@ export function planKindRun(options: RunOptions, profile: Profile, host: PlanEnv
         // MetalLB v0.16.1 metallb-native.yaml: Deployment metallb-system/controller (app=metallb, component=controller).
         controller: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'metallb-system', name: 'controller' },
         controllerTimeoutMs: 180_000,
+        // Same manifest: DaemonSet metallb-system/speaker (app=metallb, component=speaker), one pod per node.
+        speaker: { apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: 'metallb-system', name: 'speaker' },
+        speakerTimeoutMs: 180_000,
         networkInspect: networkInspectCommand(engine, kindNetworkName(engine, env)),
         namespace: 'metallb-system',
         poolName: 'kindgate-pool',
         l2AdvertisementName: 'kindgate-l2',
-        poolRetryMs: 120_000,
+        // The controller rotates the webhook's certificate at start; on a slow node that takes a minute or more.
+        poolRetryMs: 300_000,
       },
       gatewayApiCrds: {
         version: pins.gatewayApi.version,

@@ -268,6 +268,8 @@ describe('plan: command lines and generated files', () => {
       'istioctl-1.31.0-linux-amd64.tar.gz.sha256',
       pins.relay.image,
       'x.y.247.200-x.y.247.250 in a /16',
+      'then DaemonSet metallb-system/speaker: every scheduled pod Ready (numberReady == desiredNumberScheduled) at its latest generation (180 s)',
+      'retried while the webhook is not serving yet, up to 300 s',
     ])
       expect(text).toContain(needle);
   });
@@ -297,6 +299,10 @@ describe('kind provider start/stop', () => {
         'Deployment istio-system/istiod',
         'GatewayClass /istio',
       ]),
+    );
+    // The speakers (which answer ARP for the pool) are waited for after the controller, before the pool.
+    expect(f.waited.indexOf('DaemonSet metallb-system/speaker')).toBe(
+      f.waited.indexOf('Deployment metallb-system/controller') + 1,
     );
     expect(f.waited.indexOf('GatewayClass /istio')).toBeGreaterThan(
       f.waited.indexOf('CustomResourceDefinition /httproutes.gateway.networking.k8s.io'),
