@@ -5,7 +5,7 @@ import type { CommandLine } from '../../exec.ts';
 import type { ObjectRef } from '../../kube/types.ts';
 import { kindClusterConfig, kindCommands } from './cluster.ts';
 import { defaultKubeconfigPath } from './kubeconfig.ts';
-import { engineFromEnv, kindNetworkName, networkInspectCommand, type Engine } from './engine.ts';
+import { engineFromEnv, engineInfoCommand, kindNetworkName, networkInspectCommand, type Engine } from './engine.ts';
 import { pins } from '../../pins.ts';
 import type { Profile } from '../../profiles/types.ts';
 import type { Artifact } from './tools/artifact.ts';
@@ -146,11 +146,7 @@ export function planKindRun(options: RunOptions, profile: Profile, host: PlanEnv
     platform,
     preflight: {
       nodeMinimum: '20.19.0',
-      engineInfo: {
-        file: engine,
-        args: ['info', '--format', engine === 'podman' ? '{{.Version.Version}}' : '{{.ServerVersion}}'],
-        timeoutMs: 30_000,
-      },
+      engineInfo: engineInfoCommand(engine),
       hostProbeTimeoutMs: 5_000,
     },
     tools,

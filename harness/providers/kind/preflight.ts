@@ -31,12 +31,17 @@ export function checkNodeVersion(version: string, minimum: string): void {
     );
 }
 
+function installHint(engine: string): string {
+  if (engine === 'docker') return 'install Docker Engine (Linux) or Docker Desktop (macOS, Windows via WSL 2)';
+  return `install ${engine} (KIND_EXPERIMENTAL_PROVIDER=${engine} chose it), or unset KIND_EXPERIMENTAL_PROVIDER to use docker,`;
+}
+
 /** Turn a failed `docker info` into the sentence a user needs. */
 export function engineError(engine: string, error: unknown): EnvironmentError {
   const text = error instanceof CommandError ? `${error.stderrTail} ${error.message}` : String(error);
   if (error instanceof CommandError && error.reason === 'not-found') {
     return new EnvironmentError(
-      `The ${engine} command is not installed; install Docker Engine (Linux) or Docker Desktop (macOS) and retry, ${OFFLINE}.`,
+      `The ${engine} command is not installed; ${installHint(engine)} and retry, ${OFFLINE}.`,
     );
   }
   if (/permission denied/i.test(text)) {
