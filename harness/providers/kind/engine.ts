@@ -37,8 +37,10 @@ export function networkInspectCommand(engine: Engine, network: string): CommandL
   return { file: engine, args: ['network', 'inspect', ...format, network], timeoutMs: 30_000 };
 }
 
-/** `<engine> info` answering proves the engine runs; the format is the one each engine knows (kind uses `{{json .}}` for nerdctl). */
+/**
+ * `<engine> info` as JSON: answering proves the engine runs, and its facts say how (reach/routing.ts).
+ * kind asks the same: `{{json .}}` for docker and nerdctl, `--format json` for podman.
+ */
 export function engineInfoCommand(engine: Engine): CommandLine {
-  const format = engine === 'podman' ? '{{.Version.Version}}' : isNerdctl(engine) ? '{{json .}}' : '{{.ServerVersion}}';
-  return { file: engine, args: ['info', '--format', format], timeoutMs: 30_000 };
+  return { file: engine, args: ['info', '--format', engine === 'podman' ? 'json' : '{{json .}}'], timeoutMs: 30_000 };
 }

@@ -11,6 +11,7 @@ import type { Profile } from '../../profiles/types.ts';
 import type { Artifact } from './tools/artifact.ts';
 import { toolPlatform, type ToolPlatform } from './tools/platform.ts';
 import type { ToolSpec } from './tools/resolve.ts';
+import { contextEndpointCommand, routingFromHost, type HostRouting } from './reach/routing.ts';
 
 /**
  * The run plan of the kind provider: every command line, URL + sha256, file and wait, in order,
@@ -25,9 +26,19 @@ export interface KindRunPlan {
   reuse: boolean;
   keep: boolean;
   reach: ReachMode;
+  /** What the platform and DOCKER_HOST alone say about reaching the kind network; undefined: `<engine> info` decides. */
+  routing?: HostRouting;
+  /** --reach auto on a routable host: how long a Gateway address may take to accept a TCP connection (--gateway-timeout). */
+  directWaitMs: number;
   relayImage: string;
   platform: ToolPlatform;
-  preflight: { nodeMinimum: string; engineInfo: CommandLine; hostProbeTimeoutMs: number };
+  preflight: {
+    nodeMinimum: string;
+    engineInfo: CommandLine;
+    /** docker without DOCKER_HOST: the current context's endpoint (a remote one is not routable). */
+    contextEndpoint?: CommandLine;
+    hostProbeTimeoutMs: number;
+  };
   tools: ToolSpec[];
   cluster: {
     configPath: string;
@@ -142,11 +153,14 @@ export function planKindRun(options: RunOptions, profile: Profile, host: PlanEnv
     reuse: options.reuse,
     keep: options.keep,
     reach: options.reach,
+    routing: routingFromHost(host.platform ?? process.platform, engine, env),
+    directWaitMs: options.timeouts.gatewayMs,
     relayImage: options.relayImage,
     platform,
     preflight: {
       nodeMinimum: '20.19.0',
       engineInfo: engineInfoCommand(engine),
+      contextEndpoint: contextEndpointCommand(engine, env),
       hostProbeTimeoutMs: 5_000,
     },
     tools,

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { EnvironmentError } from '../../errors.ts';
-import { CommandError, type RunCommand } from '../../exec.ts';
+import { CommandError, formatCommand, type RunCommand } from '../../exec.ts';
 import type { Logger } from '../../log.ts';
 import type { KindRunPlan } from './plan.ts';
+import { hostRouting, parseEngineInfo, type HostRouting } from './reach/routing.ts';
 import type { Artifact } from './tools/artifact.ts';
 import type { Downloader } from './tools/download.ts';
 import { toolAvailableOffline } from './tools/resolve.ts';
@@ -17,6 +18,9 @@ export interface PreflightDeps {
   which(name: string): Promise<string | undefined>;
   hashFile?(path: string): Promise<string>;
   nodeVersion?: string;
+  /** The host as routing sees it (default: this process's platform and environment). */
+  platform?: string;
+  env?: NodeJS.ProcessEnv;
 }
 
 const OFFLINE = 'or for an offline try use --provider sim';
@@ -85,18 +89,42 @@ export async function pendingDownloads(
   return pending;
 }
 
+/** Whether the kind network is routable from this host: what the plan knew, else the engine's own facts. */
+async function routingOf(
+  plan: KindRunPlan,
+  infoStdout: string,
+  deps: PreflightDeps,
+  log: Logger,
+  signal?: AbortSignal,
+): Promise<HostRouting> {
+  if (plan.routing) return plan.routing;
+  const facts = parseEngineInfo(plan.engine, infoStdout);
+  if (!facts) log.debug(`\`${formatCommand(plan.preflight.engineInfo)}\` printed no JSON; assuming a local engine`);
+  const contextEndpoint = plan.preflight.contextEndpoint
+    ? await deps
+        .run(plan.preflight.contextEndpoint, log, { signal })
+        .then((r) => r.stdout)
+        .catch(() => undefined)
+    : undefined;
+  const env = deps.env ?? process.env;
+  return hostRouting({ platform: deps.platform ?? process.platform, engine: plan.engine, env, facts, contextEndpoint });
+}
+
+/** Checks before anything is created; returns whether the kind network will be routable from this host. */
 export async function preflight(
   plan: KindRunPlan,
   deps: PreflightDeps,
   log: Logger,
   signal?: AbortSignal,
-): Promise<void> {
+): Promise<HostRouting> {
   checkNodeVersion(deps.nodeVersion ?? process.versions.node, plan.preflight.nodeMinimum);
+  let info: string;
   try {
-    await deps.run(plan.preflight.engineInfo, log, { signal });
+    info = (await deps.run(plan.preflight.engineInfo, log, { signal })).stdout;
   } catch (error) {
     throw engineError(plan.engine, error);
   }
+  const routing = await routingOf(plan, info, deps, log, signal);
   const pending = await pendingDownloads(plan, deps);
   const hosts = new Map<string, string>();
   for (const { what, artifact } of pending) {
@@ -125,4 +153,5 @@ export async function preflight(
   log.debug(
     `preflight: ${plan.engine} reachable; ${pending.length} download(s) pending from ${[...hosts.keys()].join(', ') || 'no host'}`,
   );
+  return routing;
 }

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultTimeouts, type RunOptions } from '../../config/options.ts';
 import { alive, sleepingChild } from '../../child-process.test-helper.ts';
 import { CommandError, formatCommand, runCommand, type CommandLine, type CommandResult } from '../../exec.ts';
-import type { KubeLike } from './install/deps.ts';
+import type { ClusterKube } from './context.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { createMemoryLogger } from '../../log.ts';
 import { pins } from '../../pins.ts';
@@ -71,10 +71,24 @@ const PATH_HASHES: Record<string, string> = {
   '/usr/local/bin/istioctl': sha256Text(ISTIOCTL_BYTES),
 };
 
+/** `docker info --format '{{json .}}'` of a local rootful engine on Linux (GitHub's ubuntu-latest), and of Docker Desktop. */
+const LINUX_ENGINE_INFO = JSON.stringify({
+  ServerVersion: '28.0.4',
+  OperatingSystem: 'Ubuntu 24.04.2 LTS',
+  Name: 'runner',
+  SecurityOptions: ['name=apparmor', 'name=seccomp,profile=builtin', 'name=cgroupns'],
+});
+const DOCKER_DESKTOP_INFO = JSON.stringify({
+  ServerVersion: '28.0.4',
+  OperatingSystem: 'Docker Desktop',
+  Name: 'docker-desktop',
+  SecurityOptions: ['name=seccomp,profile=unconfined', 'name=cgroupns'],
+});
+
 type Failures = Partial<Record<'docker' | 'create' | 'metallb' | 'crds' | 'istio' | 'pool' | 'vendor', Error>>;
 
 /** Fakes for the machine: commands, network and cluster, recording what was asked of them. */
-function fakes(fail: Failures = {}, extra: { clusters?: string[]; onPath?: string[] } = {}) {
+function fakes(fail: Failures = {}, extra: { clusters?: string[]; onPath?: string[]; engineInfo?: string } = {}) {
   const commands: string[] = [];
   const ran: CommandLine[] = [];
   const applied: string[] = [];
@@ -93,8 +107,9 @@ function fakes(fail: Failures = {}, extra: { clusters?: string[]; onPath?: strin
     const args = c.args.join(' ');
     if (c.file === 'docker' && args.startsWith('info')) {
       if (fail.docker) throw fail.docker;
-      return ok('20.10.24\n');
+      return ok(extra.engineInfo ?? LINUX_ENGINE_INFO);
     }
+    if (c.file === 'docker' && args.startsWith('context inspect')) return ok('unix:///var/run/docker.sock\n');
     if (args === 'version') return ok('kind v0.33.0 go1.24.6 linux/amd64\n');
     if (args.startsWith('version --remote=false')) return ok('client version: 1.31.0\n');
     if (args === 'get clusters') return ok((extra.clusters ?? []).join('\n'));
@@ -127,7 +142,7 @@ function fakes(fail: Failures = {}, extra: { clusters?: string[]; onPath?: strin
     text: async (url) => (url.includes('istioctl') ? `${sha256Text(ISTIO_ARCHIVE)}  ${url.split('/').pop()}` : ''),
     head: async () => 200,
   };
-  const kube: KubeLike = {
+  const kube: ClusterKube = {
     async apply(input) {
       const text = String(input);
       if (text.includes('IPAddressPool')) {
@@ -151,6 +166,8 @@ function fakes(fail: Failures = {}, extra: { clusters?: string[]; onPath?: strin
       return {} as KubeObject;
     },
     async waitForApi() {},
+    list: async () => [],
+    events: async () => [],
   };
   const deps: Partial<KindProviderDeps> = {
     run,
@@ -162,7 +179,7 @@ function fakes(fail: Failures = {}, extra: { clusters?: string[]; onPath?: strin
       ['kind', 'istioctl', ...(extra.onPath ?? [])].includes(name) ? `/usr/local/bin/${name}` : undefined,
     hashFile: async (path) => PATH_HASHES[path] ?? 'f'.repeat(64),
     connectable: async () => false,
-    directWindowMs: 0,
+    directWaitMs: 0,
     startRelay: async () => {
       const relay = { stopped: false };
       relays.push(relay);
@@ -264,7 +281,8 @@ describe('plan: command lines and generated files', () => {
       'docker network inspect kind',
       'Concurrently',
       'apiVersion: kind.x-k8s.io/v1alpha4',
-      "docker info --format '{{.ServerVersion}}'",
+      "docker info --format '{{json .}}'",
+      "docker context inspect --format '{{.Endpoints.docker.Host}}'",
       'istioctl-1.31.0-linux-amd64.tar.gz.sha256',
       pins.relay.image,
       'x.y.247.200-x.y.247.250 in a /16',
@@ -690,9 +708,9 @@ describe('kind provider start/stop', () => {
     expect(f.commands.some((c) => c.includes('delete cluster'))).toBe(false);
   });
 
-  it('reaches an unreachable Gateway address through one relay, removed at stop with a label sweep', async () => {
+  it('on Docker Desktop (docker info) reaches the Gateway address through one relay, removed at stop with a label sweep', async () => {
     const o = options();
-    const f = fakes();
+    const f = fakes({}, { engineInfo: DOCKER_DESKTOP_INFO });
     const provider = createKindProvider(o, istioProfile, f.deps);
     await provider.start(createMemoryLogger());
     const gw = { namespace: 'istio-system', name: 'external-gateway' };
@@ -703,6 +721,51 @@ describe('kind provider start/stop', () => {
     expect(f.relays[0].stopped).toBe(true);
     expect(f.commands).toContain('docker ps -aq --filter label=kindgate.relay=kindgate-t1');
     expect(f.commands).toContain(deleteLine(o));
+  });
+
+  it('on Linux with a local engine an address that never answers is an error naming its Service, endpoints, speaker and events; diagnostics keep them', async () => {
+    const o = options();
+    const f = fakes();
+    const kube = f.deps.kube!;
+    const svc = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'external-gateway-istio', namespace: 'istio-system' },
+      spec: { type: 'LoadBalancer' },
+      status: { loadBalancer: { ingress: [{ ip: '172.18.255.200' }] } },
+    } as KubeObject;
+    const selectors: string[] = [];
+    const deps: Partial<KindProviderDeps> = {
+      ...f.deps,
+      kube: (path) => ({
+        ...kube(path),
+        list: async (_v, kind, opts = {}) => {
+          selectors.push(`${kind} ${opts.labelSelector ?? ''}`);
+          if (kind === 'Service') return [svc];
+          if (kind === 'EndpointSlice')
+            return [{ endpoints: [{ conditions: { ready: false } }] } as unknown as KubeObject];
+          return [];
+        },
+      }),
+    };
+    const provider = createKindProvider(o, istioProfile, deps);
+    const log = createMemoryLogger();
+    await provider.start(log);
+    const error = await provider
+      .endpoint({ namespace: 'istio-system', name: 'external-gateway' }, 'http')
+      .catch((e) => e);
+    expect(error.exitCode).toBe(4);
+    expect(error.message).toMatch(
+      /^172\.18\.255\.200:80 \(the address of Gateway istio-system\/external-gateway\) did not accept a TCP connection within 0 s, although the kind network is routable from this host: Service istio-system\/external-gateway-istio \(LoadBalancer, 172\.18\.255\.200\) has 0 of 1 endpoints ready in 1 EndpointSlice; MetalLB speaker DaemonSet metallb-system\/speaker/,
+    );
+    expect(selectors[0]).toBe('Service gateway.networking.k8s.io/gateway-name=external-gateway');
+    expect(f.relays).toHaveLength(0);
+    const dir = mkdtempSync(join(tmpdir(), 'kg-diag-'));
+    await provider.diagnose!(dir, log);
+    expect(readFileSync(join(dir, 'gateway-reach.md'), 'utf8')).toContain(
+      '- endpoints: 0 of 1 endpoints ready in 1 EndpointSlice',
+    );
+    await provider.stop(log);
   });
 
   it('uses the status address directly when it answers', async () => {
