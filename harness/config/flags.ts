@@ -151,6 +151,14 @@ export const flagSpecs: readonly FlagSpec[] = [
     help: 'image of the relay container (point it at a mirror when air-gapped)',
   },
   {
+    flag: 'preload-images',
+    key: 'preloadImages',
+    type: 'boolean',
+    help:
+      'kind: pull the images the cluster runs (MetalLB, Istio, httpbin) on the host once and `kind load docker-image` them ' +
+      'into the node, so re-runs and rate-limited runners do not pull through the node (docker engine only)',
+  },
+  {
     flag: 'channel',
     key: 'channel',
     type: 'string',

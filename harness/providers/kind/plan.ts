@@ -5,6 +5,7 @@ import type { CommandLine } from '../../exec.ts';
 import type { ObjectRef } from '../../kube/types.ts';
 import { kindClusterConfig, kindCommands } from './cluster.ts';
 import { defaultKubeconfigPath } from './kubeconfig.ts';
+import { clusterImages, imagesNotListed, preloadPlan, type ClusterImage, type PreloadPlan } from './images.ts';
 import { engineFromEnv, engineInfoCommand, kindNetworkName, networkInspectCommand, type Engine } from './engine.ts';
 import { pins } from '../../pins.ts';
 import type { Profile } from '../../profiles/types.ts';
@@ -50,6 +51,8 @@ export interface KindRunPlan {
     getKubeconfig: CommandLine;
     apiTimeoutMs: number;
   };
+  /** Every image the run pulls, with where from; `preload` with --preload-images. */
+  images: { list: ClusterImage[]; notListed: string[]; preload?: PreloadPlan };
   /** Run concurrently once the API server answers. */
   installs: { metallb: MetallbPlan; gatewayApiCrds: CrdsPlan; implementation: ImplementationPlan };
   teardown: { delete?: CommandLine; relayLabel: Record<string, string> };
@@ -173,6 +176,7 @@ export function planKindRun(options: RunOptions, profile: Profile, host: PlanEnv
       getKubeconfig: kindCommands.getKubeconfig(name),
       apiTimeoutMs: 120_000,
     },
+    images: imagesPlan(options, profile, engine),
     installs: {
       metallb: {
         version: pins.metallb.version,
@@ -212,6 +216,21 @@ export function planKindRun(options: RunOptions, profile: Profile, host: PlanEnv
       relayLabel: { [RELAY_LABEL]: name },
     },
   };
+}
+
+function preloadEngineMessage(engine: Engine): string {
+  return (
+    `--preload-images loads images with \`kind load docker-image\`, which reads them from docker, ` +
+    `but KIND_EXPERIMENTAL_PROVIDER=${engine} runs the cluster on ${engine}; drop --preload-images or unset KIND_EXPERIMENTAL_PROVIDER.`
+  );
+}
+
+function imagesPlan(options: RunOptions, profile: Profile, engine: Engine): KindRunPlan['images'] {
+  const list = clusterImages(options, profile);
+  const notListed = imagesNotListed(options, profile);
+  if (!options.preloadImages) return { list, notListed };
+  if (engine !== 'docker') throw new UsageError(preloadEngineMessage(engine));
+  return { list, notListed, preload: preloadPlan(options.clusterName, list) };
 }
 
 function noInstallMessage(profile: string): string {

@@ -700,6 +700,78 @@ describe('kind provider start/stop', () => {
     await provider.stop(createMemoryLogger());
   });
 
+  it('--preload-images pulls on the host and loads into the node after the API server answers, before any install', async () => {
+    const f = fakes();
+    const log = createMemoryLogger();
+    const order: string[] = [];
+    const run = f.deps.run!;
+    const kube = f.deps.kube!;
+    const deps: Partial<KindProviderDeps> = {
+      ...f.deps,
+      run: async (c, l, opts) => {
+        if (c.args[0] === 'pull' || c.args[0] === 'load') order.push(formatCommand(c).split(' ').slice(0, 3).join(' '));
+        return run(c, l, opts);
+      },
+      kube: (path) => ({
+        ...kube(path),
+        waitForApi: async () => void order.push('API server answers'),
+        apply: async (input, opts) => {
+          order.push('apply');
+          return kube(path).apply(input, opts);
+        },
+      }),
+    };
+    const provider = createKindProvider(options({ preloadImages: true }), istioProfile, deps);
+    await provider.start(log);
+    expect(order.slice(0, 8)).toEqual([
+      'API server answers',
+      'docker pull quay.io/metallb/controller:v0.16.1',
+      'docker pull quay.io/metallb/speaker:v0.16.1',
+      'docker pull docker.io/istio/pilot:1.31.0',
+      'docker pull docker.io/istio/proxyv2:1.31.0',
+      'docker pull ghcr.io/mccutchen/go-httpbin:2.25.0',
+      '/usr/local/bin/kind load docker-image',
+      'apply',
+    ]);
+    expect(f.commands).toContain(
+      '/usr/local/bin/kind load docker-image quay.io/metallb/controller:v0.16.1 quay.io/metallb/speaker:v0.16.1 ' +
+        'docker.io/istio/pilot:1.31.0 docker.io/istio/proxyv2:1.31.0 ghcr.io/mccutchen/go-httpbin:2.25.0 --name kindgate-t1',
+    );
+    expect(log.lines.some((l) => l.startsWith('✓ 5 images preloaded into the node ('))).toBe(true);
+    await provider.stop(log);
+  });
+
+  it('a failed preload only warns: the node pulls the images itself and the run goes on', async () => {
+    const f = fakes();
+    const run = f.deps.run!;
+    const deps: Partial<KindProviderDeps> = {
+      ...f.deps,
+      run: async (c, l, opts) => {
+        if (c.args[0] === 'pull') throw new Error('toomanyrequests: You have reached your pull rate limit');
+        return run(c, l, opts);
+      },
+    };
+    const log = createMemoryLogger();
+    const provider = createKindProvider(options({ preloadImages: true }), istioProfile, deps);
+    await provider.start(log);
+    expect(log.lines).toContain(
+      '! preloading images failed (toomanyrequests: You have reached your pull rate limit); the node pulls them itself',
+    );
+    expect(f.commands.some((c) => c.includes('load docker-image'))).toBe(false);
+    expect(log.lines.some((l) => l.startsWith('✓ MetalLB v0.16.1 ready ('))).toBe(true);
+    await provider.stop(log);
+  });
+
+  it('without --preload-images nothing is pulled on the host and there is no images step line', async () => {
+    const f = fakes();
+    const log = createMemoryLogger();
+    const provider = createKindProvider(options(), istioProfile, f.deps);
+    await provider.start(log);
+    expect(f.commands.some((c) => c.includes(' pull ') || c.includes('load docker-image'))).toBe(false);
+    expect(log.lines.some((l) => l.includes('preloaded'))).toBe(false);
+    await provider.stop(log);
+  });
+
   it('--keep leaves the cluster', async () => {
     const f = fakes();
     const provider = createKindProvider(options({ keep: true }), istioProfile, f.deps);

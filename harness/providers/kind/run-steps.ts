@@ -13,7 +13,7 @@ export interface Step<C extends StepContext> {
   /** Short name; the step's file under steps/ has it. */
   readonly id: string;
   /** The step line, logged with the step's duration (`✓ cluster kindgate-x created (31.2 s)`); none when there is nothing to wait for. */
-  label?(ctx: C): string;
+  label?(ctx: C): string | undefined;
   /** The step line once `run` succeeded, when it should say what `run` found; default: `label`. */
   doneLabel?(ctx: C): string;
   run(ctx: C): Promise<void>;

@@ -39,7 +39,8 @@ export const preflightStep: KindStep = {
       `- Node.js >= ${plan.preflight.nodeMinimum}; platform ${plan.platform.os}/${plan.platform.arch}`,
       `- container engine reachable: ${shell(plan.preflight.engineInfo)}`,
     ];
-    if (plan.preflight.contextEndpoint) lines.push(`- the current docker context's endpoint: ${shell(plan.preflight.contextEndpoint)}`);
+    if (plan.preflight.contextEndpoint)
+      lines.push(`- the current docker context's endpoint: ${shell(plan.preflight.contextEndpoint)}`);
     const implementation = plan.installs.implementation;
     if (implementation.type === 'vendor' && implementation.command) {
       const program = implementation.command.file;
