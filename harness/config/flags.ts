@@ -140,7 +140,9 @@ export const flagSpecs: readonly FlagSpec[] = [
     value: 'MODE',
     choices: ['auto', 'direct', 'relay'],
     default: 'auto',
-    help: 'how to reach Gateway addresses: direct (MetalLB address), relay (container on the kind network), auto (direct if it connects)',
+    help:
+      'how to reach Gateway addresses: direct (MetalLB address), relay (container on the kind network), ' +
+      'auto (direct where the kind network is routable from this host, else a relay)',
   },
   {
     flag: 'relay-image',
