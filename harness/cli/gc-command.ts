@@ -17,11 +17,7 @@ export async function gcCommand(argv: string[]): Promise<number> {
   // Listing and deleting clusters works with any kind release: one on PATH will do.
   const kind =
     (await whichOnPath('kind')) ??
-    (await resolveTool(
-      kindSpec,
-      { run: runCommand, download: httpDownloader, which: (name) => whichOnPath(name) },
-      log,
-    ));
+    (await resolveTool(kindSpec, { download: httpDownloader, which: (name) => whichOnPath(name) }, log)).path;
   const report = await collectGarbage(
     { run: runCommand, kind, engine: plan.engine, cacheDir: options.cacheDir },
     options.dryRun,

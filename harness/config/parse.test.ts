@@ -41,7 +41,7 @@ describe('run options', () => {
     expect(o.gatewayNamespace).toBe(`${o.namespace}-gateway`);
     expect(o.clusterName).toMatch(/^kindgate-[0-9a-f]{6}$/);
     expect(o.cacheDir).toBe('/cache/kindgate');
-    expect(o.httpbinImage).toBe('mccutchen/go-httpbin:2.25.0');
+    expect(o.httpbinImage).toBe('ghcr.io/mccutchen/go-httpbin:2.25.0');
   });
 
   it('takes flags in seconds and stores milliseconds; prefixes cluster names', () => {
@@ -81,6 +81,7 @@ describe('run options', () => {
       /--keep applies to --provider kind or existing, not sim; remove it; to keep a simulated cluster serving, use `kindgate up --provider sim`\./,
     ],
     [['--provider', 'sim', '--name', 'dev'], /--name applies to --provider kind, not sim/],
+    [['--provider', 'sim', '--preload-images'], /--preload-images applies to --provider kind, not sim/],
     [['--provider', 'kind', '--allow-existing'], /--allow-existing applies to --provider existing, not kind/],
     [['--suites', 'routing,tls'], /--suites has unknown suite "tls"; use a comma-separated list of gateway, httproute/],
   ])('rejects %j with one sentence', (argv, message) => {
