@@ -1,0 +1,190 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkRow, listeningServers, runInProcess, type BadInputRow } from './bad-input.test-helper.ts';
+
+/**
+ * The bad-input table, unit tier: inputs refused while the arguments, the config file or the
+ * fixtures are read, run in-process through `main()` (the same code a child process would run,
+ * without its start-up cost). Rows where the process itself matters (FIFOs, device files, signals,
+ * concurrent runs) are in bad-input.sim.test.ts.
+ */
+
+const config = (text: string) => (box: { inputs: string }) => writeFileSync(join(box.inputs, 'kindgate.yaml'), text);
+const withConfig =
+  (...argv: string[]) =>
+  (box: { inputs: string }) => [...argv, '--config', join(box.inputs, 'kindgate.yaml')];
+const huge = 'a'.repeat(100_000);
+
+const rows: BadInputRow[] = [
+  // Well handled before issue 9: kept that way.
+  { name: 'unknown command', argv: ['frobnicate'], code: 2, says: 'unknown command "frobnicate"' },
+  { name: 'unknown flag', argv: ['test', '--provider', 'sim', '--bogus'], code: 2, says: "Unknown option '--bogus'" },
+  {
+    name: 'unknown provider',
+    argv: ['test', '--provider', 'minikube'],
+    code: 2,
+    says: '--provider must be one of kind, sim, existing',
+  },
+  { name: 'listener port out of range', argv: ['up', '--listener-port', '70000'], code: 2, says: 'from 1 to 65535' },
+  {
+    name: 'timeout not a number',
+    argv: ['test', '--gateway-timeout', 'soon'],
+    code: 2,
+    says: 'must be a positive number, got "soon"',
+  },
+  { name: 'bad namespace', argv: ['test', '--namespace', 'Bad_NS'], code: 2, says: 'is not a valid namespace name' },
+  { name: 'bad hostname', argv: ['test', '--hostname', 'not a host'], code: 2, says: 'is not a valid DNS name' },
+  { name: '--reuse without --name', argv: ['test', '--reuse'], code: 2, says: '--reuse needs --name' },
+  { name: '--context without existing', argv: ['test', '--context', 'prod'], code: 2, says: '--context only applies' },
+  {
+    name: 'existing without kubeconfig',
+    argv: ['test', '--provider', 'existing'],
+    code: 2,
+    says: 'needs a kubeconfig',
+  },
+  {
+    name: '--keep with sim',
+    argv: ['test', '--provider', 'sim', '--keep'],
+    code: 2,
+    says: '--keep applies to --provider kind or existing',
+  },
+  {
+    name: '--name with sim',
+    argv: ['up', '--provider', 'sim', '--name', 'dev'],
+    code: 2,
+    says: '--name applies to --provider kind',
+  },
+  { name: 'unknown suite', argv: ['test', '--suites', 'routing,tls'], code: 2, says: 'unknown suite "tls"' },
+  {
+    name: '--dry-run with sim',
+    argv: ['test', '--provider', 'sim', '--dry-run'],
+    code: 2,
+    says: '--dry-run shows the plan of --provider kind',
+  },
+  {
+    name: 'config file missing',
+    argv: ['test', '--config', '/nonexistent/kindgate.yaml'],
+    code: 2,
+    says: 'cannot be read',
+  },
+  {
+    name: 'config file not YAML',
+    setup: config('a: [unclosed\n'),
+    argv: withConfig('test'),
+    code: 2,
+    says: 'is not valid YAML',
+  },
+  {
+    name: 'config key unknown',
+    setup: config('provder: sim\n'),
+    argv: withConfig('test'),
+    code: 2,
+    says: 'unknown key "provder"',
+  },
+  {
+    name: 'fixture directory missing',
+    argv: ['test', '--provider', 'sim', '--fixtures', '/nonexistent-dir'],
+    code: 2,
+    says: 'Fixture directory /nonexistent-dir does not exist',
+  },
+
+  // Issue 9, defect 6: durations.
+  {
+    name: '--gateway-timeout past the timer limit',
+    argv: ['test', '--provider', 'sim', '--gateway-timeout', '3000000'],
+    code: 2,
+    says: "--gateway-timeout must be at most 2147483 seconds (Node's timer limit",
+  },
+  {
+    name: '--gateway-timeout -5 (space)',
+    argv: ['test', '--provider', 'sim', '--gateway-timeout', '-5'],
+    code: 2,
+    says: '--gateway-timeout must be a positive number, got "-5".',
+  },
+  {
+    name: '--gateway-timeout=-5',
+    argv: ['test', '--provider', 'sim', '--gateway-timeout=-5'],
+    code: 2,
+    says: '--gateway-timeout must be a positive number, got "-5".',
+  },
+
+  // Defect 9: config types.
+  {
+    name: 'namespace: [foo]',
+    setup: config('namespace: [foo]\n'),
+    argv: withConfig('test'),
+    code: 2,
+    says: 'namespace must be a string, got a list',
+  },
+  {
+    name: 'listenerPort: [80]',
+    setup: config('listenerPort: [80]\n'),
+    argv: withConfig('test'),
+    code: 2,
+    says: 'listenerPort must be a number, got a list',
+  },
+  {
+    name: 'fixturesDir: {a: 1}',
+    setup: config('fixturesDir: {a: 1}\n'),
+    argv: withConfig('test'),
+    code: 2,
+    says: 'fixturesDir must be a string, got a mapping',
+  },
+  {
+    name: 'implementation version: 1.10',
+    setup: config(
+      'profile:\n  name: acme\n  gatewayClassName: acme\n  controllerName: example.com/acme\n' +
+        '  implementation: {organization: o, project: p, version: 1.10}\n',
+    ),
+    argv: withConfig('test', '--provider', 'sim', '--profile', 'acme'),
+    code: 2,
+    says: 'profile.implementation.version must be a string, got the number 1.1',
+  },
+
+  // Defect 11: the small ones.
+  {
+    name: 'a 100 KB option value',
+    argv: ['test', '--hostname', huge],
+    code: 2,
+    says: /--hostname "a{100}… \(100000 characters\)" is not a valid DNS name/,
+    check: (_box, outcome) => expect(outcome.stderr.length).toBeLessThan(400),
+  },
+  {
+    name: 'a 100 KB fixture path',
+    argv: ['test', '--provider', 'sim', '--fixtures', `/${huge}`],
+    code: 2,
+    says: /Fixture directory \/a+…\(\d+ characters cut\)…a+ does not exist/,
+    check: (_box, outcome) => expect(outcome.stderr.length).toBeLessThan(600),
+  },
+  {
+    name: '--httpbin-image with an ESC',
+    argv: ['test', '--provider', 'sim', '--httpbin-image', 'httpbin\u001b[2J:1'],
+    code: 2,
+    says: '--httpbin-image "httpbin\\u001b[2J:1" is not an image reference',
+    check: (_box, outcome) => expect(outcome.stderr).not.toContain('\u001b'),
+  },
+  {
+    name: "--report-dir ''",
+    argv: ['test', '--provider', 'sim', '--report-dir', ''],
+    code: 2,
+    says: '--report-dir must not be empty',
+  },
+  {
+    name: 'timeouts: 5',
+    setup: config('timeouts: 5\n'),
+    argv: withConfig('test'),
+    code: 2,
+    says: 'timeouts must be a mapping such as `timeouts: {gateway: 300}`, got the number 5',
+  },
+];
+
+describe('bad input, unit tier: exit code, one sentence, no stack, nothing left behind', () => {
+  let servers = 0;
+  afterEach(() => expect(listeningServers(), 'a server left listening').toBe(servers));
+
+  it.each(rows.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
+    servers = listeningServers();
+    await checkRow(row, runInProcess);
+  });
+});
