@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkRow, listeningServers, runInProcess, type BadInputRow } from './bad-input.test-helper.ts';
@@ -15,6 +16,13 @@ const withConfig =
   (...argv: string[]) =>
   (box: { inputs: string }) => [...argv, '--config', join(box.inputs, 'kindgate.yaml')];
 const huge = 'a'.repeat(100_000);
+const fixtures = (box: { inputs: string }) => ['test', '--provider', 'sim', '--fixtures', box.inputs];
+
+function bigConfigMap(keys: number): string {
+  const lines = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: big, namespace: "{{namespace}}"}', 'data:'];
+  for (let i = 0; i < keys; i++) lines.push(`  key${i}: "value-${i}-${'x'.repeat(40)}"`);
+  return `${lines.join('\n')}\n`;
+}
 
 const rows: BadInputRow[] = [
   // Well handled before issue 9: kept that way.
@@ -107,6 +115,36 @@ const rows: BadInputRow[] = [
     argv: ['test', '--provider', 'sim', '--gateway-timeout=-5'],
     code: 2,
     says: '--gateway-timeout must be a positive number, got "-5".',
+  },
+
+  // Defects 7 and 8: fixtures.
+  {
+    name: 'a fixture that is a symlink loop',
+    setup: (box) => symlinkSync('loop.yaml', join(box.inputs, 'loop.yaml')),
+    argv: fixtures,
+    code: 2,
+    says: /Fixture .*loop\.yaml cannot be read \(ELOOP: a loop of symbolic links\)/,
+  },
+  {
+    name: 'a ConfigMapList with items: [null]',
+    setup: (box) => writeFileSync(join(box.inputs, 'a.yaml'), 'apiVersion: v1\nkind: ConfigMapList\nitems: [null]\n'),
+    argv: fixtures,
+    code: 2,
+    says: /a\.yaml: document 1, item 1 is not a Kubernetes object/,
+  },
+  {
+    name: 'a 5 MB ConfigMap of 75k keys',
+    setup: (box) => writeFileSync(join(box.inputs, 'big.yaml'), bigConfigMap(75_000)),
+    argv: fixtures,
+    code: 2,
+    says: /Fixture .*big\.yaml is \d+ bytes, over the 1 MiB limit of a fixture file/,
+  },
+  {
+    name: 'a FIFO among the fixtures',
+    setup: (box) => execFileSync('mkfifo', [join(box.inputs, 'pipe.yaml')]),
+    argv: fixtures,
+    code: 2,
+    says: /Fixture .*pipe\.yaml is not a regular file/,
   },
 
   // Defect 9: config types.
