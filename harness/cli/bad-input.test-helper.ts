@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -53,6 +53,10 @@ export function makeSandbox(): Sandbox {
     inputs: join(root, 'in'),
   };
   for (const dir of [box.tmp, box.cache, box.cwd, box.inputs]) mkdirSync(dir);
+  // tsx keeps its transpile cache in <TMPDIR>/tsx-<uid>: shared, so a child starts as fast as usual.
+  const tsxCache = `tsx-${process.getuid?.() ?? 0}`;
+  mkdirSync(join(tmpdir(), tsxCache), { recursive: true });
+  symlinkSync(join(tmpdir(), tsxCache), join(box.tmp, tsxCache));
   return { ...box, env: { TMPDIR: box.tmp, XDG_CACHE_HOME: box.cache, NO_COLOR: '1' } };
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkRow, listeningServers, runInProcess, type BadInputRow } from './bad-input.test-helper.ts';
@@ -16,6 +16,13 @@ const withConfig =
   (...argv: string[]) =>
   (box: { inputs: string }) => [...argv, '--config', join(box.inputs, 'kindgate.yaml')];
 const huge = 'a'.repeat(100_000);
+const upWith = (name: string) => (box: { inputs: string }) => [
+  'up',
+  '--provider',
+  'sim',
+  '--kubeconfig',
+  join(box.inputs, name),
+];
 const fixtures = (box: { inputs: string }) => ['test', '--provider', 'sim', '--fixtures', box.inputs];
 
 function bigConfigMap(keys: number): string {
@@ -145,6 +152,41 @@ const rows: BadInputRow[] = [
     argv: fixtures,
     code: 2,
     says: /Fixture .*pipe\.yaml is not a regular file/,
+  },
+
+  // Defects 1, 2 and 11: --kubeconfig paths that are not kindgate's to write (FIFOs and devices: sim tier).
+  {
+    name: '--kubeconfig a directory',
+    setup: (box) => mkdirSync(join(box.inputs, 'kc')),
+    argv: upWith('kc'),
+    code: 2,
+    says: /--kubeconfig .*kc is a directory, not a regular file/,
+  },
+  {
+    name: '--kubeconfig an empty file others may read (0644)',
+    setup: (box) => writeFileSync(join(box.inputs, 'kc'), '', { mode: 0o644 }),
+    argv: upWith('kc'),
+    code: 2,
+    says: /--kubeconfig .*kc is an empty file others may read or write \(mode 0644\)/,
+    check: (box) => {
+      expect(statSync(join(box.inputs, 'kc')).mode & 0o777).toBe(0o644);
+      expect(readFileSync(join(box.inputs, 'kc'), 'utf8')).toBe('');
+    },
+  },
+  {
+    name: '--kubeconfig a file that holds a kubeconfig',
+    setup: (box) => writeFileSync(join(box.inputs, 'kc'), 'apiVersion: v1\nkind: Config\n'),
+    argv: upWith('kc'),
+    code: 2,
+    says: /--kubeconfig .*kc already exists and is not empty/,
+    check: (box) => expect(readFileSync(join(box.inputs, 'kc'), 'utf8')).toBe('apiVersion: v1\nkind: Config\n'),
+  },
+  {
+    name: '--kubeconfig a dangling symbolic link',
+    setup: (box) => symlinkSync(join(box.inputs, 'nowhere'), join(box.inputs, 'kc')),
+    argv: upWith('kc'),
+    code: 2,
+    says: /--kubeconfig .*kc is a symbolic link to .*nowhere, which does not exist/,
   },
 
   // Defect 9: config types.

@@ -1,0 +1,88 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { kindgateBin } from '../package-paths.ts';
+import { checkRow, listTree, makeSandbox, runChild, type BadInputRow } from './bad-input.test-helper.ts';
+
+/**
+ * The bad-input table, sim tier: rows where the process itself matters, run as real child
+ * processes of `node scripts/kindgate.js` (a FIFO that would block an open, a device node, runs
+ * started at the same time). The rows refused while arguments and files are read are in
+ * bad-input.test.ts.
+ */
+
+const isRoot = process.getuid?.() === 0;
+const up = (kubeconfig: (box: { inputs: string }) => string) => (box: { inputs: string }) => [
+  'up',
+  '--provider',
+  'sim',
+  '--kubeconfig',
+  kubeconfig(box),
+];
+
+const rows: BadInputRow[] = [
+  {
+    name: '--kubeconfig a FIFO (an open would block, and signals would not end it)',
+    setup: (box) => execFileSync('mkfifo', [join(box.inputs, 'fifo')]),
+    argv: up((box) => join(box.inputs, 'fifo')),
+    code: 2,
+    says: /--kubeconfig .*fifo is a FIFO, not a regular file/,
+    check: (box) => expect(statSync(join(box.inputs, 'fifo')).isFIFO()).toBe(true),
+  },
+];
+
+describe.concurrent('bad input, sim tier: child processes', () => {
+  it.each(rows.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
+    await checkRow(row, (argv, box) => runChild(argv, box, 30_000));
+  });
+
+  it.skipIf(!isRoot)('--kubeconfig a device node is refused and the node stays (root only: mknod)', async () => {
+    await checkRow(
+      {
+        name: '--kubeconfig a character device',
+        setup: (box) => execFileSync('mknod', [join(box.inputs, 'mynull'), 'c', '1', '3']),
+        argv: up((box) => join(box.inputs, 'mynull')),
+        code: 2,
+        says: /--kubeconfig .*mynull is a character device, not a regular file/,
+        check: (box) => expect(statSync(join(box.inputs, 'mynull')).isCharacterDevice()).toBe(true),
+      },
+      (argv, box) => runChild(argv, box, 30_000),
+    );
+  });
+
+  it('two `up --kubeconfig same` started together: exactly one is accepted, every time (issue 9, defect 3)', async () => {
+    for (let round = 0; round < 4; round++) {
+      const box = makeSandbox();
+      const path = join(box.inputs, 'same.kc');
+      const before = listTree(box.root);
+      const start = () =>
+        execa('node', [kindgateBin, 'up', '--provider', 'sim', '--kubeconfig', path], {
+          reject: false,
+          cwd: box.cwd,
+          env: box.env,
+          timeout: 60_000,
+        });
+      const runs = [start(), start()];
+      const served = await Promise.race(
+        runs.map(
+          (run, i) =>
+            new Promise<number>((resolve) =>
+              run.stdout!.on('data', (d: Buffer) => d.includes('GATEWAY_URL=') && resolve(i)),
+            ),
+        ),
+      );
+      const refused = await runs[1 - served];
+      expect(refused.exitCode, `round ${round}: ${refused.stderr}`).toBe(2);
+      expect(refused.stderr).toMatch(
+        /--kubeconfig .*same\.kc (already exists and is not empty|is being written by another process)/,
+      );
+      expect(readFileSync(path, 'utf8')).toContain('kind: Config'); // the winner's file survived the loser
+      runs[served].kill('SIGINT');
+      expect((await runs[served]).exitCode).toBe(130);
+      expect(existsSync(path)).toBe(false);
+      expect(listTree(box.root)).toEqual(before);
+    }
+  });
+});
