@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -84,5 +84,66 @@ describe.concurrent('bad input, sim tier: child processes', () => {
       expect(existsSync(path)).toBe(false);
       expect(listTree(box.root)).toEqual(before);
     }
+  });
+
+  it('two `test` runs in one report dir: the second is refused while the first runs, whose reports are its own (issue 9, defect 4)', async () => {
+    const box = makeSandbox();
+    const dir = join(box.inputs, 'reports');
+    const test = () =>
+      execa('node', [kindgateBin, 'test', '--provider', 'sim', '--suites', 'gateway', '--report-dir', dir], {
+        reject: false,
+        cwd: box.cwd,
+        env: box.env,
+        timeout: 120_000,
+      });
+    const first = test();
+    await new Promise<void>((resolve) => {
+      let seen = '';
+      first.stderr!.on('data', (d: Buffer) => {
+        seen += d.toString();
+        if (seen.includes('simulated cluster started')) resolve();
+      });
+    });
+    const second = await test();
+    expect(second.exitCode, second.stderr).toBe(2);
+    expect(second.stderr).toMatch(
+      /--report-dir .*reports is being written by another kindgate run \(pid \d+\); wait for it to finish/,
+    );
+    const done = await first;
+    expect(done.exitCode, done.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toMatch(
+      /<testsuites name="kindgate" tests="19" failures="0" errors="0" skipped="16"/,
+    );
+    expect(readdirSync(dir).sort()).toEqual(['conformance-report.yaml', 'junit.xml']);
+  });
+
+  it('a later passing run clears what an earlier run left; reports are 0600 in a 0700 directory it made (issue 9, defects 4, 5)', async () => {
+    const box = makeSandbox();
+    const dir = join(box.inputs, 'new', 'reports');
+    mkdirSync(join(dir, 'diagnostics', 'apps'), { recursive: true });
+    writeFileSync(join(dir, 'diagnostics', 'README.md'), '# kindgate diagnostics\n\nan earlier failure\n');
+    writeFileSync(join(dir, 'diagnostics', 'apps', 'pods.yaml'), 'old');
+    writeFileSync(join(dir, 'junit.xml'), '<testsuites tests="3"/>');
+    writeFileSync(join(dir, 'notes.txt'), "the user's");
+    const passing = await runChild(
+      ['test', '--provider', 'sim', '--suites', 'gateway', '--report-dir', dir],
+      box,
+      120_000,
+    );
+    expect(passing.code, passing.stderr).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['conformance-report.yaml', 'junit.xml', 'notes.txt']);
+    for (const file of ['conformance-report.yaml', 'junit.xml'])
+      expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
+
+    const fresh = join(box.inputs, 'fresh', 'reports');
+    const again = await runChild(
+      ['test', '--provider', 'sim', '--suites', 'gateway', '--report-dir', fresh],
+      box,
+      120_000,
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect(statSync(join(box.inputs, 'fresh')).mode & 0o777).toBe(0o700);
+    expect(statSync(fresh).mode & 0o777).toBe(0o700);
+    expect(statSync(join(fresh, 'junit.xml')).mode & 0o777).toBe(0o600);
   });
 });

@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { REPORT_DIR_LOCK } from '../reports/report-dir.ts';
 import { checkRow, listeningServers, runInProcess, type BadInputRow } from './bad-input.test-helper.ts';
 
 /**
@@ -187,6 +189,38 @@ const rows: BadInputRow[] = [
     argv: upWith('kc'),
     code: 2,
     says: /--kubeconfig .*kc is a symbolic link to .*nowhere, which does not exist/,
+  },
+
+  // Defect 4: report directories.
+  {
+    name: '--report-dir another live run is writing',
+    setup: (box) => {
+      mkdirSync(join(box.inputs, 'reports'));
+      writeFileSync(
+        join(box.inputs, 'reports', REPORT_DIR_LOCK),
+        JSON.stringify({ pid: process.pid, host: hostname() }),
+      );
+    },
+    argv: (box) => ['test', '--provider', 'sim', '--report-dir', join(box.inputs, 'reports')],
+    code: 2,
+    says: /--report-dir .*reports is being written by another kindgate run \(pid \d+\)/,
+  },
+  {
+    name: '--report-dir holding a diagnostics/ kindgate did not write',
+    setup: (box) => {
+      mkdirSync(join(box.inputs, 'reports', 'diagnostics'), { recursive: true });
+      writeFileSync(join(box.inputs, 'reports', 'diagnostics', 'mine.txt'), 'mine');
+    },
+    argv: (box) => ['test', '--provider', 'sim', '--report-dir', join(box.inputs, 'reports')],
+    code: 2,
+    says: /--report-dir .*reports holds a diagnostics\/ directory kindgate did not write/,
+  },
+  {
+    name: '--report-dir a file',
+    setup: (box) => writeFileSync(join(box.inputs, 'reports'), ''),
+    argv: (box) => ['test', '--provider', 'sim', '--report-dir', join(box.inputs, 'reports')],
+    code: 2,
+    says: /--report-dir .*reports cannot be created or written \(not a directory\)/,
   },
 
   // Defect 9: config types.

@@ -4,7 +4,7 @@ import { BundleWriter } from './diagnostics/bundle-writer.ts';
 import { collectEvents } from './diagnostics/events.ts';
 import { collectLogs } from './diagnostics/logs.ts';
 import { collectGatewayClasses, collectNamespaceObjects, collectRequestedObjects } from './diagnostics/objects.ts';
-import { renderReadme } from './diagnostics/readme.ts';
+import { placeholderReadme, renderReadme } from './diagnostics/readme.ts';
 import type { DiagnosticsBundle, DiagnosticsFailure, DiagnosticsInput } from './diagnostics/types.ts';
 import { PRIVATE_DIR_MODE, writePrivateFile } from './private-files.ts';
 import { redactSecrets } from './redact.ts';
@@ -23,6 +23,7 @@ import type { TestRecord } from './results.ts';
 export type { DiagnosticsBundle, DiagnosticsFailure, DiagnosticsInput, DiagnosticsKube } from './diagnostics/types.ts';
 
 export const diagnosticsDirName = 'diagnostics';
+export { BUNDLE_MARKER } from './diagnostics/readme.ts';
 
 export async function collectDiagnostics(input: DiagnosticsInput): Promise<DiagnosticsBundle> {
   const root = join(input.dir, diagnosticsDirName);
@@ -30,6 +31,7 @@ export async function collectDiagnostics(input: DiagnosticsInput): Promise<Diagn
   const bundle = new BundleWriter(root, stepMs, input.log);
   const namespaces = unique(input.namespaces);
   await mkdir(root, { recursive: true, mode: PRIVATE_DIR_MODE });
+  await writePrivateFile(join(root, 'README.md'), placeholderReadme());
 
   const gatewayApiObjects = await collectGatewayClasses(bundle, input.kube);
   for (const namespace of namespaces) {

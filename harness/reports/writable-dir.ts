@@ -1,13 +1,15 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.ts';
+import { PRIVATE_DIR_MODE } from './private-files.ts';
 
 /**
- * Make sure `dir` exists and is writable, creating missing levels one at a time: Node's
- * `mkdir({ recursive: true })` never returns under /proc on Linux, and a run should learn that
- * its report directory is unusable before it provisions anything.
+ * Make sure `dir` exists and is writable, creating missing levels one at a time (0700: reports may
+ * hold cluster details): Node's `mkdir({ recursive: true })` never returns under /proc on Linux,
+ * and a run should learn that its report directory is unusable before it provisions anything.
+ * Returns the levels it created, outermost first.
  */
-export function ensureWritableDir(dir: string, flag: string): void {
+export function ensureWritableDir(dir: string, flag: string): string[] {
   const missing: string[] = [];
   let cursor = dir;
   while (!exists(cursor)) {
@@ -17,7 +19,7 @@ export function ensureWritableDir(dir: string, flag: string): void {
     cursor = parent;
   }
   try {
-    for (const level of missing) mkdirSync(level);
+    for (const level of missing) mkdirSync(level, PRIVATE_DIR_MODE);
     if (!statSync(dir).isDirectory()) throw new Error('not a directory');
     accessSync(dir, constants.W_OK);
   } catch (error) {
@@ -26,6 +28,7 @@ export function ensureWritableDir(dir: string, flag: string): void {
       `${flag} ${dir} cannot be created or written (${reason}); pass ${flag} with a writable directory.`,
     );
   }
+  return missing;
 }
 
 function exists(path: string): boolean {
