@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { kindgateBin } from '../package-paths.ts';
-import { checkRow, listTree, makeSandbox, runChild, type BadInputRow } from './bad-input.test-helper.ts';
+import { checkRow, listTree, makeSandbox, runChild, type BadInputRow, type Sandbox } from './bad-input.test-helper.ts';
 
 /**
  * The bad-input table, sim tier: rows where the process itself matters, run as real child
@@ -22,6 +22,30 @@ const up = (kubeconfig: (box: { inputs: string }) => string) => (box: { inputs: 
   kubeconfig(box),
 ];
 
+/**
+ * A `docker` of the row's own on PATH (first, before node's directory): a dead engine, or one with
+ * a stale kindgate cluster (the label kind puts on its nodes) and no relays. No `kind` on that PATH.
+ */
+function fakeDocker(state: 'dead' | 'stale cluster') {
+  return (box: Sandbox) => {
+    const bin = join(box.inputs, 'bin');
+    mkdirSync(bin);
+    const script =
+      state === 'dead'
+        ? 'echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2; exit 1'
+        : 'case "$*" in info*) echo 27.0.0;; *io.x-k8s.kind.cluster*) echo kindgate-stale;; esac';
+    writeFileSync(join(bin, 'docker'), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+    box.env.PATH = `${bin}:${dirname(process.execPath)}`;
+    // No network: every download goes through a proxy that refuses connections.
+    Object.assign(box.env, {
+      https_proxy: 'http://127.0.0.1:9',
+      http_proxy: 'http://127.0.0.1:9',
+      no_proxy: '',
+      NO_PROXY: '',
+    });
+  };
+}
+
 const rows: BadInputRow[] = [
   {
     name: '--kubeconfig a FIFO (an open would block, and signals would not end it)',
@@ -30,6 +54,36 @@ const rows: BadInputRow[] = [
     code: 2,
     says: /--kubeconfig .*fifo is a FIFO, not a regular file/,
     check: (box) => expect(statSync(join(box.inputs, 'fifo')).isFIFO()).toBe(true),
+  },
+
+  // Defect 10: gc checks the engine first, lists without kind, downloads only to delete, says "no network" as exit 3.
+  {
+    name: 'gc --dry-run with a dead Docker',
+    setup: fakeDocker('dead'),
+    argv: ['gc', '--dry-run'],
+    code: 3,
+    says: 'No docker engine is running',
+  },
+  {
+    name: 'gc with a dead Docker says so (not a download error)',
+    setup: fakeDocker('dead'),
+    argv: ['gc'],
+    code: 3,
+    says: 'No docker engine is running',
+  },
+  {
+    name: 'gc --dry-run offline, no kind anywhere: lists through the engine, downloads and creates nothing',
+    setup: fakeDocker('stale cluster'),
+    argv: ['gc', '--dry-run'],
+    code: 0,
+    says: 'would delete kind cluster kindgate-stale',
+  },
+  {
+    name: 'gc offline with a cluster to delete and no kind: exit 3, no network',
+    setup: fakeDocker('stale cluster'),
+    argv: ['gc'],
+    code: 3,
+    says: /kindgate gc needs kind to delete clusters; it is not on PATH nor in the cache, and https:\/\/kind\.sigs\.k8s\.io\/\S+ cannot be reached/,
   },
 ];
 
