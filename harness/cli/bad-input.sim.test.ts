@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { kindgateBin } from '../package-paths.ts';
+import { builtinFixturesDir } from '../run/fixtures.ts';
 import { checkRow, listTree, makeSandbox, runChild, type BadInputRow, type Sandbox } from './bad-input.test-helper.ts';
 
 /**
@@ -54,6 +55,20 @@ const rows: BadInputRow[] = [
     code: 2,
     says: /--kubeconfig .*fifo is a FIFO, not a regular file/,
     check: (box) => expect(statSync(join(box.inputs, 'fifo')).isFIFO()).toBe(true),
+  },
+
+  // Defect 11: a Gateway whose class does not exist is said at once, with the class and the fix.
+  {
+    name: 'a Gateway whose gatewayClassName does not exist',
+    setup: (box) => {
+      cpSync(builtinFixturesDir, join(box.inputs, 'fixtures'), { recursive: true });
+      const gateway = join(box.inputs, 'fixtures', '20-gateway.yaml');
+      writeFileSync(gateway, readFileSync(gateway, 'utf8').replace('{{gatewayClassName}}', 'nope'));
+    },
+    argv: (box) => ['up', '--provider', 'sim', '--fixtures', join(box.inputs, 'fixtures'), '--gateway-timeout', '10'],
+    code: 4,
+    says: /Gateway kindgate-[0-9a-f]+-gateway\/external-gateway names gatewayClassName "nope", and the cluster has no GatewayClass nope \(the profile's class is istio\); set spec\.gatewayClassName to \{\{gatewayClassName\}\}/,
+    check: (_box, outcome) => expect(outcome.stderr).not.toMatch(/after 10 s/),
   },
 
   // Defect 10: gc checks the engine first, lists without kind, downloads only to delete, says "no network" as exit 3.
