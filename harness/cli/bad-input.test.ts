@@ -223,6 +223,25 @@ const rows: BadInputRow[] = [
     says: /--report-dir .*reports cannot be created or written \(not a directory\)/,
   },
 
+  // Defect 11: a cache directory the run could not use is said by --dry-run too.
+  {
+    name: 'XDG_CACHE_HOME unwritable, --dry-run',
+    setup: (box) => {
+      writeFileSync(join(box.inputs, 'file'), '');
+      box.env.XDG_CACHE_HOME = join(box.inputs, 'file', 'cache');
+    },
+    argv: ['test', '--provider', 'kind', '--dry-run'],
+    code: 3,
+    says: /The cache directory .*file\/cache\/kindgate cannot be created or written \(ENOTDIR\); set XDG_CACHE_HOME to a writable directory or pass --cache-dir/,
+  },
+  {
+    name: '--cache-dir unwritable, up --dry-run',
+    setup: (box) => writeFileSync(join(box.inputs, 'file'), ''),
+    argv: (box) => ['up', '--provider', 'kind', '--dry-run', '--cache-dir', join(box.inputs, 'file', 'x')],
+    code: 3,
+    says: /The cache directory .*file\/x cannot be created or written \(ENOTDIR\)/,
+  },
+
   // Defect 9: config types.
   {
     name: 'namespace: [foo]',

@@ -18,6 +18,7 @@ import {
 } from '../reports/index.ts';
 import { runSuites } from '../run/suites.ts';
 import { catalogEntries } from '../../suites/catalog.ts';
+import { checkCacheDir } from './cache-dir.ts';
 import { printPlan } from './dry-run.ts';
 import type { Session } from '../run/session.ts';
 
@@ -30,6 +31,7 @@ export async function testCommand(argv: string[]): Promise<number> {
   const log = createLogger({ verbose: options.verbose });
   const profile = getProfile(options.profile);
   if (options.dryRun) return printPlan(options, profile, 'test');
+  checkCacheDir(options);
 
   // Loaded only once the options are known to be good: the Kubernetes client takes a second.
   const { Session } = await import('../run/session.ts');

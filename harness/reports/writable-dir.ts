@@ -39,3 +39,23 @@ function exists(path: string): boolean {
     return false;
   }
 }
+
+/**
+ * Why `dir` could not be created or written, without creating anything (for --dry-run): the first
+ * level that exists must be a directory this user may write into. Undefined when it looks usable.
+ */
+export function creatableDirProblem(dir: string): string | undefined {
+  let cursor = dir;
+  while (!exists(cursor)) {
+    const parent = dirname(cursor);
+    if (parent === cursor) return undefined;
+    cursor = parent;
+  }
+  try {
+    if (!statSync(cursor).isDirectory()) return cursor === dir ? 'not a directory' : 'ENOTDIR';
+    accessSync(cursor, constants.W_OK | constants.X_OK);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  }
+}
