@@ -215,4 +215,36 @@ describe.concurrent('bad input, sim tier: child processes', () => {
     expect(statSync(fresh).mode & 0o777).toBe(0o700);
     expect(statSync(join(fresh, 'junit.xml')).mode & 0o777).toBe(0o600);
   });
+
+  it("a failing run's diagnostics hold no secret: the issue's API_TOKEN env value and x-api-key annotation (issue 9, defect 5)", async () => {
+    const STRIPE = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
+    const ANNOTATION = 'hunter2-not-random';
+    const box = makeSandbox();
+    const fixtures = join(box.inputs, 'fixtures');
+    cpSync(builtinFixturesDir, fixtures, { recursive: true });
+    const httpbin = join(fixtures, '10-httpbin.yaml');
+    writeFileSync(
+      httpbin,
+      readFileSync(httpbin, 'utf8')
+        .replace('  name: httpbin\n', `  name: httpbin\n  annotations:\n    x-api-key: ${ANNOTATION}\n`)
+        .replace(
+          '            - name: HTTPBIN_ENV_VERSION\n              value: v1\n',
+          `            - name: HTTPBIN_ENV_VERSION\n              value: v1\n            - name: API_TOKEN\n              value: ${STRIPE}\n`,
+        ),
+    );
+    const route = join(fixtures, '30-httproute.yaml');
+    writeFileSync(route, readFileSync(route, 'utf8').replace('name: httpbin-v2', 'name: httpbin-v3'));
+    const dir = join(box.inputs, 'reports');
+    const args = ['test', '--provider', 'sim', '--fixtures', fixtures, '--suites', 'httproute', '--route-timeout', '2'];
+    const run = await runChild([...args, '--report-dir', dir], box, 120_000);
+    expect(run.code, run.stderr).toBe(1);
+    const deployments = readdirSync(join(dir, 'diagnostics'), { recursive: true }).map(String);
+    const yaml = deployments.find((f) => f.endsWith('deployments.yaml'))!;
+    expect(readFileSync(join(dir, 'diagnostics', yaml), 'utf8')).toMatch(/name: API_TOKEN\n\s+value: "?\[REDACTED\]"?/);
+    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      const path = join(entry.parentPath, entry.name);
+      expect(statSync(path).mode & 0o777, path).toBe(entry.isDirectory() ? 0o700 : 0o600);
+      if (entry.isFile()) expect(readFileSync(path, 'utf8'), path).not.toMatch(new RegExp(`${STRIPE}|${ANNOTATION}`));
+    }
+  });
 });

@@ -52,6 +52,10 @@ describe('secret redaction in text', () => {
     'HTTPBIN_ENV_VERSION: v2',
     'GatewayClassAcceptedWithSupportedFeaturesAndVersion',
     'pod-template-hash: 7c9d8f6b5',
+    '2026-11-30T02:00:20Z  Normal  Started  Pod/external-gateway-istio-mf62cgb6r4-6qcc4  1  Started container istio-proxy',
+    'ReplicaSet/httpbin-v2-5d8b7c9f4d-x7k2p Deployment/external-gateway-istio-7c9d8f6b5c',
+    'K8sServiceAccountTokenAutomountEnabled HTTPRouteHeaderMatching1234567890ab',
+    'GET /apis/gateway.networking.k8s.io/v1/namespaces/kindgate-1a2b3c/httproutes?watch=1',
   ])('leaves %j alone', (line) => {
     expect(redactSecrets(line)).toBe(line);
   });

@@ -64,22 +64,30 @@ const SECRET_PATTERNS: [RegExp, string][] = [
 /** Runs of token characters long enough to be a key; see looksRandom. */
 const LONG_RUN = /[A-Za-z0-9+/_=-]{32,}/g;
 
-/** Bits per character, the Shannon entropy of the characters of `text`. */
-function entropy(text: string): number {
-  const counts = new Map<string, number>();
-  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) bits -= (n / text.length) * Math.log2(n / text.length);
-  return bits;
+const charClass = (c: string) => (/[a-z]/.test(c) ? 'l' : /[A-Z]/.test(c) ? 'u' : /[0-9]/.test(c) ? 'd' : 'o');
+
+/** How often the character class (lower, upper, digit, other) changes from one character to the next. */
+function classChanges(text: string): number {
+  let changes = 0;
+  for (let i = 1; i < text.length; i++) if (charClass(text[i]) !== charClass(text[i - 1])) changes++;
+  return changes / (text.length - 1);
 }
 
 /**
- * A random token: mixed case and digits (hex digests, UIDs and Kubernetes names are lower case)
- * and over 4.3 bits of entropy per character (a 32-character random base62 string has about 4.6;
- * long identifiers made of words stay under 4).
+ * A random key or token: a piece of at least 24 characters (between `-` and `_`, which join the
+ * words of names) mixing upper case, lower case and digits that change class at almost every other
+ * character (about 0.6 for random base62 or base64). Names are lower case (`pod-7c9d8f6b5-x7k2p`),
+ * digests and UIDs too, and identifiers made of words change class far less (`HTTPRouteMatching1`: 0.2).
  */
 function looksRandom(run: string): boolean {
-  return /[a-z]/.test(run) && /[A-Z]/.test(run) && /[0-9]/.test(run) && entropy(run) > 4.3;
+  const piece = run.split(/[-_]/).reduce((a, b) => (b.length > a.length ? b : a), '');
+  return (
+    piece.length >= 24 &&
+    /[a-z]/.test(piece) &&
+    /[A-Z]/.test(piece) &&
+    /[0-9]/.test(piece) &&
+    classChanges(piece) >= 0.4
+  );
 }
 
 /** Replace anything that looks like a credential: key/value secrets, bearer tokens, keys, tokens. */

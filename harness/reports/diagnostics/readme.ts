@@ -114,7 +114,8 @@ const NAMESPACE_CONTENTS =
 const LOGS_CONTENTS =
   '- `logs/<namespace>/`: logs of the controller and gateway pods (one file per container) and the pods they came from';
 const REDACTION_NOTE =
-  'Secrets are never collected; credential-looking text (bearer tokens, keys, kubeconfig fields) is replaced by `[REDACTED]`.';
+  'Secrets are never collected; credential-looking text (bearer tokens, keys, kubeconfig fields, env and annotation values ' +
+  'whose names look secret) is replaced by `[REDACTED]`.';
 
 function contents(files: string[]): string[] {
   const out = [
