@@ -88,10 +88,14 @@ export async function runInProcess(argv: string[], box: Sandbox): Promise<Outcom
   for (const [key, value] of Object.entries(box.env)) vi.stubEnv(key, value);
   vi.stubEnv('KUBECONFIG', undefined);
   vi.stubEnv('KINDGATE_DEBUG', undefined);
+  // Relative paths (`--report-dir ''` is the current directory) land in the sandbox, where they are seen.
+  const cwd = process.cwd();
+  process.chdir(box.cwd);
   try {
     const code = await main(argv);
     return { code, stdout, stderr };
   } finally {
+    process.chdir(cwd);
     out.mockRestore();
     err.mockRestore();
     vi.unstubAllEnvs();
