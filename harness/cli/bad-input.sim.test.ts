@@ -15,6 +15,8 @@ import { checkRow, listTree, makeSandbox, runChild, type BadInputRow, type Sandb
  */
 
 const isRoot = process.getuid?.() === 0;
+/** Tests that start several kindgate processes, each provisioning a simulated cluster: generous on a loaded machine. */
+const HEAVY_MS = 180_000;
 const up = (kubeconfig: (box: { inputs: string }) => string) => (box: { inputs: string }) => [
   'up',
   '--provider',
@@ -121,130 +123,158 @@ describe.concurrent('bad input, sim tier: child processes', () => {
     );
   });
 
-  it('two `up --kubeconfig same` started together: exactly one is accepted, every time (issue 9, defect 3)', async () => {
-    for (let round = 0; round < 4; round++) {
+  it(
+    'two `up --kubeconfig same` started together: exactly one is accepted, every time (issue 9, defect 3)',
+    async () => {
+      for (let round = 0; round < 4; round++) {
+        const box = makeSandbox();
+        const path = join(box.inputs, 'same.kc');
+        const before = listTree(box.root);
+        const start = () =>
+          execa('node', [kindgateBin, 'up', '--provider', 'sim', '--kubeconfig', path], {
+            reject: false,
+            cwd: box.cwd,
+            env: box.env,
+            timeout: 60_000,
+          });
+        const runs = [start(), start()];
+        const served = await Promise.race(
+          runs.map(
+            (run, i) =>
+              new Promise<number>((resolve) =>
+                run.stdout!.on('data', (d: Buffer) => d.includes('GATEWAY_URL=') && resolve(i)),
+              ),
+          ),
+        );
+        const refused = await runs[1 - served];
+        expect(refused.exitCode, `round ${round}: ${refused.stderr}`).toBe(2);
+        expect(refused.stderr).toMatch(
+          /--kubeconfig .*same\.kc (already exists and is not empty|is being written by another process)/,
+        );
+        expect(readFileSync(path, 'utf8')).toContain('kind: Config'); // the winner's file survived the loser
+        runs[served].kill('SIGINT');
+        expect((await runs[served]).exitCode).toBe(130);
+        expect(existsSync(path)).toBe(false);
+        expect(listTree(box.root)).toEqual(before);
+      }
+    },
+    HEAVY_MS,
+  );
+
+  it(
+    'two `test` runs in one report dir: the second is refused while the first runs, whose reports are its own (issue 9, defect 4)',
+    async () => {
       const box = makeSandbox();
-      const path = join(box.inputs, 'same.kc');
-      const before = listTree(box.root);
-      const start = () =>
-        execa('node', [kindgateBin, 'up', '--provider', 'sim', '--kubeconfig', path], {
+      const dir = join(box.inputs, 'reports');
+      const test = () =>
+        execa('node', [kindgateBin, 'test', '--provider', 'sim', '--suites', 'gateway', '--report-dir', dir], {
           reject: false,
           cwd: box.cwd,
           env: box.env,
-          timeout: 60_000,
+          timeout: 120_000,
         });
-      const runs = [start(), start()];
-      const served = await Promise.race(
-        runs.map(
-          (run, i) =>
-            new Promise<number>((resolve) =>
-              run.stdout!.on('data', (d: Buffer) => d.includes('GATEWAY_URL=') && resolve(i)),
-            ),
-        ),
-      );
-      const refused = await runs[1 - served];
-      expect(refused.exitCode, `round ${round}: ${refused.stderr}`).toBe(2);
-      expect(refused.stderr).toMatch(
-        /--kubeconfig .*same\.kc (already exists and is not empty|is being written by another process)/,
-      );
-      expect(readFileSync(path, 'utf8')).toContain('kind: Config'); // the winner's file survived the loser
-      runs[served].kill('SIGINT');
-      expect((await runs[served]).exitCode).toBe(130);
-      expect(existsSync(path)).toBe(false);
-      expect(listTree(box.root)).toEqual(before);
-    }
-  });
-
-  it('two `test` runs in one report dir: the second is refused while the first runs, whose reports are its own (issue 9, defect 4)', async () => {
-    const box = makeSandbox();
-    const dir = join(box.inputs, 'reports');
-    const test = () =>
-      execa('node', [kindgateBin, 'test', '--provider', 'sim', '--suites', 'gateway', '--report-dir', dir], {
-        reject: false,
-        cwd: box.cwd,
-        env: box.env,
-        timeout: 120_000,
+      const first = test();
+      await new Promise<void>((resolve) => {
+        let seen = '';
+        first.stderr!.on('data', (d: Buffer) => {
+          seen += d.toString();
+          if (seen.includes('simulated cluster started')) resolve();
+        });
       });
-    const first = test();
-    await new Promise<void>((resolve) => {
-      let seen = '';
-      first.stderr!.on('data', (d: Buffer) => {
-        seen += d.toString();
-        if (seen.includes('simulated cluster started')) resolve();
-      });
-    });
-    const second = await test();
-    expect(second.exitCode, second.stderr).toBe(2);
-    expect(second.stderr).toMatch(
-      /--report-dir .*reports is being written by another kindgate run \(pid \d+\); wait for it to finish/,
-    );
-    const done = await first;
-    expect(done.exitCode, done.stderr).toBe(0);
-    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toMatch(
-      /<testsuites name="kindgate" tests="19" failures="0" errors="0" skipped="16"/,
-    );
-    expect(readdirSync(dir).sort()).toEqual(['conformance-report.yaml', 'junit.xml']);
-  });
+      const second = await test();
+      expect(second.exitCode, second.stderr).toBe(2);
+      expect(second.stderr).toMatch(
+        /--report-dir .*reports is being written by another kindgate run \(pid \d+\); wait for it to finish/,
+      );
+      const done = await first;
+      expect(done.exitCode, done.stderr).toBe(0);
+      expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toMatch(
+        /<testsuites name="kindgate" tests="19" failures="0" errors="0" skipped="16"/,
+      );
+      expect(readdirSync(dir).sort()).toEqual(['conformance-report.yaml', 'junit.xml']);
+    },
+    HEAVY_MS,
+  );
 
-  it('a later passing run clears what an earlier run left; reports are 0600 in a 0700 directory it made (issue 9, defects 4, 5)', async () => {
-    const box = makeSandbox();
-    const dir = join(box.inputs, 'new', 'reports');
-    mkdirSync(join(dir, 'diagnostics', 'apps'), { recursive: true });
-    writeFileSync(join(dir, 'diagnostics', 'README.md'), '# kindgate diagnostics\n\nan earlier failure\n');
-    writeFileSync(join(dir, 'diagnostics', 'apps', 'pods.yaml'), 'old');
-    writeFileSync(join(dir, 'junit.xml'), '<testsuites tests="3"/>');
-    writeFileSync(join(dir, 'notes.txt'), "the user's");
-    const passing = await runChild(
-      ['test', '--provider', 'sim', '--suites', 'gateway', '--report-dir', dir],
-      box,
-      120_000,
-    );
-    expect(passing.code, passing.stderr).toBe(0);
-    expect(readdirSync(dir).sort()).toEqual(['conformance-report.yaml', 'junit.xml', 'notes.txt']);
-    for (const file of ['conformance-report.yaml', 'junit.xml'])
-      expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
+  it(
+    'a later passing run clears what an earlier run left; reports are 0600 in a 0700 directory it made (issue 9, defects 4, 5)',
+    async () => {
+      const box = makeSandbox();
+      const dir = join(box.inputs, 'new', 'reports');
+      mkdirSync(join(dir, 'diagnostics', 'apps'), { recursive: true });
+      writeFileSync(join(dir, 'diagnostics', 'README.md'), '# kindgate diagnostics\n\nan earlier failure\n');
+      writeFileSync(join(dir, 'diagnostics', 'apps', 'pods.yaml'), 'old');
+      writeFileSync(join(dir, 'junit.xml'), '<testsuites tests="3"/>');
+      writeFileSync(join(dir, 'notes.txt'), "the user's");
+      const passing = await runChild(
+        ['test', '--provider', 'sim', '--suites', 'gateway', '--report-dir', dir],
+        box,
+        120_000,
+      );
+      expect(passing.code, passing.stderr).toBe(0);
+      expect(readdirSync(dir).sort()).toEqual(['conformance-report.yaml', 'junit.xml', 'notes.txt']);
+      for (const file of ['conformance-report.yaml', 'junit.xml'])
+        expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
 
-    const fresh = join(box.inputs, 'fresh', 'reports');
-    const again = await runChild(
-      ['test', '--provider', 'sim', '--suites', 'gateway', '--report-dir', fresh],
-      box,
-      120_000,
-    );
-    expect(again.code, again.stderr).toBe(0);
-    expect(statSync(join(box.inputs, 'fresh')).mode & 0o777).toBe(0o700);
-    expect(statSync(fresh).mode & 0o777).toBe(0o700);
-    expect(statSync(join(fresh, 'junit.xml')).mode & 0o777).toBe(0o600);
-  });
+      const fresh = join(box.inputs, 'fresh', 'reports');
+      const again = await runChild(
+        ['test', '--provider', 'sim', '--suites', 'gateway', '--report-dir', fresh],
+        box,
+        120_000,
+      );
+      expect(again.code, again.stderr).toBe(0);
+      expect(statSync(join(box.inputs, 'fresh')).mode & 0o777).toBe(0o700);
+      expect(statSync(fresh).mode & 0o777).toBe(0o700);
+      expect(statSync(join(fresh, 'junit.xml')).mode & 0o777).toBe(0o600);
+    },
+    HEAVY_MS,
+  );
 
-  it("a failing run's diagnostics hold no secret: the issue's API_TOKEN env value and x-api-key annotation (issue 9, defect 5)", async () => {
-    const STRIPE = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
-    const ANNOTATION = 'hunter2-not-random';
-    const box = makeSandbox();
-    const fixtures = join(box.inputs, 'fixtures');
-    cpSync(builtinFixturesDir, fixtures, { recursive: true });
-    const httpbin = join(fixtures, '10-httpbin.yaml');
-    writeFileSync(
-      httpbin,
-      readFileSync(httpbin, 'utf8')
-        .replace('  name: httpbin\n', `  name: httpbin\n  annotations:\n    x-api-key: ${ANNOTATION}\n`)
-        .replace(
-          '            - name: HTTPBIN_ENV_VERSION\n              value: v1\n',
-          `            - name: HTTPBIN_ENV_VERSION\n              value: v1\n            - name: API_TOKEN\n              value: ${STRIPE}\n`,
-        ),
-    );
-    const route = join(fixtures, '30-httproute.yaml');
-    writeFileSync(route, readFileSync(route, 'utf8').replace('name: httpbin-v2', 'name: httpbin-v3'));
-    const dir = join(box.inputs, 'reports');
-    const args = ['test', '--provider', 'sim', '--fixtures', fixtures, '--suites', 'httproute', '--route-timeout', '2'];
-    const run = await runChild([...args, '--report-dir', dir], box, 120_000);
-    expect(run.code, run.stderr).toBe(1);
-    const deployments = readdirSync(join(dir, 'diagnostics'), { recursive: true }).map(String);
-    const yaml = deployments.find((f) => f.endsWith('deployments.yaml'))!;
-    expect(readFileSync(join(dir, 'diagnostics', yaml), 'utf8')).toMatch(/name: API_TOKEN\n\s+value: "?\[REDACTED\]"?/);
-    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-      const path = join(entry.parentPath, entry.name);
-      expect(statSync(path).mode & 0o777, path).toBe(entry.isDirectory() ? 0o700 : 0o600);
-      if (entry.isFile()) expect(readFileSync(path, 'utf8'), path).not.toMatch(new RegExp(`${STRIPE}|${ANNOTATION}`));
-    }
-  });
+  it(
+    "a failing run's diagnostics hold no secret: the issue's API_TOKEN env value and x-api-key annotation (issue 9, defect 5)",
+    async () => {
+      const STRIPE = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
+      const ANNOTATION = 'hunter2-not-random';
+      const box = makeSandbox();
+      const fixtures = join(box.inputs, 'fixtures');
+      cpSync(builtinFixturesDir, fixtures, { recursive: true });
+      const httpbin = join(fixtures, '10-httpbin.yaml');
+      writeFileSync(
+        httpbin,
+        readFileSync(httpbin, 'utf8')
+          .replace('  name: httpbin\n', `  name: httpbin\n  annotations:\n    x-api-key: ${ANNOTATION}\n`)
+          .replace(
+            '            - name: HTTPBIN_ENV_VERSION\n              value: v1\n',
+            `            - name: HTTPBIN_ENV_VERSION\n              value: v1\n            - name: API_TOKEN\n              value: ${STRIPE}\n`,
+          ),
+      );
+      const route = join(fixtures, '30-httproute.yaml');
+      writeFileSync(route, readFileSync(route, 'utf8').replace('name: httpbin-v2', 'name: httpbin-v3'));
+      const dir = join(box.inputs, 'reports');
+      const args = [
+        'test',
+        '--provider',
+        'sim',
+        '--fixtures',
+        fixtures,
+        '--suites',
+        'httproute',
+        '--route-timeout',
+        '2',
+      ];
+      const run = await runChild([...args, '--report-dir', dir], box, 120_000);
+      expect(run.code, run.stderr).toBe(1);
+      const deployments = readdirSync(join(dir, 'diagnostics'), { recursive: true }).map(String);
+      const yaml = deployments.find((f) => f.endsWith('deployments.yaml'))!;
+      expect(readFileSync(join(dir, 'diagnostics', yaml), 'utf8')).toMatch(
+        /name: API_TOKEN\n\s+value: "?\[REDACTED\]"?/,
+      );
+      for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+        const path = join(entry.parentPath, entry.name);
+        expect(statSync(path).mode & 0o777, path).toBe(entry.isDirectory() ? 0o700 : 0o600);
+        if (entry.isFile()) expect(readFileSync(path, 'utf8'), path).not.toMatch(new RegExp(`${STRIPE}|${ANNOTATION}`));
+      }
+    },
+    HEAVY_MS,
+  );
 });
