@@ -204,7 +204,10 @@ describe.concurrent('bad input, sim tier: child processes', () => {
       mkdirSync(join(dir, 'diagnostics', 'apps'), { recursive: true });
       writeFileSync(join(dir, 'diagnostics', 'README.md'), '# kindgate diagnostics\n\nan earlier failure\n');
       writeFileSync(join(dir, 'diagnostics', 'apps', 'pods.yaml'), 'old');
-      writeFileSync(join(dir, 'junit.xml'), '<testsuites tests="3"/>');
+      writeFileSync(
+        join(dir, 'junit.xml'),
+        '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="kindgate" tests="3">',
+      );
       writeFileSync(join(dir, 'notes.txt'), "the user's");
       const passing = await runChild(
         ['test', '--provider', 'sim', '--suites', 'gateway', '--report-dir', dir],

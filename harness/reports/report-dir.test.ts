@@ -76,8 +76,14 @@ describe('--report-dir claims (issue 9, defect 4)', () => {
 
   it('clears what a previous run left, and nothing else; a diagnostics/ kindgate did not write is refused', () => {
     const dir = base();
-    writeFileSync(join(dir, 'junit.xml'), 'old');
-    writeFileSync(join(dir, 'conformance-report.yaml'), 'old');
+    writeFileSync(
+      join(dir, 'junit.xml'),
+      '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="kindgate" tests="3">',
+    );
+    writeFileSync(
+      join(dir, 'conformance-report.yaml'),
+      'apiVersion: gateway.networking.k8s.io/v1\nkind: ConformanceReport\n',
+    );
     mkdirSync(join(dir, 'diagnostics', 'apps'), { recursive: true });
     writeFileSync(join(dir, 'diagnostics', 'README.md'), '# kindgate diagnostics\n\nold\n');
     writeFileSync(join(dir, 'diagnostics', 'apps', 'pods.yaml'), 'old');
@@ -92,6 +98,19 @@ describe('--report-dir claims (issue 9, defect 4)', () => {
     );
     expect(readFileSync(join(dir, 'diagnostics', 'mine.txt'), 'utf8')).toBe('not kindgate');
     expect(existsSync(join(dir, REPORT_DIR_LOCK))).toBe(false);
+  });
+
+  it('a junit.xml another tool wrote (--report-dir . in a project, say) is refused and kept', () => {
+    const dir = base();
+    writeFileSync(join(dir, 'junit.xml'), '<?xml version="1.0"?>\n<testsuites name="jest">');
+    writeFileSync(
+      join(dir, 'conformance-report.yaml'),
+      'apiVersion: gateway.networking.k8s.io/v1\nkind: ConformanceReport\n',
+    );
+    expect(refusal(() => claimReportDir(dir))).toBe(
+      `--report-dir ${dir} holds a junit.xml kindgate did not write; move it, or pass another --report-dir.`,
+    );
+    expect(readdirSync(dir).sort()).toEqual(['conformance-report.yaml', 'junit.xml']);
   });
 
   it('refuses a path that is a file or cannot be created, naming the flag', () => {

@@ -5,6 +5,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   rmdirSync,
   rmSync,
   statSync,
@@ -49,8 +50,9 @@ function busyMessage(flag: string, dir: string, owner: LockOwner): string {
   );
 }
 
-function foreignBundleMessage(flag: string, dir: string): string {
-  return `${flag} ${dir} holds a ${diagnosticsDirName}/ directory kindgate did not write; move it, or pass another ${flag}.`;
+function foreignMessage(flag: string, dir: string, name: string): string {
+  const what = name.endsWith('/') ? `a ${name} directory` : `a ${name}`;
+  return `${flag} ${dir} holds ${what} kindgate did not write; move it, or pass another ${flag}.`;
 }
 
 export function claimReportDir(dir: string, flag = '--report-dir'): ReportDirClaim {
@@ -119,21 +121,42 @@ function releaseLock(lockPath: string): void {
   if (readOwner(lockPath)?.pid === process.pid) rmSync(lockPath, { force: true });
 }
 
-/** junit.xml, conformance-report.yaml and a diagnostics/ bundle of an earlier run; nothing else. */
+/** What the start of each report kindgate writes says (junit.ts, conformance.ts): how an earlier run's is known. */
+const REPORT_MARKERS: [string, string][] = [
+  [junitFileName, '<testsuites name="kindgate"'],
+  [conformanceReportFileName, 'kind: ConformanceReport'],
+];
+
+/**
+ * junit.xml, conformance-report.yaml and a diagnostics/ bundle of an earlier run; nothing else.
+ * All are checked before any is removed: a file of those names kindgate did not write is refused.
+ */
 function clearPreviousRun(dir: string, flag: string): void {
-  for (const name of [junitFileName, conformanceReportFileName]) {
-    const path = join(dir, name);
-    if (isRegularFile(path)) unlinkSync(path);
-  }
+  const reports = REPORT_MARKERS.map(([name, marker]) => ({ name, path: join(dir, name), marker }));
   const bundle = join(dir, diagnosticsDirName);
-  if (!existsSync(bundle)) return;
-  if (!isKindgateBundle(bundle)) throw new UsageError(foreignBundleMessage(flag, dir));
+  for (const { name, path, marker } of reports) {
+    if (existsSync(path) && !startsWith(path, marker)) throw new UsageError(foreignMessage(flag, dir, name));
+  }
+  if (existsSync(bundle) && !isKindgateBundle(bundle))
+    throw new UsageError(foreignMessage(flag, dir, `${diagnosticsDirName}/`));
+  for (const { path } of reports) rmSync(path, { force: true });
   rmSync(bundle, { recursive: true, force: true });
 }
 
-function isRegularFile(path: string): boolean {
+/** Whether a regular file's first 4 KiB hold `marker` (read without following a link). */
+function startsWith(path: string, marker: string): boolean {
   try {
-    return lstatSync(path).isFile();
+    if (!lstatSync(path).isFile()) return false;
+    const fd = openSync(path, 'r');
+    try {
+      const head = Buffer.alloc(4096);
+      return head
+        .subarray(0, readSync(fd, head, 0, head.length, 0))
+        .toString('utf8')
+        .includes(marker);
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return false;
   }
