@@ -1,7 +1,7 @@
 import type { RunCommand } from '../exec.ts';
 import type { Logger } from '../log.ts';
-import { kindCommands, parseClusterList } from '../providers/kind/cluster.ts';
-import { withTools } from '../providers/kind/tools/with-tools.ts';
+import type { Engine } from '../providers/kind/engine.ts';
+import { listKindClusters } from '../providers/kind/gc.ts';
 import { RUNNER_LABEL } from './runner-container.ts';
 
 /**
@@ -42,8 +42,8 @@ export function parseRunnerList(stdout: string): RunnerContainer[] {
 export interface LeftoverRunnerDeps {
   run: RunCommand;
   engine: string;
-  /** Path of a usable `kind` binary. */
-  kind: string;
+  /** A `kind` binary at hand; without one, clusters are listed through the engine (providers/kind/gc.ts). */
+  kind: string | undefined;
 }
 
 /**
@@ -58,9 +58,7 @@ export async function collectLeftoverRunners(
 ): Promise<RunnerContainer[]> {
   const runners = parseRunnerList((await deps.run(listRunnersCommand(deps.engine), log)).stdout);
   if (runners.length === 0) return [];
-  const listed = parseClusterList(
-    (await deps.run(withTools(kindCommands.getClusters(), { kind: deps.kind }), log)).stdout,
-  );
+  const listed = await listKindClusters({ ...deps, engine: deps.engine as Engine }, log);
   const remaining = new Set(listed.filter((name) => !deletedClusters.includes(name)));
   const leftovers = runners.filter((r) => !remaining.has(r.cluster));
   if (dryRun) {

@@ -675,7 +675,7 @@ describe('kind provider start/stop', () => {
   it('takes a new or empty --kubeconfig, and its own file of an earlier run of this cluster', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kg-home-'));
     const empty = join(dir, 'empty');
-    writeFileSync(empty, '');
+    writeFileSync(empty, '', { mode: 0o600 }); // as mktemp makes it: private
     for (const kubeconfig of [join(dir, 'new', 'kc'), empty]) {
       const provider = createKindProvider(options({ kubeconfig }), istioProfile, fakes().deps);
       await provider.start(createMemoryLogger());
