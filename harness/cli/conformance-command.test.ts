@@ -1,8 +1,9 @@
-import { chmodSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pins } from '../pins.ts';
+import { REPORT_DIR_LOCK } from '../reports/report-dir.ts';
 import { main } from './main.ts';
 
 /** `kindgate conformance …` in-process, with what it printed. */
@@ -289,7 +290,8 @@ describe('kindgate conformance --provider existing without --allow-existing', ()
         'gateway-conformance-infra, gateway-conformance-app-backend, gateway-conformance-web-backend and its base resources there.\n',
     );
     expect(run.stderr).not.toContain('fixtures');
-    expect(readdirSync(reports)).toEqual([]);
+    // The report dir kindgate made for this run is gone again: nothing was written to it.
+    expect(existsSync(reports)).toBe(false);
     // GOPROXY=off names no proxy: nothing was downloaded, the runner's Go would fetch the modules.
     expect(run.stderr).toContain(
       "go env GOPROXY names no proxy to download from here: the runner's Go fetches the upstream suite v1.6.1 itself",
@@ -340,5 +342,20 @@ describe('kindgate conformance --runner local without a usable go', () => {
     expect(run.stderr).toBe(
       'kindgate: `go` on PATH is go1.25.3, but the upstream suite v1.6.1 needs Go >= 1.26.0; install a newer Go (https://go.dev/dl/), or drop --runner local to use the runner container.\n',
     );
+  });
+});
+
+describe('kindgate conformance and a report dir another run is writing', () => {
+  it("refuses it before anything starts (exit 2), leaving the other run's lock and files alone", async () => {
+    const reports = mkdtempSync(join(tmpdir(), 'kg-conf-busy-'));
+    const lock = JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() });
+    writeFileSync(join(reports, REPORT_DIR_LOCK), lock);
+    writeFileSync(join(reports, 'junit.xml'), '<testsuites/>\n');
+    const run = await kindgate(['conformance', '--provider', 'sim', '--report-dir', reports, '--cache-dir', cacheDir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      `--report-dir ${reports} is being written by another kindgate run (pid ${process.pid}`,
+    );
+    expect(readdirSync(reports).sort()).toEqual([REPORT_DIR_LOCK, 'junit.xml']);
   });
 });

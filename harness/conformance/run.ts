@@ -16,7 +16,7 @@ import type { KindProvider } from '../providers/kind/provider.ts';
 import { httpDownloader } from '../providers/kind/tools/download.ts';
 import { writeJUnit } from '../reports/junit.ts';
 import type { TestRecord } from '../reports/results.ts';
-import { ensureWritableDir } from '../reports/writable-dir.ts';
+import { claimReportDir } from '../reports/report-dir.ts';
 import { onInterrupt, once } from '../run/interrupt.ts';
 import { collectUpstreamDiagnostics } from './diagnostics.ts';
 import { learnGoProxy, type HostGoProxy } from './go-proxy.ts';
@@ -86,7 +86,9 @@ function progress(log: Logger, result: ResultLine | undefined): void {
  */
 export async function runConformance(input: ConformanceRunInput): Promise<number> {
   const { options, conformance, profile, log } = input;
-  ensureWritableDir(options.reportDir, '--report-dir');
+  // The same hold on --report-dir as `kindgate test`: no other live run writes there, and the
+  // JUnit and diagnostics a previous run left are cleared first (the process exit releases it too).
+  const reportDir = claimReportDir(options.reportDir);
   const simulated = options.provider === 'sim';
   const stagingDir = mkdtempSync(join(tmpdir(), 'kindgate-conformance-'));
   const provider = await createProvider(options, profile, { changes: upstreamClusterChanges() });
@@ -241,5 +243,6 @@ export async function runConformance(input: ConformanceRunInput): Promise<number
     await teardown();
     release();
     rmSync(stagingDir, { recursive: true, force: true });
+    reportDir.release();
   }
 }
