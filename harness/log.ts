@@ -81,8 +81,10 @@ export function createMemoryLogger(phases?: PhaseRecorder): Logger & { lines: st
   };
 }
 
-/** How a timed step is named in the run's phase timings. */
-export interface PhaseName {
+/** How a timed step is worded when it succeeds and named in the run's phase timings. */
+export interface StepOptions {
+  /** Words the success line when the work learnt something it should say (`kind v0.33.0 (cached, …)`). */
+  doneLabel?: () => string;
   /** Stable name (`cluster created`), where the label carries a random one (`cluster kindgate-1a2b3c created`). */
   phase?: string;
   detail?: string;
@@ -90,27 +92,27 @@ export interface PhaseName {
 
 /**
  * Run `work`, log its duration as a step line, and log a failure line if it throws. The step is
- * also recorded in the run's phase timings (log.phases), under `name.phase` or else its label.
+ * also recorded in the run's phase timings (log.phases), under `options.phase` or else its label.
  */
 export async function timedStep<T>(
   log: Logger,
   label: string,
   work: () => Promise<T>,
-  name: PhaseName = {},
+  options: StepOptions = {},
 ): Promise<T> {
   const started = performance.now();
   log.begin?.(label);
-  const phase = name.phase ?? label;
+  const phase = options.phase ?? label;
   try {
     const result = await work();
     const ended = performance.now();
-    log.step(label, (ended - started) / 1000);
-    log.phases?.add(phase, started, ended, { detail: name.detail });
+    log.step(options.doneLabel?.() ?? label, (ended - started) / 1000);
+    log.phases?.add(phase, started, ended, { detail: options.detail });
     return result;
   } catch (error) {
     const ended = performance.now();
     log.fail(label, (ended - started) / 1000);
-    log.phases?.add(phase, started, ended, { detail: name.detail, failed: true });
+    log.phases?.add(phase, started, ended, { detail: options.detail, failed: true });
     throw error;
   }
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { RunOptions } from '../config/options.ts';
 import { parseRunOptions } from '../config/parse.ts';
 import { asSetupError, ExitCode, KindgateError } from '../errors.ts';
-import { ensureWritableDir } from '../reports/writable-dir.ts';
+import { claimReportDir } from '../reports/report-dir.ts';
 import { createLogger, useColor, type Logger } from '../log.ts';
 import { pins } from '../pins.ts';
 import { getProfile } from '../profiles/index.ts';
@@ -18,6 +18,7 @@ import {
 } from '../reports/index.ts';
 import { runSuites } from '../run/suites.ts';
 import { catalogEntries } from '../../suites/catalog.ts';
+import { checkCacheDir } from './cache-dir.ts';
 import { printPlan } from './dry-run.ts';
 import type { Session } from '../run/session.ts';
 import { PhaseRecorder, timedPhase } from '../timings.ts';
@@ -46,13 +47,21 @@ export async function testCommand(argv: string[]): Promise<number> {
   const log = createLogger({ verbose: options.verbose, phases });
   const profile = getProfile(options.profile);
   if (options.dryRun) return printPlan(options, profile, 'test');
-  ensureWritableDir(options.reportDir, '--report-dir');
-  // Read before the run: --compare may name the report dir this run writes into.
+  checkCacheDir(options);
+  // Read before the run: --compare may name the report dir this run writes into (and clears).
   const baseline = options.compare === undefined ? undefined : await readTimings(options.compare);
 
   // Loaded only once the options are known to be good: the Kubernetes client takes a second.
   const { Session } = await import('../run/session.ts');
   const session = await Session.create(options, profile, log);
+  // After the fixtures were read (a typo there leaves the last run's reports alone), before anything is provisioned.
+  let reportDir: ReturnType<typeof claimReportDir>;
+  try {
+    reportDir = claimReportDir(options.reportDir);
+  } catch (error) {
+    await session.teardown();
+    throw error;
+  }
   const collector = new ResultCollector();
   let setupError: KindgateError | undefined;
   let diagnostics: string | undefined;
@@ -115,6 +124,7 @@ export async function testCommand(argv: string[]): Promise<number> {
     await timedPhase(phases, 'teardown', () => session.teardown());
     // Timings belong with the reports: none for a run that stopped before it provisioned anything.
     if (tests) await writeRunTimings(options.reportDir, timingEntries(phases.phases, tests), baseline, log);
+    reportDir.release();
   }
 }
 

@@ -1,7 +1,7 @@
 import type { RunOptions } from '../config/options.ts';
 import type { Profile } from '../profiles/types.ts';
 import { createSimProvider } from './sim/provider.ts';
-import type { Provider } from './types.ts';
+import type { Provider, ProviderUse } from './types.ts';
 
 /**
  * How long the sim's stand-in for MetalLB takes to give a Gateway its address: long enough that a
@@ -11,7 +11,7 @@ import type { Provider } from './types.ts';
 const SIM_ADDRESS_DELAY_MS = 100;
 
 /** The provider a run asked for. kind is loaded lazily: sim runs never touch Docker code. */
-export async function createProvider(options: RunOptions, profile: Profile): Promise<Provider> {
+export async function createProvider(options: RunOptions, profile: Profile, use: ProviderUse = {}): Promise<Provider> {
   switch (options.provider) {
     case 'sim':
       return createSimProvider(profile, { kubeconfig: options.kubeconfig, addressDelayMs: SIM_ADDRESS_DELAY_MS });
@@ -21,7 +21,7 @@ export async function createProvider(options: RunOptions, profile: Profile): Pro
     }
     case 'existing': {
       const { createExistingProvider } = await import('./existing.ts');
-      return createExistingProvider(options, profile);
+      return createExistingProvider(options, profile, use);
     }
   }
 }

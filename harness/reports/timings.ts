@@ -1,9 +1,10 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeConvergence, type CheckRecord } from '../convergence.ts';
 import { UsageError } from '../errors.ts';
 import { formatSeconds } from '../log.ts';
 import type { PhaseTiming } from '../timings.ts';
+import { PRIVATE_DIR_MODE, writePrivateFile } from './private-files.ts';
 import type { TestRecord } from './results.ts';
 
 /**
@@ -14,6 +15,9 @@ import type { TestRecord } from './results.ts';
  */
 
 export const timingsFileName = 'timings.json';
+
+/** What the start of every timings.json kindgate writes holds: its first phase is the process start-up. */
+export const TIMINGS_MARKER = '"phase": "start-up"';
 
 /** An eventual check of a test, as timings.json lists it. */
 export interface CheckTiming extends PhaseTiming {
@@ -89,11 +93,11 @@ export function timingEntries(phases: readonly PhaseTiming[], tests: readonly Te
   return [...phases, ...checkTimings(tests)].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
 }
 
-/** Write `<dir>/timings.json`; returns its path. */
+/** Write `<dir>/timings.json` (owner-only, as every report); returns its path. */
 export async function writeTimings(dir: string, entries: readonly TimingEntry[]): Promise<string> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const path = join(dir, timingsFileName);
-  await writeFile(path, `${JSON.stringify(entries, null, 2)}\n`, 'utf8');
+  await writePrivateFile(path, `${JSON.stringify(entries, null, 2)}\n`);
   return path;
 }
 

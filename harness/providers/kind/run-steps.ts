@@ -13,7 +13,9 @@ export interface Step<C extends StepContext> {
   /** Short name; the step's file under steps/ has it. */
   readonly id: string;
   /** The step line, logged with the step's duration (`✓ cluster kindgate-x created (31.2 s)`); none when there is nothing to wait for. */
-  label?(ctx: C): string;
+  label?(ctx: C): string | undefined;
+  /** The step line once `run` succeeded, when it should say what `run` found; default: `label`. */
+  doneLabel?(ctx: C): string;
   /** Its name in the run's phase timings, the same every run (`cluster created`); default the label. */
   phase?(ctx: C): string;
   run(ctx: C): Promise<void>;
@@ -140,7 +142,10 @@ export class StepRunner<C extends StepContext> {
     this.started.push(step);
     const outcome = this.outcome(step.id);
     const label = step.label?.(ctx);
-    const work = label ? timedStep(ctx.log, label, () => step.run(ctx), { phase: step.phase?.(ctx) }) : step.run(ctx);
+    const doneLabel = step.doneLabel && (() => step.doneLabel!(ctx));
+    const work = label
+      ? timedStep(ctx.log, label, () => step.run(ctx), { doneLabel, phase: step.phase?.(ctx) })
+      : step.run(ctx);
     this.running.add(work);
     try {
       await work;
