@@ -191,7 +191,7 @@ describe.concurrent('bad input, sim tier: child processes', () => {
       expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toMatch(
         /<testsuites name="kindgate" tests="19" failures="0" errors="0" skipped="16"/,
       );
-      expect(readdirSync(dir).sort()).toEqual(['conformance-report.yaml', 'junit.xml']);
+      expect(readdirSync(dir).sort()).toEqual(['conformance-report.yaml', 'junit.xml', 'timings.json']);
     },
     HEAVY_MS,
   );
@@ -215,8 +215,8 @@ describe.concurrent('bad input, sim tier: child processes', () => {
         120_000,
       );
       expect(passing.code, passing.stderr).toBe(0);
-      expect(readdirSync(dir).sort()).toEqual(['conformance-report.yaml', 'junit.xml', 'notes.txt']);
-      for (const file of ['conformance-report.yaml', 'junit.xml'])
+      expect(readdirSync(dir).sort()).toEqual(['conformance-report.yaml', 'junit.xml', 'notes.txt', 'timings.json']);
+      for (const file of ['conformance-report.yaml', 'junit.xml', 'timings.json'])
         expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
 
       const fresh = join(box.inputs, 'fresh', 'reports');

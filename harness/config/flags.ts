@@ -175,7 +175,7 @@ export const flagSpecs: readonly FlagSpec[] = [
     type: 'string',
     value: 'DIR',
     default: '$XDG_CACHE_HOME/kindgate',
-    help: 'where downloaded tools and manifests are kept (verified by sha256)',
+    help: "where downloaded tools and manifests are kept (verified by sha256), and the suites' compiled modules",
     commands: ['up', 'test', 'gc', 'conformance'],
   },
   {
