@@ -64,7 +64,11 @@ describe.concurrent('kindgate test explains its run: phase timings and how each 
     expect(run.stderr).toMatch(
       new RegExp(`Failed:\\n.*x-version: v2 routes /env to v2\\n.*\\n\\s+${classified.source}`),
     );
-    expect(run.stderr).toMatch(/Slowest phases:\n {2}suites {2,}\d+\.\d s/);
+    // Which three depends on the machine's load; the failing check's 2 s window puts the suites among them.
+    expect(run.stderr).toMatch(/Slowest phases:\n( {2}\S.* {2,}\d+\.\d s\n){3}/);
+    expect(run.stderr.slice(run.stderr.indexOf('Slowest phases:')).split('\n').slice(1, 4).join('\n')).toContain(
+      'suites',
+    );
     // --compare prints what got slower, after the run; the exit code is the run's.
     expect(run.stderr).toMatch(
       /Slower than in .*timings\.json \(more than 50 % and 2 s\):\n {2}suites +0\.0 s → \d+\.\d s/,
