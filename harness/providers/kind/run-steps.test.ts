@@ -82,6 +82,7 @@ describe('StepRunner', () => {
       'tools',
       'cluster created',
       'API server answering',
+      'images preloaded',
       'MetalLB ready',
       'CRDs Established',
       'implementation installed',
