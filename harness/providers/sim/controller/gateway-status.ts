@@ -96,6 +96,24 @@ export function evaluateListeners(listeners: Listener[]): ListenerEvaluation[] {
   });
 }
 
+/**
+ * A listener whose port the data plane could not bind at the Gateway's address: still Accepted
+ * (its configuration is valid and the sim serves it, at another port), but Programmed=False with
+ * the upstream reason for a port that cannot be used (ListenerReasonPortUnavailable,
+ * apis/v1/gateway_types.go) and the bind error as the message.
+ */
+export function withPortUnavailable(evaluation: ListenerEvaluation, message: string | undefined): ListenerEvaluation {
+  if (!message) return evaluation;
+  return {
+    ...evaluation,
+    conditions: evaluation.conditions.map((c) =>
+      c.type === 'Programmed' && c.status === 'True'
+        ? { ...c, status: 'False', reason: 'PortUnavailable', message }
+        : c,
+    ),
+  };
+}
+
 export interface GatewayStatusInput {
   generation: number;
   listeners: ListenerEvaluation[];

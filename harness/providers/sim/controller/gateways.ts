@@ -3,7 +3,12 @@ import type { KubeObject, Store } from '../apiserver/store.ts';
 import { nowTimestamp } from '../timestamps.ts';
 import { type ControllerContext, writeStatus } from './context.ts';
 import { infraName, serviceHost } from './gateway-infra.ts';
-import { buildGatewayStatus, evaluateListeners, type ListenerEvaluation } from './gateway-status.ts';
+import {
+  buildGatewayStatus,
+  evaluateListeners,
+  type ListenerEvaluation,
+  withPortUnavailable,
+} from './gateway-status.ts';
 
 /** The Gateways this controller owns (their class is one of ours), and their status. */
 
@@ -33,18 +38,22 @@ export function ownedGateways(store: Store, classes: Set<string>): Map<string, O
 }
 
 /** The address MetalLB gave the Gateway's `<gw>-istio` Service, if any yet. */
-function serviceAddress(store: Store, namespace: string, gatewayName: string): string | undefined {
+export function serviceAddress(store: Store, namespace: string, gatewayName: string): string | undefined {
   const svc = store.get('v1', 'Service', namespace, infraName(gatewayName));
   const status = (svc?.status ?? {}) as { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
   const ingress = status.loadBalancer?.ingress ?? [];
   return ingress[0]?.ip ?? ingress[0]?.hostname;
 }
 
-/** Gateway and listener status, with the number of routes attached to each listener. */
+/**
+ * Gateway and listener status, with the number of routes attached to each listener and, for a
+ * listener the data plane could not serve at its port, why (`portProblem`).
+ */
 export function writeGatewayStatuses(
   ctx: ControllerContext,
   owned: Map<string, OwnedGateway>,
   attached: Map<string, Map<string, number>>,
+  portProblem: (gw: OwnedGateway, listener: string) => string | undefined,
 ): void {
   for (const [key, gw] of owned) {
     const namespace = gw.obj.metadata.namespace ?? 'default';
@@ -55,7 +64,7 @@ export function writeGatewayStatuses(
       latest.status as Parameters<typeof buildGatewayStatus>[0],
       {
         generation: latest.metadata.generation ?? 1,
-        listeners: gw.listeners,
+        listeners: gw.listeners.map((l) => withPortUnavailable(l, portProblem(gw, l.listener.name))),
         attachedRoutes: attached.get(key) ?? new Map(),
         serviceHost: serviceHost(gw.obj.metadata.name, namespace),
         address: serviceAddress(ctx.store, namespace, gw.obj.metadata.name),
