@@ -12,7 +12,7 @@ import { parseRunOptions } from '../harness/config/parse.ts';
 import { createMemoryLogger } from '../harness/log.ts';
 import { sendRequest } from '../harness/probe/http.ts';
 import { getProfile } from '../harness/profiles/index.ts';
-import { kindgateBin } from '../harness/run/suites.ts';
+import { kindgateBin } from '../harness/package-paths.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
 const runs = Math.max(1, Number(values.runs));

@@ -4,12 +4,19 @@ import type { ObjectRef } from '../harness/kube/client.ts';
 import type { ClusterHandle, ParentInfo, RouteInfo } from '../harness/run/handle.ts';
 import { endpointKey } from '../harness/run/handle.ts';
 import type { Endpoint } from '../harness/providers/types.ts';
+import { expectEventually, type ExpectOptions, type ProbeRequest, type ProbeResponse } from '../harness/probe/http.ts';
+import type { Check } from '../harness/probe/checks.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     kindgate: ClusterHandle;
   }
 }
+
+/**
+ * What every suite gets from the run: the cluster handle, a Kubernetes client, where to send
+ * requests and how long to keep sending them.
+ */
 
 /** The cluster the run provisioned (from global setup or `kindgate test`). */
 export function cluster(): ClusterHandle {
@@ -77,4 +84,33 @@ export function hostFor(route: RouteInfo): string {
   const hostname = route.hostnames[0] ?? cluster().hostname;
   // A wildcard hostname (`*.example.com`) is matched by a concrete name under it.
   return hostname.startsWith('*.') ? `kindgate${hostname.slice(1)}` : hostname;
+}
+
+/**
+ * A request through the fixtures' Gateway listener of the primary route: with the route's Host
+ * unless another is given (the troubleshooting cases send their own hostnames).
+ */
+export function request(path: string, opts: { host?: string; headers?: Record<string, string> } = {}): ProbeRequest {
+  const { route, gateway, listener } = primaryRoute();
+  return {
+    endpoint: endpointFor(gateway, listener),
+    path,
+    host: opts.host ?? hostFor(route),
+    ...(opts.headers ? { headers: opts.headers } : {}),
+    timeoutMs: cluster().timeouts.requestMs,
+  };
+}
+
+/**
+ * The consistency window every HTTP expectation of the suites uses: `consecutive` matching answers
+ * in a row within `consistencyMs` (3 within 30 s unless the run says otherwise, as upstream).
+ */
+export function consistencyWindow(): ExpectOptions {
+  const { consecutive, consistencyMs } = cluster().timeouts;
+  return { consecutive, timeoutMs: consistencyMs };
+}
+
+/** Send `req` until `check` holds for the whole consistency window's streak. */
+export function eventually(req: ProbeRequest, check: Check): Promise<ProbeResponse> {
+  return expectEventually(req, check, consistencyWindow());
 }

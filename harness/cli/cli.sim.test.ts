@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { builtinFixturesDir } from '../run/fixtures.ts';
 import { parseXml, type XmlElement } from '../reports/xml-parse.test-helper.ts';
-import { kindgateBin } from '../run/suites.ts';
+import { kindgateBin } from '../package-paths.ts';
 import { startUp } from './up-child.test-helper.ts';
 
 /** The real CLI, as a user runs it: a child process of `scripts/kindgate.js`. */

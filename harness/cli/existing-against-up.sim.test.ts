@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { alive } from '../child-process.test-helper.ts';
 import { privilegedPortsBindable } from '../providers/sim/privileged-ports.test-helper.ts';
-import { kindgateBin } from '../run/suites.ts';
+import { kindgateBin } from '../package-paths.ts';
 import { startUp } from './up-child.test-helper.ts';
 
 /** Whether anything accepts a TCP connection at host:port. */

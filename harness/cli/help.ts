@@ -4,7 +4,11 @@ export const commands = {
   test: 'provision a cluster, apply the fixtures, run the conformance suites, write reports, tear down',
   up: 'provision a cluster with the fixtures and keep it serving until Ctrl-C (prints KUBECONFIG= and GATEWAY_URL=)',
   gc: 'delete Kind clusters named kindgate-* and relay containers left behind by interrupted or --keep runs',
+  conformance:
+    'provision a cluster, run the upstream Gateway API conformance suite (pinned to the CRDs), keep its report untouched, tear down',
 } as const;
+
+const NAME_WIDTH = Math.max(...Object.keys(commands).map((name) => name.length));
 
 export function usage(): string {
   return [
@@ -13,7 +17,7 @@ export function usage(): string {
     'Usage: kindgate <command> [options]',
     '',
     'Commands:',
-    ...Object.entries(commands).map(([name, text]) => `  ${name.padEnd(6)} ${text}`),
+    ...Object.entries(commands).map(([name, text]) => `  ${name.padEnd(NAME_WIDTH)} ${text}`),
     '',
     'Run `kindgate <command> --help` for its options.',
     'Exit codes: 0 all passed, 1 a suite failed, 2 bad usage or config, 3 environment/preflight failure, 4 setup failed.',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { Kube } from '../kube/client.ts';
-import { kindgateBin } from '../run/suites.ts';
+import { kindgateBin } from '../package-paths.ts';
 
 /** `kindgate up --provider sim [args]` in the background, once it printed its GATEWAY_URL. */
 export async function startUp(args: string[] = []) {

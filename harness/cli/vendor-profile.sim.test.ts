@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
-import { kindgateBin } from '../run/suites.ts';
+import { kindgateBin } from '../package-paths.ts';
 
 /** `kindgate test` as a vendor runs it: the real CLI with a profile defined in the config file. */
 const bin = kindgateBin;

@@ -19,10 +19,19 @@ type Raw = Record<string, unknown>;
  * Precedence: flags > config file > defaults. Every mistake is a UsageError naming the flag or key.
  */
 export function parseRunOptions(
-  command: 'up' | 'test' | 'gc',
+  command: 'up' | 'test' | 'gc' | 'conformance',
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): RunOptions {
+  return parseRunOptionsWithRaw(command, argv, env).options;
+}
+
+/** parseRunOptions, plus the merged flag and config-file values by key (for options only one command has). */
+export function parseRunOptionsWithRaw(
+  command: 'up' | 'test' | 'gc' | 'conformance',
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { options: RunOptions; raw: Raw } {
   const specs = flagsFor(command);
   const fromFlags = readFlags(command, argv, specs);
   const configFile = fromFlags.config as string | undefined;
@@ -32,7 +41,7 @@ export function parseRunOptions(
   const fileProfile = fromFile.profile;
   if (typeof fileProfile === 'object' && fromFlags.profile === (fileProfile as ProfileConfig).name)
     merged.profile = fileProfile;
-  return validate(merged, env);
+  return { options: validate(merged, env), raw: merged };
 }
 
 function readFlags(command: string, argv: string[], specs: FlagSpec[]): Raw {

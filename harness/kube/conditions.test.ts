@@ -3,7 +3,9 @@ import {
   conditionHolds,
   conditionsIn,
   describeCondition,
+  conditionsHold,
   describeConditions,
+  describeExpected,
   describeObject,
   findCondition,
   gatewayListenerStatus,
@@ -69,6 +71,13 @@ describe('conditionHolds', () => {
     expect(conditionHolds(deployment, 'Available')).toBe(false);
     (deployment.status as { observedGeneration: number }).observedGeneration = 4;
     expect(conditionHolds(deployment, 'Available')).toBe(true);
+  });
+
+  it('with strictGeneration, takes a condition without observedGeneration as stale (upstream FilterStaleConditions)', () => {
+    const unobserved = gateway(2, [{ type: 'Accepted', status: 'True' }], { observedGeneration: 2 });
+    expect(conditionHolds(unobserved, 'Accepted')).toBe(true);
+    expect(conditionHolds(unobserved, 'Accepted', 'True', { strictGeneration: true })).toBe(false);
+    expect(conditionHolds(gw, 'Accepted', 'True', { strictGeneration: true })).toBe(true);
   });
 
   it('can look in a listener or route parent conditions list', () => {
@@ -207,5 +216,40 @@ describe('conditionsIn', () => {
     ]);
     expect(conditionsIn('bad')).toEqual([]);
     expect(conditionsIn(undefined)).toEqual([]);
+  });
+});
+
+describe('conditionsHold', () => {
+  const route = gateway(2, [
+    { type: 'Accepted', status: 'True', observedGeneration: 2 },
+    { type: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound', observedGeneration: 2 },
+  ]);
+
+  it('requires every expected condition, with its reason when given', () => {
+    expect(
+      conditionsHold(route, [
+        { type: 'Accepted', status: 'True' },
+        { type: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound' },
+      ]),
+    ).toBe(true);
+    expect(conditionsHold(route, [{ type: 'ResolvedRefs', status: 'False', reason: 'RefNotPermitted' }])).toBe(false);
+    expect(conditionsHold(route, [{ type: 'Accepted', status: 'True' }], { generation: 3 })).toBe(false);
+  });
+
+  it('describes what it expects', () => {
+    expect(
+      describeExpected([
+        { type: 'Accepted', status: 'True' },
+        { type: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound' },
+      ]),
+    ).toBe('Accepted=True and ResolvedRefs=False (BackendNotFound)');
+  });
+
+  it('describeObject can describe a listener or route parent conditions list', () => {
+    const listener = [{ type: 'Programmed', status: 'False', reason: 'Pending', observedGeneration: 1 }];
+    expect(describeObject(route, listener)).toBe(
+      'Programmed=False (Pending) [stale: Programmed observed generation 1; current generation 2]',
+    );
+    expect(describeObject(route, [])).toBe('no conditions');
   });
 });

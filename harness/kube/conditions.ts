@@ -62,6 +62,12 @@ export interface ConditionOptions {
   generation?: number;
   /** Conditions to look in (default: the object's status.conditions); e.g. a listener's or a route parent's. */
   conditions?: readonly Condition[];
+  /**
+   * A condition without observedGeneration counts as stale, as upstream's FilterStaleConditions
+   * has it for Gateway API status (a missing value is 0 there). Without this, status.observedGeneration
+   * stands in for it (core kinds such as Deployment), and an object with neither is taken as current.
+   */
+  strictGeneration?: boolean;
 }
 
 /**
@@ -80,7 +86,8 @@ export function conditionHolds(
   if (!condition || condition.status !== status) return false;
   if (opts.reason !== undefined && condition.reason !== opts.reason) return false;
   const want = opts.generation ?? obj.metadata.generation;
-  const observed = condition.observedGeneration ?? numberOr(statusOf(obj).observedGeneration);
+  const observed =
+    condition.observedGeneration ?? (opts.strictGeneration ? 0 : numberOr(statusOf(obj).observedGeneration));
   if (want !== undefined && observed !== undefined && observed < want) return false;
   return true;
 }
@@ -185,10 +192,15 @@ export function describeConditions(conditions: readonly Condition[] | undefined)
   return conditions.map((c) => describeCondition(c)).join(', ');
 }
 
-/** The default description of an object for wait messages: its conditions, flagging stale ones. */
-export function describeObject(obj: KubeObject | undefined): string {
+/**
+ * The description of an object for wait messages: its conditions (default status.conditions; or
+ * e.g. a listener's or a route parent's), flagging those written for an older generation.
+ */
+export function describeObject(
+  obj: KubeObject | undefined,
+  conditions: readonly Condition[] = conditionsOf(obj),
+): string {
   if (!obj) return 'not found';
-  const conditions = conditionsOf(obj);
   const text = describeConditions(conditions);
   const stale = staleConditions(obj, conditions);
   if (stale.length === 0) return text;
@@ -199,4 +211,25 @@ export function describeObject(obj: KubeObject | undefined): string {
 function staleNote(stale: readonly Condition[], generation: number | undefined): string {
   const observed = stale.map((c) => `${c.type} observed generation ${c.observedGeneration}`).join(', ');
   return `[stale: ${observed}; current generation ${generation}]`;
+}
+
+/** A condition a check expects: `Accepted=False (NotAllowedByListeners)`; the reason only when given. */
+export interface ExpectedCondition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+}
+
+/** Every expected condition holds, each by conditionHolds with its own status and reason. */
+export function conditionsHold(
+  obj: KubeObject | undefined,
+  expected: readonly ExpectedCondition[],
+  opts: Omit<ConditionOptions, 'reason'> = {},
+): boolean {
+  return expected.every((e) => conditionHolds(obj, e.type, e.status, { ...opts, reason: e.reason }));
+}
+
+/** "Accepted=True and ResolvedRefs=False (BackendNotFound)" for wait messages. */
+export function describeExpected(expected: readonly ExpectedCondition[]): string {
+  return expected.map((e) => `${e.type}=${e.status}${e.reason ? ` (${e.reason})` : ''}`).join(' and ');
 }

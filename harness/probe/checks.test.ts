@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { all, expectHeader, expectHeaderMatches, expectJsonPath, expectStatus, jsonPath } from './checks.ts';
+import {
+  all,
+  expectHeader,
+  expectHeaderMatches,
+  expectJsonPath,
+  expectStatus,
+  includes,
+  jsonPath,
+  oneOf,
+} from './checks.ts';
 import { makeResponse } from './http.ts';
 
 const envV2 = makeResponse(
@@ -41,6 +50,21 @@ describe('check builders', () => {
     expect(expectJsonPath('env', (v) => typeof v === 'object')(envV2)).toBeUndefined();
     expect(expectJsonPath('a', 1)(makeResponse(502, {}, 'upstream connect error'))).toBe(
       'expected a JSON body, got "upstream connect error"',
+    );
+  });
+
+  it('expectJsonPath takes named matchers and says what they wanted', () => {
+    expect(expectJsonPath('env.HTTPBIN_ENV_VERSION', oneOf('v1', 'v2'))(envV2)).toBeUndefined();
+    expect(expectJsonPath('env.HTTPBIN_ENV_VERSION', oneOf('v1', 'v3'))(envV2)).toBe(
+      'expected body env.HTTPBIN_ENV_VERSION to be one of "v1", "v3", got "v2"',
+    );
+    const echoed = makeResponse(200, {}, '{"headers":{"X-Version":["v1"]}}');
+    expect(expectJsonPath('headers.X-Version', includes('v1'))(echoed)).toBeUndefined();
+    expect(expectJsonPath('headers.X-Version', includes('v2'))(echoed)).toBe(
+      'expected body headers.X-Version to include "v2", got ["v1"]',
+    );
+    expect(expectJsonPath('headers.X-Other', includes('v2'))(echoed)).toBe(
+      'expected body headers.X-Other to include "v2", got nothing',
     );
   });
 

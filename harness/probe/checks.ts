@@ -41,11 +41,38 @@ export function jsonPath(value: unknown, path: string): unknown {
   return current;
 }
 
+/** A named test of a JSON value; its description completes "expected body <path> …" in messages. */
+export interface ValueMatcher {
+  matches(value: unknown): boolean;
+  description: string;
+}
+
+/** The value is one of `values` (e.g. which backends may answer). */
+export function oneOf(...values: unknown[]): ValueMatcher {
+  return {
+    matches: (value) => values.some((v) => sameJson(value, v)),
+    description: `to be one of ${values.map((v) => JSON.stringify(v)).join(', ')}`,
+  };
+}
+
+/** The value is an array holding `item` (go-httpbin echoes each header as an array of values). */
+export function includes(item: unknown): ValueMatcher {
+  return {
+    matches: (value) => Array.isArray(value) && value.some((v) => sameJson(v, item)),
+    description: `to include ${JSON.stringify(item)}`,
+  };
+}
+
+function isMatcher(expected: unknown): expected is ValueMatcher {
+  const m = expected as Partial<ValueMatcher> | null;
+  return typeof m === 'object' && m !== null && typeof m.matches === 'function' && typeof m.description === 'string';
+}
+
 /**
- * The JSON body at `path` equals `expected` (or satisfies it, when a function is given).
- * e.g. expectJsonPath('env.HTTPBIN_ENV_VERSION', 'v2').
+ * The JSON body at `path` equals `expected` (or satisfies it, when a matcher or function is given).
+ * e.g. expectJsonPath('env.HTTPBIN_ENV_VERSION', 'v2'), expectJsonPath('headers.X-Version', includes('v2')).
  */
-export function expectJsonPath(path: string, expected: (value: unknown) => boolean): Check;
+export function expectJsonPath(path: string, expected: ValueMatcher | ((value: unknown) => boolean)): Check;
 export function expectJsonPath(path: string, expected: unknown): Check;
 export function expectJsonPath(path: string, expected: unknown): Check {
   return (res) => {
@@ -56,12 +83,21 @@ export function expectJsonPath(path: string, expected: unknown): Check {
       return `expected a JSON body, got ${JSON.stringify(res.body.slice(0, 60))}`;
     }
     const actual = jsonPath(body, path);
-    const ok =
-      typeof expected === 'function' ? (expected as (v: unknown) => boolean)(actual) : sameJson(actual, expected);
-    if (ok) return undefined;
-    const want = typeof expected === 'function' ? 'to satisfy the check' : `= ${JSON.stringify(expected)}`;
-    return `expected body ${path} ${want}, got ${actual === undefined ? 'nothing' : JSON.stringify(actual)}`;
+    if (matchesExpected(actual, expected)) return undefined;
+    return `expected body ${path} ${describeExpected(expected)}, got ${actual === undefined ? 'nothing' : JSON.stringify(actual)}`;
   };
+}
+
+function matchesExpected(actual: unknown, expected: unknown): boolean {
+  if (isMatcher(expected)) return expected.matches(actual);
+  if (typeof expected === 'function') return (expected as (v: unknown) => boolean)(actual);
+  return sameJson(actual, expected);
+}
+
+function describeExpected(expected: unknown): string {
+  if (isMatcher(expected)) return expected.description;
+  if (typeof expected === 'function') return 'to satisfy the check';
+  return `= ${JSON.stringify(expected)}`;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

@@ -1,6 +1,13 @@
-import { describeRequest, sendRequest, type ProbeRequest, type ProbeResponse } from './http.ts';
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  describeRequest,
+  sendRequest,
+  type ProbeRequest,
+  type ProbeResponse,
+} from './http.ts';
 import type { Check } from './checks.ts';
 import { secondsOf } from '../log.ts';
+import { retry } from '../retry.ts';
 
 /**
  * Eventual consistency as the upstream conformance suite checks it
@@ -9,6 +16,9 @@ import { secondsOf } from '../log.ts';
  * window (30 s upstream). A match is followed by the next request at once; a mismatch or a network
  * error resets the streak and waits before the next try (upstream waits a fixed 1 s; we back off
  * exponentially from `initialBackoffMs` up to `maxBackoffMs`).
+ *
+ * Put as a retry: one attempt is one streak of requests, failing at its first mismatch; the shared
+ * retry primitive backs off between streaks and gives up when the window is spent.
  */
 
 export interface ExpectOptions {
@@ -23,7 +33,7 @@ export interface ExpectOptions {
 export class ProbeTimeoutError extends Error {
   constructor(
     message: string,
-    readonly last: { status?: number; reason: string } | undefined,
+    readonly last: LastAnswer | undefined,
     readonly attempts: number,
   ) {
     super(message);
@@ -31,13 +41,40 @@ export class ProbeTimeoutError extends Error {
   }
 }
 
-const seconds = secondsOf;
+/** What the last request got: its status (when there was a response) and why it did not count. */
+interface LastAnswer {
+  status?: number;
+  reason: string;
+}
+
+/** A streak ended by a mismatch, a network error, or the end of the window. */
+class StreakBroken extends Error {}
 
 function networkReason(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const code = (err as { code?: string }).code ?? (err.cause as { code?: string } | undefined)?.code;
   const message = err.message.split('\n')[0];
   return code && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
+/** The reason often names the status already ("status 500, expected 200"); say it once. */
+function describeLast(last: LastAnswer | undefined): string {
+  if (!last) return 'no response';
+  const status = last.status !== undefined && !last.reason.includes(String(last.status)) ? `HTTP ${last.status}: ` : '';
+  return `${status}${last.reason}`;
+}
+
+function timeoutMessage(
+  req: ProbeRequest,
+  consecutive: number,
+  timeoutMs: number,
+  last: LastAnswer | undefined,
+  attempts: number,
+) {
+  return (
+    `${describeRequest(req)} did not give ${consecutive} consecutive matching responses within ${secondsOf(timeoutMs)} s; ` +
+    `last: ${describeLast(last)} (${attempts} attempts)`
+  );
 }
 
 export async function expectEventually(
@@ -47,50 +84,48 @@ export async function expectEventually(
 ): Promise<ProbeResponse> {
   const consecutive = opts.consecutive ?? 3;
   const timeoutMs = opts.timeoutMs ?? 30_000;
-  const initial = opts.initialBackoffMs ?? 250;
-  const max = opts.maxBackoffMs ?? 2_000;
   const send = opts.send ?? sendRequest;
-  const started = Date.now();
-  const deadline = started + timeoutMs;
-  let streak = 0;
+  const deadline = Date.now() + timeoutMs;
   let attempts = 0;
-  let failures = 0;
-  let last: { status?: number; reason: string } | undefined;
+  let last: LastAnswer | undefined;
 
-  while (Date.now() < deadline) {
-    attempts++;
-    const left = deadline - Date.now();
-    let failed = false;
-    try {
-      // No single request may outlive the window.
-      const res = await send({ ...req, timeoutMs: Math.max(1, Math.min(req.timeoutMs ?? 10_000, left)) });
-      const why = check(res);
-      if (why === undefined) {
-        streak++;
-        if (streak >= consecutive) return res;
-        last = { status: res.status, reason: `matched (${streak} of ${consecutive} in a row)` };
-        continue;
+  /** One streak: requests back to back until `consecutive` matched, or the first that does not. */
+  async function streak(): Promise<ProbeResponse> {
+    for (let matched = 0; ;) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new StreakBroken('the window is spent');
+      attempts++;
+      let res: ProbeResponse;
+      let why: string | undefined;
+      try {
+        // No single request may outlive the window.
+        res = await send({
+          ...req,
+          timeoutMs: Math.max(1, Math.min(req.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, left)),
+        });
+        why = check(res);
+      } catch (err) {
+        last = { reason: networkReason(err) };
+        throw new StreakBroken(last.reason);
       }
-      last = { status: res.status, reason: why };
-      failed = true;
-    } catch (err) {
-      last = { reason: networkReason(err) };
-      failed = true;
-    }
-    if (failed) {
-      streak = 0;
-      const wait = Math.min(max, initial * 2 ** failures, Math.max(0, deadline - Date.now()));
-      failures++;
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (why !== undefined) {
+        last = { status: res.status, reason: why };
+        throw new StreakBroken(why);
+      }
+      matched++;
+      if (matched >= consecutive) return res;
+      last = { status: res.status, reason: `matched (${matched} of ${consecutive} in a row)` };
     }
   }
-  // The reason often names the status already ("status 500, expected 200"); say it once.
-  const lastText = last
-    ? `${last.status !== undefined && !last.reason.includes(String(last.status)) ? `HTTP ${last.status}: ` : ''}${last.reason}`
-    : 'no response';
-  throw new ProbeTimeoutError(
-    `${describeRequest(req)} did not give ${consecutive} consecutive matching responses within ${seconds(timeoutMs)} s; last: ${lastText} (${attempts} attempts)`,
-    last,
-    attempts,
-  );
+
+  try {
+    return await retry(streak, {
+      windowMs: timeoutMs,
+      minDelayMs: opts.initialBackoffMs ?? 250,
+      maxDelayMs: opts.maxBackoffMs ?? 2_000,
+    });
+  } catch (error) {
+    if (!(error instanceof StreakBroken)) throw error;
+    throw new ProbeTimeoutError(timeoutMessage(req, consecutive, timeoutMs, last, attempts), last, attempts);
+  }
 }

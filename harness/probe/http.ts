@@ -86,4 +86,13 @@ export function makeResponse(status: number, headers: Record<string, string>, bo
 }
 
 export { expectEventually, ProbeTimeoutError, type ExpectOptions } from './consistency.ts';
-export { all, expectHeader, expectHeaderMatches, expectJsonPath, expectStatus, type Check } from './checks.ts';
+export {
+  all,
+  expectHeader,
+  expectHeaderMatches,
+  expectJsonPath,
+  expectStatus,
+  includes,
+  oneOf,
+  type Check,
+} from './checks.ts';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
 import { parseRunOptions } from '../config/parse.ts';
 import { UsageError } from '../errors.ts';
-import { packageRoot } from '../run/suites.ts';
+import { packageRoot } from '../package-paths.ts';
 import type { ProfileConfig } from './config.ts';
 import { getProfile } from './index.ts';
 

@@ -18,6 +18,8 @@ export interface ProfileConfig {
   serverHeader: string;
   supportedFeatures: string[];
   implementation: ImplementationInfo;
+  /** Upstream conformance profiles for `kindgate conformance`; undefined = GATEWAY-HTTP. */
+  conformanceProfiles?: string[];
   diagnostics: DiagnosticsSpec;
   install?: VendorInstall;
   /** The config file it came from (for messages). */
@@ -37,6 +39,16 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 /** GatewayClass spec.controllerName, Gateway API v1.6.1 CRD: a domain-prefixed path, at most 253 characters. */
 const CONTROLLER_NAME =
   /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/;
+/** Conformance profile names of the upstream suite (gateway-api v1.6.1 conformance/utils/suite/profiles.go). */
+export const UPSTREAM_CONFORMANCE_PROFILES = [
+  'GATEWAY-HTTP',
+  'GATEWAY-TLS',
+  'GATEWAY-TCP',
+  'GATEWAY-UDP',
+  'GATEWAY-GRPC',
+  'MESH-HTTP',
+  'MESH-GRPC',
+] as const;
 const knownFeatures: readonly string[] = [...gatewayHttpCoreFeatures, ...gatewayHttpExtendedFeatures];
 
 const PROFILE_KEYS = [
@@ -46,6 +58,7 @@ const PROFILE_KEYS = [
   'serverHeader',
   'supportedFeatures',
   'implementation',
+  'conformanceProfiles',
   'diagnostics',
   'install',
 ] as const;
@@ -61,6 +74,7 @@ export function parseProfileConfig(value: unknown, file: string): ProfileConfig 
   const serverHeader = serverHeaderOf(read, raw.serverHeader);
   const supportedFeatures = supportedFeaturesOf(read, raw.supportedFeatures);
   const implementation = implementationOf(read, raw.implementation);
+  const conformanceProfiles = conformanceProfilesOf(read, raw.conformanceProfiles);
   const diagnostics = diagnosticsOf(read, raw.diagnostics);
   const install = raw.install === undefined || raw.install === null ? undefined : installOf(read, raw.install);
   return {
@@ -70,6 +84,7 @@ export function parseProfileConfig(value: unknown, file: string): ProfileConfig 
     serverHeader,
     supportedFeatures,
     implementation,
+    ...(conformanceProfiles ? { conformanceProfiles } : {}),
     diagnostics,
     install,
     file,
@@ -136,6 +151,18 @@ function supportedFeaturesOf(read: ConfigReader, value: unknown): string[] {
     read.fail('profile.supportedFeatures', `names unknown feature(s) ${unknown.join(', ')}`, fix);
   }
   return [...new Set([...gatewayHttpCoreFeatures, ...listed])];
+}
+
+/** Which upstream conformance profiles `kindgate conformance` runs (default GATEWAY-HTTP). */
+function conformanceProfilesOf(read: ConfigReader, value: unknown): string[] | undefined {
+  const listed = read.strings(value, 'profile.conformanceProfiles');
+  const known: readonly string[] = UPSTREAM_CONFORMANCE_PROFILES;
+  const unknown = listed?.find((p) => !known.includes(p));
+  if (unknown !== undefined) {
+    const fix = `use upstream names: ${UPSTREAM_CONFORMANCE_PROFILES.join(', ')}`;
+    read.fail('profile.conformanceProfiles', `names unknown conformance profile ${unknown}`, fix);
+  }
+  return listed;
 }
 
 /** Who the ConformanceReport names as the implementation. */

@@ -7,13 +7,15 @@ import { ResultCollector } from './collector.ts';
 import type { TestRecord } from './results.ts';
 
 // A real vitest run over small suite files (one per case the collector must handle), so the test
-// exercises vitest 4's reporter API as it is, not a hand-made imitation of it.
+// exercises vitest 4's reporter API as it is, not a hand-made imitation of it. Cases carry their
+// metadata as defineCase (suites/case.ts) attaches it: { meta: { kindgateCase } }.
 const files: Record<string, string> = {
   'suites/routing.test.ts': `
 import { describe, expect, it } from 'vitest';
+const meta = (id, title) => ({ meta: { kindgateCase: { id, title } } });
 describe('routing', () => {
-  it('GET /headers through the Gateway answers 200', () => {});
-  it("responses carry the profile's server header", () => { expect('\\u001b[31mistio-envoy\\u001b[39m').toBe('envoy'); });
+  it('GET /headers through the Gateway answers 200', meta('routingOk', 'GET /headers through the Gateway answers 200'), () => {});
+  it("responses carry the profile's server header", meta('serverHeader', "responses carry the profile's server header"), () => { expect('\\u001b[31mistio-envoy\\u001b[39m').toBe('envoy'); });
 });
 it.skip('skipped in the file', () => {});
 it('skipped at run time', (ctx) => { ctx.skip('feature HTTPRouteRequestMirror is not supported'); });
@@ -22,19 +24,21 @@ it('skipped at run time', (ctx) => { ctx.skip('feature HTTPRouteRequestMirror is
 import { beforeAll, describe, it } from 'vitest';
 describe('needs a backend', () => {
   beforeAll(() => { throw new Error('backend httpbin-v2 never became Available'); });
-  it('x-version: v2 routes /env to v2', () => {});
+  it('x-version: v2 routes /env to v2', { meta: { kindgateCase: { id: 'headerV2', title: 'x-version: v2 routes /env to v2' } } }, () => {});
 });
+it('without x-version /env is served by v1', () => {});
 `,
   'suites/gateway-status.test.ts': `
 import { describe, it } from 'vitest';
 describe('gateway', () => {
   for (const gw of ['ns/a', 'ns/b']) {
     describe('Gateway ' + gw, () => {
-      it('Gateway has an address in status.addresses', () => {});
+      it('Gateway has an address in status.addresses', { meta: { kindgateCase: { id: 'gatewayAddress', title: 'Gateway has an address in status.addresses' } } }, () => {});
     });
   }
   describe('Gateway ns/a', () => {
-    it('listener https is Accepted, Programmed and ResolvedRefs with the attached routes counted', () => {});
+    const title = 'listener https is Accepted, Programmed and ResolvedRefs with the attached routes counted';
+    it(title, { meta: { kindgateCase: { id: 'listenerReady', title } } }, () => {});
   });
 });
 `,
@@ -134,7 +138,13 @@ describe('ResultCollector in a real vitest run', () => {
     expect(find('x-version: v2 routes /env to v2')).toMatchObject({ context: 'needs a backend' });
   });
 
+  it('takes ids from the case metadata only: a catalogued title without it gets none', () => {
+    const plain = find('without x-version /env is served by v1');
+    expect(plain).toMatchObject({ suite: 'header-routing', state: 'passed' });
+    expect(plain).not.toHaveProperty('id');
+  });
+
   it('has nothing else', () => {
-    expect(results).toHaveLength(10);
+    expect(results).toHaveLength(11);
   });
 });

@@ -1,5 +1,5 @@
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, TestSuite } from 'vitest/node';
-import { findEntry, suiteOfFile } from '../../suites/catalog.ts';
+import { caseOf, suiteOfFile } from '../../suites/catalog.ts';
 import type { TestRecord } from './results.ts';
 import { stripAnsi } from './text.ts';
 
@@ -8,6 +8,9 @@ import { stripAnsi } from './text.ts';
  * writers. Besides test cases it records what vitest reports beside them, so nothing that broke
  * the run can look green: files that failed to load, failing beforeAll/afterAll hooks, and
  * unhandled errors become failed records.
+ *
+ * A test's catalog id comes from the case metadata in its task (suites/case.ts), never from its
+ * title, so a title carrying a parameter (a listener name) still maps to its entry.
  */
 export class ResultCollector implements Reporter {
   private records: TestRecord[] = [];
@@ -105,14 +108,14 @@ function contextOf(test: TestCase, suite: string): string {
 }
 
 function recordOf(test: TestCase, suite: string, file: string, reason: TestRunEndReason): TestRecord {
-  const entry = findEntry(suite, test.name);
+  const meta = caseOf(test);
   const context = contextOf(test, suite);
   const base = {
     suite,
-    // Catalogued tests keep their own name (a listener other than http keeps its name too).
-    title: entry ? test.name : context ? `${context} > ${test.name}` : test.name,
+    // Cases keep their own name (a listener other than http keeps its name too).
+    title: meta ? test.name : context ? `${context} > ${test.name}` : test.name,
     ...(context ? { context } : {}),
-    ...(entry ? { id: entry.id } : {}),
+    ...(meta ? { id: meta.id } : {}),
     file,
     durationMs: Math.round(test.diagnostic()?.duration ?? 0),
   };

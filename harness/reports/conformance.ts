@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Document, Scalar } from 'yaml';
 import type { ImplementationInfo, Profile } from '../profiles/types.ts';
-import { catalogEntries, findEntry, type CatalogEntry, type ConformanceProfileName } from '../../suites/catalog.ts';
+import { catalogEntries, entryById, type CatalogEntry, type ConformanceProfileName } from '../../suites/catalog.ts';
 import type { TestRecord } from './results.ts';
 import { gatewayHttpExtendedFeatures } from '../profiles/features.ts';
 
@@ -88,7 +88,7 @@ function statusOf(passed: string[], skipped: string[], failed: string[]): Status
   };
 }
 
-/** Upstream names tests by ShortName; ours by catalog id, else `suite: title`. */
+/** Upstream names tests by ShortName; ours by catalog id (from the case), else `suite: title`. */
 function reportName(t: TestRecord): string {
   return t.id ?? `${t.suite}: ${t.title}`;
 }
@@ -113,6 +113,13 @@ function mappingSentence(entries: readonly CatalogEntry[]): string {
   return parts.join('; ');
 }
 
+function ownTestsSentence(profileName: string, entries: readonly CatalogEntry[]): string {
+  return `These are kindgate's own tests (profile ${profileName}), not the upstream conformance suite; ${mappingSentence(entries)}.`;
+}
+
+const SIM_SENTENCE =
+  'Provider sim: an in-process simulated cluster ran these tests; this report proves the kindgate harness, not a Gateway API implementation.';
+
 export function buildConformanceReport(input: ConformanceInput): ConformanceReport {
   const profileName: ConformanceProfileName = 'GATEWAY-HTTP';
   const supported = new Set(input.profile.supportedFeatures);
@@ -122,7 +129,7 @@ export function buildConformanceReport(input: ConformanceInput): ConformanceRepo
 
   if (input.setupFailure !== undefined) core.failed.push('setup');
   for (const t of input.tests) {
-    const entry = t.id ? catalogEntries.find((e) => e.id === t.id) : findEntry(t.suite, t.title);
+    const entry = t.id !== undefined ? entryById(t.id) : undefined;
     if (entry && !ran.includes(entry)) ran.push(entry);
     // Tests outside the catalog exercise Gateway/HTTPRoute behaviour: core, as upstream would class them.
     const bucket = entry?.level === 'extended' ? extended : core;
@@ -143,13 +150,9 @@ export function buildConformanceReport(input: ConformanceInput): ConformanceRepo
   const summary = [
     `Core tests ${summarySentence(coreStatus)}.`,
     extendedRan ? `Extended tests ${summarySentence(extendedStatus)}.` : 'No extended tests were run.',
-    `These are kindgate's own tests (profile ${input.profile.name}), not the upstream conformance suite; ${mappingSentence(ran.length > 0 ? ran : catalogEntries)}.`,
+    ownTestsSentence(input.profile.name, ran.length > 0 ? ran : catalogEntries),
     ...(input.setupFailure !== undefined ? [`Setup failed before the suites ran: ${input.setupFailure}`] : []),
-    ...(input.provider === 'sim'
-      ? [
-          'Provider sim: an in-process simulated cluster ran these tests; this report proves the kindgate harness, not a Gateway API implementation.',
-        ]
-      : []),
+    ...(input.provider === 'sim' ? [SIM_SENTENCE] : []),
   ].join(' ');
 
   return {

@@ -24,10 +24,13 @@ export const builtinFixturesDir = fileURLToPath(new URL('../../fixtures/', impor
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9]*)\s*\}\}/g;
 
-/** Substitute `{{name}}` placeholders; an unknown name is the fixture author's mistake, said plainly. */
-export function renderTemplate(text: string, values: FixtureValues, file: string): string {
+/**
+ * Substitute `{{name}}` placeholders (FixtureValues for fixtures; the troubleshooting suite passes its
+ * own); an unknown name is the manifest author's mistake, said plainly.
+ */
+export function renderTemplate(text: string, values: object, file: string): string {
   return text.replace(PLACEHOLDER, (match, name: string, offset: number) => {
-    if (Object.hasOwn(values, name)) return String(values[name as keyof FixtureValues]);
+    if (Object.hasOwn(values, name)) return String((values as Record<string, unknown>)[name]);
     const line = text.slice(0, offset).split('\n').length;
     throw new UsageError(
       `${file}:${line}: unknown placeholder ${match}; use one of ${Object.keys(values)

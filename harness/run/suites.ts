@@ -1,12 +1,9 @@
-import { fileURLToPath } from 'node:url';
-import type { Reporter, TestCase } from 'vitest/node';
+import type { Reporter, TestCase, TestSpecification } from 'vitest/node';
 import { type Logger } from '../log.ts';
-import { suiteFiles, type SuiteName } from '../../suites/catalog.ts';
+import { packageRoot } from '../package-paths.ts';
+import { keepNewSignalListenersOut } from './signal-guard.ts';
+import { suiteGlob, type SuiteName } from '../../suites/catalog.ts';
 import type { ClusterHandle } from './handle.ts';
-
-export const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
-/** The `kindgate` executable (package.json `bin`). */
-export const kindgateBin = fileURLToPath(new URL('../../scripts/kindgate.js', import.meta.url));
 
 export interface SuiteRunOptions {
   /** Catalog suite names to run; undefined = all. */
@@ -36,17 +33,25 @@ function progressReporter(log: Logger): Reporter {
 /**
  * The suites run in two passes: the troubleshooting suite attaches routes of its own to the
  * fixture Gateway, which would change the listener's attachedRoutes while the gateway suite
- * asserts the exact count. So it runs after the others.
+ * asserts the exact count. So it runs after the others, one case file after another as its
+ * cases always ran.
  */
-const LAST = suiteFiles.troubleshooting;
+const LAST = suiteGlob('troubleshooting');
+
+export interface SuitePass {
+  include: string[];
+  exclude: string[];
+  /** One file at a time, in file-name order. */
+  sequential: boolean;
+}
 
 /** The vitest file patterns of each pass; only the chosen suites (default: every suite file). */
-export function suitePasses(suites?: readonly string[]): { include: string[]; exclude: string[] }[] {
-  const chosen = suites?.map((s) => suiteFiles[s as SuiteName]);
+export function suitePasses(suites?: readonly string[]): SuitePass[] {
+  const chosen = suites?.map((s) => suiteGlob(s as SuiteName));
   const first = chosen
-    ? { include: chosen.filter((f) => f !== LAST), exclude: [] }
-    : { include: ['suites/**/*.test.ts'], exclude: [LAST, 'suites/**/*.unit.test.ts'] };
-  const last = !chosen || chosen.includes(LAST) ? [{ include: [LAST], exclude: [] }] : [];
+    ? { include: chosen.filter((f) => f !== LAST), exclude: [], sequential: false }
+    : { include: ['suites/**/*.test.ts'], exclude: [LAST, 'suites/**/*.unit.test.ts'], sequential: false };
+  const last = !chosen || chosen.includes(LAST) ? [{ include: [LAST], exclude: [], sequential: true }] : [];
   return [...(first.include.length ? [first] : []), ...last];
 }
 
@@ -55,13 +60,21 @@ export function suitePasses(suites?: readonly string[]): { include: string[]; ex
  * Returns true when every test passed.
  */
 export async function runSuites(handle: ClusterHandle, options: SuiteRunOptions): Promise<boolean> {
-  const { createVitest } = await import('vitest/node');
+  const { BaseSequencer, createVitest } = await import('vitest/node');
+  /** File-name order (the case files are numbered), instead of vitest's slowest-first. */
+  class FileNameOrder extends BaseSequencer {
+    override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+      return [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId));
+    }
+  }
   const t = handle.timeouts;
   // A test may wait for a Gateway, then for consistent responses; leave room for both.
   const testTimeout = Math.max(t.gatewayMs, t.routeMs) + t.consistencyMs + 30_000;
   let allPassed = true;
   for (const pass of suitePasses(options.suites)) {
-    const signalsBefore = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+    // vitest exits the process on SIGINT/SIGTERM within a millisecond; the run's own handler must
+    // tear the cluster down first, so vitest's are kept out from the moment it is created.
+    const releaseSignals = keepNewSignalListenersOut();
     const vitest = await createVitest(
       'test',
       {
@@ -70,6 +83,7 @@ export async function runSuites(handle: ClusterHandle, options: SuiteRunOptions)
         watch: false,
         include: pass.include,
         exclude: pass.exclude,
+        ...(pass.sequential ? { fileParallelism: false, sequence: { sequencer: FileNameOrder } } : {}),
         reporters: [progressReporter(options.log), ...(options.reporters ?? [])],
         provide: { kindgate: handle },
         testTimeout,
@@ -79,14 +93,10 @@ export async function runSuites(handle: ClusterHandle, options: SuiteRunOptions)
         isolate: false,
       } as never,
       { logLevel: 'silent' },
-    );
-    // vitest exits the process on SIGINT/SIGTERM within a millisecond; the run's own handler must
-    // tear the cluster down first, so vitest's are removed.
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      for (const listener of process.listeners(signal)) {
-        if (!signalsBefore[signal].includes(listener)) process.off(signal, listener);
-      }
-    }
+    ).catch((error: unknown) => {
+      releaseSignals();
+      throw error;
+    });
     await vitest.start();
     const failed =
       vitest.state.getCountOfFailedTests() > 0 ||
@@ -94,6 +104,7 @@ export async function runSuites(handle: ClusterHandle, options: SuiteRunOptions)
       vitest.state.getFiles().some((file) => file.result?.state === 'fail');
     const ran = vitest.state.getFiles().length > 0;
     await vitest.close();
+    releaseSignals();
     allPassed &&= ran && !failed;
   }
   return allPassed;
