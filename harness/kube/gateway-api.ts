@@ -29,6 +29,10 @@ export interface Listener {
     namespaces?: { from?: 'All' | 'Same' | 'Selector'; selector?: LabelSelector };
     kinds?: RouteGroupKind[];
   };
+  tls?: {
+    mode?: 'Terminate' | 'Passthrough';
+    certificateRefs?: { group?: string; kind?: string; name: string; namespace?: string }[];
+  };
 }
 
 export interface GatewaySpec {

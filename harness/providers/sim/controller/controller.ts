@@ -56,6 +56,7 @@ export interface SimController {
 }
 
 const RELEVANT_KINDS = new Set([
+  'Secret',
   'GatewayClass',
   'Gateway',
   'HTTPRoute',
@@ -214,12 +215,10 @@ class Controller {
         await this.dataPlane.closeGateway(ref);
         continue;
       }
-      const listeners = gw.listeners.filter((l) => l.attachable).map(({ listener: l }) => l);
-      await this.dataPlane.programListeners(
-        ref,
-        address,
-        listeners.map((l) => ({ name: l.name, port: l.port, hostname: l.hostname })),
-      );
+      const listeners = gw.listeners
+        .filter((l) => l.servable)
+        .map(({ listener: l, certificates }) => ({ name: l.name, port: l.port, hostname: l.hostname, certificates }));
+      await this.dataPlane.programListeners(ref, address, listeners);
     }
   }
 

@@ -1,8 +1,14 @@
-import { GATEWAY_API_VERSION, type GatewaySpec } from '../../../kube/gateway-api.ts';
+import {
+  GATEWAY_API_VERSION,
+  GATEWAY_GROUP,
+  type GatewaySpec,
+  type ReferenceGrantSpec,
+} from '../../../kube/gateway-api.ts';
 import type { KubeObject, Store } from '../apiserver/store.ts';
 import { nowTimestamp } from '../timestamps.ts';
 import { type ControllerContext, writeStatus } from './context.ts';
 import { infraName, serviceHost } from './gateway-infra.ts';
+import { resolveListenerCertificates, type SecretLookup } from './listener-certificates.ts';
 import {
   buildGatewayStatus,
   evaluateListeners,
@@ -23,15 +29,30 @@ export function gatewayKey(namespace: string | undefined, name: string): string 
   return `${namespace ?? ''}/${name}`;
 }
 
+function secretLookup(store: Store): SecretLookup {
+  return {
+    secretData: (ns, name) => {
+      const secret = store.get('v1', 'Secret', ns, name);
+      return secret
+        ? (((secret as { data?: Record<string, string> }).data ?? {}) as Record<string, string>)
+        : undefined;
+    },
+    referenceGrants: (ns) =>
+      store.list(`${GATEWAY_GROUP}/v1beta1`, 'ReferenceGrant', ns).map((g) => g.spec as ReferenceGrantSpec),
+  };
+}
+
 export function ownedGateways(store: Store, classes: Set<string>): Map<string, OwnedGateway> {
   const owned = new Map<string, OwnedGateway>();
+  const secrets = secretLookup(store);
   for (const gw of store.list(GATEWAY_API_VERSION, 'Gateway')) {
     const spec = (gw.spec ?? {}) as GatewaySpec;
     if (!classes.has(spec.gatewayClassName)) continue;
+    const namespace = gw.metadata.namespace ?? 'default';
     owned.set(gatewayKey(gw.metadata.namespace, gw.metadata.name), {
       obj: gw,
       spec,
-      listeners: evaluateListeners(spec.listeners ?? []),
+      listeners: evaluateListeners(spec.listeners ?? [], (l) => resolveListenerCertificates(l, namespace, secrets)),
     });
   }
   return owned;

@@ -1,4 +1,5 @@
 import { Agent, type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer as createTlsServer, type Server as HttpsServer } from 'node:https';
 import type { Endpoint, GatewayRef } from '../../types.ts';
 import { AccessLogs, accessLogLine } from './access-log.ts';
 import { chooseBackend } from './backends.ts';
@@ -9,6 +10,7 @@ import { type BindFunction, type BindProblem, bindListenerPort, listenOn } from 
 import { forward } from './proxy.ts';
 import { selectRoute } from './route-match.ts';
 import type { ListenerRoutes, ResolvedService } from './route-table.ts';
+import { certificateFor, secureContextOf, type ServingCertificate } from './tls-termination.ts';
 
 /**
  * The sim's data plane: per Gateway, one HTTP server per listener port at the Gateway's loopback
@@ -33,11 +35,13 @@ export interface DataPlaneOptions {
   bind?: BindFunction;
 }
 
-/** A listener as the controller programs it: its name, spec port and hostname. */
+/** A listener as the controller programs it: its name, spec port, hostname and (HTTPS) certificates. */
 export interface ListenerSpec {
   name: string;
   port: number;
   hostname?: string;
+  /** Set for an HTTPS listener: its port terminates TLS. */
+  certificates?: ServingCertificate[];
 }
 
 interface ListenerState extends ListenerSpec {
@@ -47,6 +51,8 @@ interface ListenerState extends ListenerSpec {
 /** One listening server: every listener of the Gateway on that spec port. */
 interface PortState {
   port: number;
+  /** Terminates TLS (its listeners are HTTPS; the controller never mixes protocols on a port). */
+  tls: boolean;
   server: Server;
   endpoint: Endpoint;
   problem?: BindProblem;
@@ -104,9 +110,13 @@ export class DataPlane {
       await closeServer(portState.server);
     }
     for (const [port, portListeners] of byPort) {
-      const portState = await this.ensurePort(gw, state, port);
+      const tls = portListeners.some((l) => l.certificates);
+      const portState = await this.ensurePort(gw, state, port, tls);
       if (!portState) return; // stopped meanwhile
       portState.listeners = portListeners;
+      const fallback = tls ? certificateFor(portListeners, undefined) : undefined;
+      // Clients that send no SNI server name get the first listener's certificate.
+      if (fallback) (portState.server as HttpsServer).setSecureContext(fallback);
     }
   }
 
@@ -161,19 +171,33 @@ export class DataPlane {
     return undefined;
   }
 
-  /** The server of one port, bound now if it is new, or rebound if its port was taken before. */
-  private async ensurePort(gw: GatewayRef, state: GatewayState, port: number): Promise<PortState | undefined> {
-    const existing = state.ports.get(port);
+  /**
+   * The server of one port, bound now if it is new, rebound if its port was taken before, and
+   * replaced when its listeners change between HTTP and HTTPS.
+   */
+  private async ensurePort(
+    gw: GatewayRef,
+    state: GatewayState,
+    port: number,
+    tls: boolean,
+  ): Promise<PortState | undefined> {
+    let existing = state.ports.get(port);
+    if (existing && existing.tls !== tls) {
+      state.ports.delete(port);
+      await closeServer(existing.server);
+      existing = undefined;
+    }
     if (existing && existing.problem?.code !== 'EADDRINUSE') return existing;
     const portState: PortState = existing ?? {
       port,
+      tls,
       server: createServer(),
       endpoint: { host: '', port: 0 },
       listeners: [],
     };
     const bound = await bindListenerPort(
       () => {
-        const server = createServer();
+        const server = tls ? this.tlsServer(portState) : createServer();
         server.on('request', (req, res) => this.handle(gw, portState, req, res));
         return server;
       },
@@ -195,10 +219,25 @@ export class DataPlane {
     return portState;
   }
 
+  /** An HTTPS server whose handshakes get the certificate of the listener the SNI name selects. */
+  private tlsServer(portState: PortState): Server {
+    return createTlsServer({
+      SNICallback: (serverName, done) => {
+        const certificate = certificateFor(portState.listeners, serverName);
+        if (certificate) done(null, secureContextOf(certificate));
+        else done(new Error(`no certificate for ${serverName}`));
+      },
+    });
+  }
+
   private handle(gw: GatewayRef, port: PortState, req: IncomingMessage, res: ServerResponse): void {
     const listener = selectListener(port.listeners, req.headers.host ?? '');
-    const ex = openExchange(req, res, (exchange, outcome) =>
-      this.logs.append(gw, accessLogLine(exchange, outcome, { name: listener?.name ?? '-', ...port.endpoint })),
+    const ex = openExchange(
+      req,
+      res,
+      (exchange, outcome) =>
+        this.logs.append(gw, accessLogLine(exchange, outcome, { name: listener?.name ?? '-', ...port.endpoint })),
+      port.tls ? 'https' : 'http',
     );
     const { serverHeader } = this.opts;
     const selected = listener && selectRoute(listener.routes, ex.facts);
