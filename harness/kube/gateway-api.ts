@@ -38,7 +38,11 @@ export interface Listener {
 export interface GatewaySpec {
   gatewayClassName: string;
   listeners?: Listener[];
-  infrastructure?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  infrastructure?: {
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    parametersRef?: { group: string; kind: string; name: string };
+  };
 }
 
 export interface ParentReference {

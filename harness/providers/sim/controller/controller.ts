@@ -57,6 +57,8 @@ export interface SimController {
 
 const RELEVANT_KINDS = new Set([
   'Secret',
+  'ConfigMap',
+  'EndpointSlice',
   'GatewayClass',
   'Gateway',
   'HTTPRoute',
@@ -84,6 +86,19 @@ export async function startController(store: Store, opts: SimControllerOptions):
     podLogs: (ns, pod, container) => controller.podLogs(ns, pod, container),
     stop: () => controller.stop(),
   };
+}
+
+type SliceEndpoint = { addresses?: string[]; conditions?: { ready?: boolean } };
+
+/** The ready addresses of the EndpointSlices of Service `name`. */
+function endpointSliceAddresses(store: Store, namespace: string, name: string): Set<string> {
+  const addresses = new Set<string>();
+  for (const slice of store.list('discovery.k8s.io/v1', 'EndpointSlice', namespace)) {
+    if (slice.metadata.labels?.['kubernetes.io/service-name'] !== name) continue;
+    for (const e of (slice as { endpoints?: SliceEndpoint[] }).endpoints ?? [])
+      if (e.conditions?.ready !== false) for (const a of e.addresses ?? []) addresses.add(a);
+  }
+  return addresses;
 }
 
 function refOfGateway(gw: OwnedGateway): GatewayRef {
@@ -211,7 +226,7 @@ class Controller {
     for (const gw of owned.values()) {
       const ref = refOfGateway(gw);
       const address = serviceAddress(this.store, ref.namespace, ref.name);
-      if (!address) {
+      if (!address || gw.invalidParameters) {
         await this.dataPlane.closeGateway(ref);
         continue;
       }
@@ -243,12 +258,19 @@ class Controller {
     }
   }
 
-  /** EDS's part: a Service's traffic goes to one of the loopback servers behind its selector. */
+  /**
+   * EDS's part: a Service's traffic goes to one of the loopback servers behind its selector, or,
+   * for a Service without one, behind the ready addresses of its EndpointSlices (the
+   * `kubernetes.io/service-name` label names the Service, as the EndpointSlice API has it).
+   */
   private resolveService(namespace: string, name: string): ResolvedService {
     const svc = this.store.get('v1', 'Service', namespace, name);
     if (!svc) return { status: 'missing' };
     const selector = ((svc.spec ?? {}) as { selector?: Record<string, string> }).selector ?? {};
-    const endpoints = this.workloads.endpointsFor(namespace, selector);
+    const endpoints =
+      Object.keys(selector).length > 0
+        ? this.workloads.endpointsFor(namespace, selector)
+        : this.workloads.endpointsAt(endpointSliceAddresses(this.store, namespace, name));
     if (endpoints.length === 0) return { status: 'no-endpoints' };
     const endpoint = endpoints[Math.floor(Math.random() * endpoints.length)];
     return { status: 'ok', endpoint, upstreamHost: `${endpoint.host}:${endpoint.port}` };

@@ -121,6 +121,84 @@ describe('sim controller: echo-basic backends', () => {
     expect([...seen].sort()).toEqual([kept, successor].sort());
   });
 
+  it('sends a Service without selector to the pods its EndpointSlices list, and a headless one by selector', async () => {
+    const ips = store
+      .list('v1', 'Pod', NS)
+      .filter((p) => podOwnedBy(p, 'infra-backend-v1'))
+      .map((p) => (p.status as { podIP: string }).podIP);
+    expect(new Set(ips).size).toBe(ips.length); // pod IPs are unique
+    store.create({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'manual', namespace: NS },
+      spec: { ports: [{ port: 8080, targetPort: 3000 }] },
+    });
+    store.create({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'headless', namespace: NS },
+      spec: { clusterIP: 'None', selector: { app: 'infra-backend-v1' }, ports: [{ port: 8080, targetPort: 3000 }] },
+    });
+    store.create(
+      httpRoute('service-types', NS, {
+        parentRefs: [{ name: 'same-namespace' }],
+        hostnames: ['types.example.com'],
+        rules: [
+          { matches: [{ path: { type: 'Exact', value: '/manual' } }], backendRefs: [{ name: 'manual', port: 8080 }] },
+          {
+            matches: [{ path: { type: 'Exact', value: '/headless' } }],
+            backendRefs: [{ name: 'headless', port: 8080 }],
+          },
+        ],
+      }),
+    );
+    const get = (path: string) => rawRequest(endpoint, path, { host: 'types.example.com' });
+    await waitFor(store, 'route accepted', () =>
+      store.get(GW, 'HTTPRoute', NS, 'service-types')?.status ? true : undefined,
+    );
+    expect((await get('/manual')).status).toBe(503); // no EndpointSlice yet
+    store.create({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: 'manual-ip4', namespace: NS, labels: { 'kubernetes.io/service-name': 'manual' } },
+      addressType: 'IPv4',
+      ports: [{ port: 3000 }],
+      endpoints: ips.map((ip) => ({ addresses: [ip], conditions: { ready: true } })),
+    } as KubeObject);
+    const manual = await get('/manual');
+    expect(manual.status).toBe(200);
+    expect(JSON.parse(manual.body).pod).toMatch(/^infra-backend-v1-/);
+    const headless = await get('/headless');
+    expect(JSON.parse(headless.body).pod).toMatch(/^infra-backend-v1-/);
+  });
+
+  it('does not accept nor serve a Gateway whose parametersRef cannot be used; a ConfigMap of its namespace can', async () => {
+    store.create({
+      apiVersion: GW,
+      kind: 'Gateway',
+      metadata: { name: 'with-parameters', namespace: NS },
+      spec: {
+        gatewayClassName: 'istio',
+        listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }],
+        infrastructure: { parametersRef: { group: '', kind: 'ConfigMap', name: 'gw-options' } },
+      },
+    });
+    const accepted = () =>
+      (
+        (store.get(GW, 'Gateway', NS, 'with-parameters')?.status as { conditions?: { type: string }[] })?.conditions ??
+        []
+      ).find((c) => c.type === 'Accepted') as { status: string; reason: string; message: string } | undefined;
+    expect(await waitFor(store, 'Accepted', accepted)).toMatchObject({
+      status: 'False',
+      reason: 'InvalidParameters',
+      message: `parametersRef ConfigMap ${NS}/gw-options does not exist`,
+    });
+    expect(controller.endpoint({ namespace: NS, name: 'with-parameters' }, 'http')).toBeUndefined();
+    store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'gw-options', namespace: NS } });
+    await waitFor(store, 'accepted', () => (accepted()?.status === 'True' ? true : undefined));
+    await waitFor(store, 'served', () => controller.endpoint({ namespace: NS, name: 'with-parameters' }, 'http'));
+  });
+
   it('rolls its pods when the template changes; the new environment is what answers', async () => {
     const before = podNames();
     const current = store.get('apps/v1', 'Deployment', NS, 'infra-backend-v1')!;

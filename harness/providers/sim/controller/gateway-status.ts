@@ -156,6 +156,29 @@ export interface GatewayStatusInput {
   serviceHost: string;
   /** The LoadBalancer address once assigned. */
   address?: string;
+  /** Why spec.infrastructure.parametersRef cannot be used, when it cannot. */
+  invalidParameters?: string;
+}
+
+/**
+ * Accepted, with the upstream reasons (GatewayConditionReason in apis/v1/gateway_types.go):
+ * InvalidParameters for a parametersRef that cannot be used; ListenersNotValid, False when no
+ * listener is usable and True when only some are not.
+ */
+function acceptedCondition(input: GatewayStatusInput): DesiredCondition {
+  if (input.invalidParameters)
+    return { type: 'Accepted', status: 'False', reason: 'InvalidParameters', message: input.invalidParameters };
+  const invalid = input.listeners.filter((l) => !l.attachable).map((l) => l.listener.name);
+  if (invalid.length === 0)
+    return { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Resource accepted' };
+  if (invalid.length === input.listeners.length)
+    return { type: 'Accepted', status: 'False', reason: 'ListenersNotValid', message: 'Invalid listeners' };
+  return {
+    type: 'Accepted',
+    status: 'True',
+    reason: 'ListenersNotValid',
+    message: `Resource accepted, but listener(s) ${humanReadableJoin(invalid)} are invalid`,
+  };
 }
 
 /** Istio's Programmed=False message while the Service waits for its LoadBalancer address. */
@@ -173,24 +196,22 @@ export function buildGatewayStatus(
 ): GatewayStatus {
   const ports = [...new Set(input.listeners.map((l) => l.listener.port))];
   const assigned = ports.map((p) => `${input.serviceHost}:${p}`).sort();
-  const anyValid = input.listeners.some((l) => l.attachable);
-  const accepted: DesiredCondition =
-    anyValid || input.listeners.length === 0
-      ? { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Resource accepted' }
-      : { type: 'Accepted', status: 'False', reason: 'ListenersNotValid', message: 'Invalid listeners' };
-  const programmed: DesiredCondition = input.address
-    ? {
-        type: 'Programmed',
-        status: 'True',
-        reason: 'Programmed',
-        message: `Resource programmed, assigned to service(s) ${humanReadableJoin(assigned)}`,
-      }
-    : {
-        type: 'Programmed',
-        status: 'False',
-        reason: 'AddressNotAssigned',
-        message: addressPendingMessage(assigned, input.serviceHost),
-      };
+  const accepted = acceptedCondition(input);
+  const programmed: DesiredCondition = input.invalidParameters
+    ? { type: 'Programmed', status: 'False', reason: 'Invalid', message: 'Resource not accepted: not programmed' }
+    : input.address
+      ? {
+          type: 'Programmed',
+          status: 'True',
+          reason: 'Programmed',
+          message: `Resource programmed, assigned to service(s) ${humanReadableJoin(assigned)}`,
+        }
+      : {
+          type: 'Programmed',
+          status: 'False',
+          reason: 'AddressNotAssigned',
+          message: addressPendingMessage(assigned, input.serviceHost),
+        };
 
   const previousListeners = existing?.listeners ?? [];
   const status: GatewayStatus = {

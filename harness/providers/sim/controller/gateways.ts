@@ -22,6 +22,22 @@ export interface OwnedGateway {
   obj: KubeObject;
   spec: GatewaySpec;
   listeners: ListenerEvaluation[];
+  /** Why spec.infrastructure.parametersRef cannot be used (the Gateway is then not accepted nor served). */
+  invalidParameters?: string;
+}
+
+/**
+ * The sim takes, as Istio does, a ConfigMap of the Gateway's namespace as infrastructure
+ * parameters (and ignores its contents); any other reference, or a missing ConfigMap, is invalid.
+ */
+function parametersProblem(store: Store, spec: GatewaySpec, namespace: string): string | undefined {
+  const ref = spec.infrastructure?.parametersRef;
+  if (!ref) return undefined;
+  if (ref.group !== '' || ref.kind !== 'ConfigMap')
+    return `parametersRef ${ref.group}/${ref.kind} ${ref.name} is not supported (only a core ConfigMap)`;
+  if (!store.get('v1', 'ConfigMap', namespace, ref.name))
+    return `parametersRef ConfigMap ${namespace}/${ref.name} does not exist`;
+  return undefined;
 }
 
 /** `namespace/name`: how the controller keys Gateways in its maps. */
@@ -53,6 +69,7 @@ export function ownedGateways(store: Store, classes: Set<string>): Map<string, O
       obj: gw,
       spec,
       listeners: evaluateListeners(spec.listeners ?? [], (l) => resolveListenerCertificates(l, namespace, secrets)),
+      invalidParameters: parametersProblem(store, spec, namespace),
     });
   }
   return owned;
@@ -89,6 +106,7 @@ export function writeGatewayStatuses(
         attachedRoutes: attached.get(key) ?? new Map(),
         serviceHost: serviceHost(gw.obj.metadata.name, namespace),
         address: serviceAddress(ctx.store, namespace, gw.obj.metadata.name),
+        invalidParameters: gw.invalidParameters,
       },
       nowTimestamp(),
     );

@@ -194,7 +194,9 @@ export class Workloads {
   private createPod(d: KubeObject, template: PodTemplate, hash: string, rsName: string): void {
     const namespace = d.metadata.namespace ?? 'default';
     const name = `${rsName}-${safeEncode(randomBytes(5), 5)}`;
-    const ip = `10.244.0.${this.nextIp++ % 250}`;
+    // Unique while the sim runs (EndpointSlices name pods by IP): 10.244.0.10, ... 10.244.0.255, 10.244.1.0, ...
+    const n = this.nextIp++;
+    const ip = `10.244.${Math.floor(n / 256) % 256}.${n % 256}`;
     const now = this.now();
     const containers = template.spec?.containers ?? [];
     const pod: KubeObject = {
@@ -280,6 +282,17 @@ export class Workloads {
       const labels = pod.metadata.labels ?? {};
       if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) continue;
       const server = this.backends.get(key(namespace, pod.metadata.name));
+      if (server) endpoints.push(server.endpoint);
+    }
+    return endpoints;
+  }
+
+  /** The loopback servers standing in for the pods with these IPs (EndpointSlice addresses), in any namespace. */
+  endpointsAt(ips: Set<string>): Endpoint[] {
+    const endpoints: Endpoint[] = [];
+    for (const pod of this.store.list('v1', 'Pod')) {
+      if (!ips.has(((pod.status ?? {}) as { podIP?: string }).podIP ?? '')) continue;
+      const server = this.backends.get(key(pod.metadata.namespace, pod.metadata.name));
       if (server) endpoints.push(server.endpoint);
     }
     return endpoints;
