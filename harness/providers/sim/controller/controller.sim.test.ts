@@ -3,6 +3,7 @@ import type { Endpoint } from '../../types.ts';
 import { type SimController, startController } from './controller.ts';
 import { type KubeObject, Store } from '../apiserver/store.ts';
 import { privilegedPortsBindable } from '../privileged-ports.test-helper.ts';
+import { SIM_SUPPORTED_FEATURES } from '../supported-features.ts';
 import { rawRequest } from '../raw-http.test-helper.ts';
 import { GW, httpbinDeployment, httpbinService, httpRoute, namespace, waitFor } from './cluster-objects.test-helper.ts';
 
@@ -124,7 +125,7 @@ describe('sim controller: the tutorial, end to end', () => {
     await controller?.stop();
   });
 
-  it('creates GatewayClass istio with our controllerName and accepts it', () => {
+  it('creates GatewayClass istio with our controllerName and accepts it, advertising the features the sim passes', () => {
     const gc = store.get(GW, 'GatewayClass', undefined, 'istio');
     expect((gc?.spec as { controllerName: string }).controllerName).toBe(CONTROLLER);
     expect(condition((gc?.status as { conditions: unknown }).conditions, 'Accepted')).toMatchObject({
@@ -132,6 +133,9 @@ describe('sim controller: the tutorial, end to end', () => {
       reason: 'Accepted',
       observedGeneration: 1,
     });
+    const advertised = (gc?.status as { supportedFeatures: { name: string }[] }).supportedFeatures.map((f) => f.name);
+    expect(advertised).toEqual([...SIM_SUPPORTED_FEATURES].sort());
+    expect(advertised).toContain('HTTPRoute');
   });
 
   it('runs the backends: Deployments Available with Running, Ready pods carrying the template labels', () => {
