@@ -47,6 +47,8 @@ export default defineConfig({
           name: 'go',
           // The upstream conformance suite built from its pinned Go module with the `go` on PATH:
           // minutes the first time (module downloads, compile), seconds once the Go caches are warm.
+          // fileParallelism false puts it, with docker, in vitest's one-file-at-a-time group that
+          // starts after unit and sim, so a cold build never competes with their timeouts.
           include: ['harness/**/*.go.test.ts'],
           testTimeout: 20 * 60_000,
           hookTimeout: 20 * 60_000,

@@ -19,6 +19,8 @@ export const pins = {
     version: 'v0.16.1',
     url: 'https://raw.githubusercontent.com/metallb/metallb/v0.16.1/config/manifests/metallb-native.yaml',
     sha256: 'bf25feebb7582ca7df845efd52ffbc2960d6cbf4cfc972f47fded9f788b67f0b',
+    /** The images that manifest names (Deployment controller, DaemonSet speaker); release manifests pin the version tag. */
+    images: ['quay.io/metallb/controller:v0.16.1', 'quay.io/metallb/speaker:v0.16.1'],
   },
   gatewayApi: {
     version: 'v1.6.1',
@@ -37,9 +39,19 @@ export const pins = {
     version: '1.31.0',
     /** `{platform}`: linux-amd64, linux-arm64, osx-amd64, osx-arm64; checksum in `<url>.sha256`. */
     url: 'https://github.com/istio/istio/releases/download/1.31.0/istioctl-1.31.0-{platform}.tar.gz',
+    /**
+     * istioctl's default hub and tag (docker.io/istio, the release version): istiod runs `pilot`,
+     * and istiod deploys each Gateway with the proxy image `proxyv2` (global.proxy.image).
+     */
+    images: { istiod: 'docker.io/istio/pilot:1.31.0', gateway: 'docker.io/istio/proxyv2:1.31.0' },
   },
   httpbin: {
-    image: 'mccutchen/go-httpbin:2.25.0',
+    /**
+     * go-httpbin publishes every tagged release to ghcr.io and Docker Hub and recommends ghcr.io
+     * (its README; .goreleaser.yaml dockers_v2 pushes both with the tag `{{.Version}}`); its pulls
+     * do not count against Docker Hub's pull limits. --httpbin-image points at a mirror.
+     */
+    image: 'ghcr.io/mccutchen/go-httpbin:2.25.0',
   },
   /**
    * The relay container (Docker Desktop / --reach relay): socat from alpine/socat, ENTRYPOINT
@@ -55,12 +67,13 @@ export const pins = {
    * Each source archive is the module zip the Go module proxy serves for the tag; sha256 and size
    * were computed here from the downloads, and `h1`/`goModH1` are Go's own hashes as `go mod tidy`
    * recorded them after checking the checksum database (they are in harness/conformance/module/go.sum).
+   * No proxy is named here: the one this machine's Go uses is learned at run time
+   * (harness/conformance/go-proxy.ts); the sha256 are checked when this machine downloads the
+   * archives, go.sum by Go wherever it fetches them.
    */
   conformance: {
     /** gateway-api v1.6.1 go.mod and conformance/go.mod: `go 1.26.0`. */
     goMinimum: '1.26.0',
-    /** Go's default module proxy (cmd/go: GOPROXY=https://goproxy.invalid,direct), used when GOPROXY is unset. */
-    defaultGoProxy: 'https://goproxy.invalid',
     modules: [
       {
         path: 'sigs.k8s.io/gateway-api/conformance',

@@ -3,7 +3,7 @@ import { flagsFor } from '../config/flags.ts';
 export const commands = {
   test: 'provision a cluster, apply the fixtures, run the conformance suites, write reports, tear down',
   up: 'provision a cluster with the fixtures and keep it serving until Ctrl-C (prints KUBECONFIG= and GATEWAY_URL=)',
-  gc: 'delete Kind clusters named kindgate-* and relay containers left behind by interrupted or --keep runs',
+  gc: 'delete Kind clusters named kindgate-*, relay containers and conformance runner containers left behind by interrupted or --keep runs',
   conformance:
     'provision a cluster, run the upstream Gateway API conformance suite (pinned to the CRDs), keep its report untouched, tear down',
 } as const;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ExitCode, KindgateError } from '../errors.ts';
+import { terminalSentence } from './error-text.ts';
 import { commandHelp, commands, usage } from './help.ts';
 
 // Commands load lazily: `--help` and usage errors should not pay for the Kubernetes client.
@@ -25,7 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (!(command in run)) {
     process.stderr.write(
-      `kindgate: unknown command "${command}"; use one of ${Object.keys(run).join(', ')} (see kindgate --help).\n`,
+      `kindgate: unknown command ${terminalSentence(JSON.stringify(command))}; use one of ${Object.keys(run).join(', ')} (see kindgate --help).\n`,
     );
     return ExitCode.usage;
   }
@@ -45,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
 function report(error: unknown, verbose: boolean): number {
   const known = error instanceof KindgateError;
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`kindgate: ${message}\n`);
+  process.stderr.write(`kindgate: ${terminalSentence(message)}\n`);
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   else if (!known)
     process.stderr.write(

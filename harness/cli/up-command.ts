@@ -1,6 +1,7 @@
 import { parseRunOptions } from '../config/parse.ts';
 import { createLogger } from '../log.ts';
 import { getProfile } from '../profiles/index.ts';
+import { checkCacheDir } from './cache-dir.ts';
 import { printPlan } from './dry-run.ts';
 import { asSetupError } from '../errors.ts';
 
@@ -13,6 +14,7 @@ export async function upCommand(argv: string[]): Promise<number> {
   const log = createLogger({ verbose: options.verbose });
   const profile = getProfile(options.profile);
   if (options.dryRun) return printPlan(options, profile, 'up');
+  checkCacheDir(options);
 
   const { Session } = await import('../run/session.ts'); // the Kubernetes client: only for valid options
   const session = await Session.create(options, profile, log);

@@ -140,7 +140,9 @@ export const flagSpecs: readonly FlagSpec[] = [
     value: 'MODE',
     choices: ['auto', 'direct', 'relay'],
     default: 'auto',
-    help: 'how to reach Gateway addresses: direct (MetalLB address), relay (container on the kind network), auto (direct if it connects)',
+    help:
+      'how to reach Gateway addresses: direct (MetalLB address), relay (container on the kind network), ' +
+      'auto (direct where the kind network is routable from this host, else a relay)',
   },
   {
     flag: 'relay-image',
@@ -149,6 +151,14 @@ export const flagSpecs: readonly FlagSpec[] = [
     value: 'IMAGE',
     default: 'the pinned relay image',
     help: 'image of the relay container (point it at a mirror when air-gapped)',
+  },
+  {
+    flag: 'preload-images',
+    key: 'preloadImages',
+    type: 'boolean',
+    help:
+      'kind: pull the images the cluster runs (MetalLB, Istio, httpbin) on the host once and `kind load docker-image` them ' +
+      'into the node, so re-runs and rate-limited runners do not pull through the node (docker engine only)',
   },
   {
     flag: 'channel',

@@ -1,6 +1,8 @@
 import type { RunOptions } from '../config/options.ts';
+import { runCommand } from '../exec.ts';
 import { secondsOf } from '../log.ts';
 import type { Profile } from '../profiles/types.ts';
+import { learnGoProxy } from './go-proxy.ts';
 import type { ConformanceOptions } from './options.ts';
 import { planConformance } from './plan.ts';
 import { conformanceSteps, formatNonKindPlan } from './plan-text.ts';
@@ -15,6 +17,8 @@ export async function printConformancePlan(
   conformance: ConformanceOptions,
   profile: Profile,
 ): Promise<number> {
+  // Only read, as the run will: where this machine's Go gets its modules.
+  const goProxy = await learnGoProxy(process.env, runCommand);
   if (options.provider === 'kind') {
     const { planKindRun, formatPlan } = await import('../providers/kind/provider.ts');
     const kindPlan = planKindRun(options, profile);
@@ -23,6 +27,7 @@ export async function printConformancePlan(
       kubeconfig: kindPlan.kubeconfigPath,
       kindPlan,
       containerName: CONTAINER,
+      goProxy,
     });
     process.stdout.write(`${formatPlan(kindPlan, conformanceSteps(plan, conformance))}\n`);
     return 0;
@@ -32,6 +37,7 @@ export async function printConformancePlan(
     stagingDir: STAGING,
     kubeconfig: simulated ? "<the simulated cluster's temporary kubeconfig>" : options.kubeconfig!,
     containerName: CONTAINER,
+    goProxy,
   });
   const start = simulated
     ? [

@@ -3,13 +3,60 @@ import { pins } from '../pins.ts';
 import { GO_TEST_LOG, UPSTREAM_NAMESPACES, type ConformancePlan } from './plan.ts';
 import { goDuration } from './upstream-command-line.ts';
 import type { ConformanceOptions } from './options.ts';
+import { CONTAINER_GOPROXY } from './runner-container.ts';
+import { shellGoProxy, type WorkspacePlan } from './workspace.ts';
 
 const cmd = (c: CommandLine) => `$ ${formatCommand(c)}`;
 
+/**
+ * The runner's GOPROXY as a shell would write it: this machine's list by where it comes from
+ * (`"$(go env GOPROXY)"`), never by its value; `goproxyDir` is the file proxy as the runner sees it.
+ */
+function shownGoProxy(workspace: WorkspacePlan, goproxyDir: string): string | undefined {
+  const { sources } = workspace;
+  if (!sources.proxy) return undefined;
+  const first = sources.kind === 'host' ? formatCommand({ file: `file://${goproxyDir},`, args: [] }) : '';
+  return `${first}${shellGoProxy(sources.proxy.from)}`;
+}
+
 /** A command with its environment, as a shell would take it (for the local runner). */
-function withEnv(c: CommandLine): string {
-  const env = Object.entries(c.env ?? {}).map(([k, v]) => formatCommand({ file: `${k}=${v}`, args: [] }));
+function withEnv(c: CommandLine, workspace: WorkspacePlan): string {
+  const env = Object.entries(c.env ?? {}).map(([k, v]) =>
+    k === 'GOPROXY'
+      ? `GOPROXY=${shownGoProxy(workspace, workspace.goproxyDir)}`
+      : formatCommand({ file: `${k}=${v}`, args: [] }),
+  );
   return `$ ${[...env, formatCommand(c)].join(' ')}`;
+}
+
+const h1List = () => pins.conformance.modules.map((m) => `${m.path} ${m.version} ${m.h1}`).join('; ');
+
+/** Where the module sources come from and how each is verified; names no proxy host. */
+function sourceLines(workspace: WorkspacePlan): string[] {
+  const { sources } = workspace;
+  const module = `  module ${workspace.moduleDir}: go.mod, go.sum (every dependency pinned), conformance_test.go (calls conformance.RunConformance)`;
+  if (sources.kind === 'host') {
+    return [
+      `  source archives (Go module zip and go.mod of each module), downloaded on this machine from the first proxy of its GOPROXY (${sources.proxy.from}),`,
+      `  each verified by sha256 into a file GOPROXY ${workspace.goproxyDir}:`,
+      ...workspace.archives.flatMap((a) => [
+        `    GET <first proxy of GOPROXY>/${a.proxyPath} (${a.bytes.toLocaleString('en-US')} bytes)`,
+        `      sha256 ${a.sha256}`,
+      ]),
+      `  Go checks them again against the pinned go.sum: ${h1List()}`,
+      module,
+      '  other dependencies from the same GOPROXY, after the file proxy; Go verifies each against go.sum',
+    ];
+  }
+  const how = sources.proxy
+    ? `with this machine's GOPROXY (${sources.proxy.from}), which names no proxy before direct/off to download them from here`
+    : 'with its own defaults: no Go module proxy is known on this machine (GOPROXY is unset and no `go` on PATH)';
+  return [
+    `  sources: the runner's Go fetches every module itself, ${how};`,
+    `  Go refuses any module whose hash differs from the pinned go.sum (GOFLAGS=-mod=readonly; GOSUMDB left as it is): ${h1List()}`,
+    "  (the archives' pinned sha256 are checked too when this machine downloads them: from the first proxy its GOPROXY names)",
+    module,
+  ];
 }
 
 /** The `kindgate conformance` part of a plan: source, runner, command line, reports. */
@@ -17,16 +64,8 @@ export function conformanceSteps(plan: ConformancePlan, conformance: Conformance
   const { workspace, runner } = plan;
   const lines = [
     `- the upstream suite: sigs.k8s.io/gateway-api/conformance ${workspace.version}, the same version as the CRDs`,
-    `  source archives (Go module zip and go.mod of each module), each verified by sha256 into a file GOPROXY ${workspace.goproxyDir}:`,
+    ...sourceLines(workspace),
   ];
-  for (const a of workspace.archives) {
-    lines.push(`    GET ${a.url} (${a.bytes.toLocaleString('en-US')} bytes)`, `      sha256 ${a.sha256}`);
-  }
-  lines.push(
-    `  Go checks them again against the pinned go.sum: ${pins.conformance.modules.map((m) => `${m.path} ${m.version} ${m.h1}`).join('; ')}`,
-    `  module ${workspace.moduleDir}: go.mod, go.sum (every dependency pinned), conformance_test.go (calls conformance.RunConformance)`,
-    `  other dependencies from GOPROXY ${workspace.upstreamProxy}, verified against go.sum by Go`,
-  );
   if (plan.internalKubeconfig) {
     lines.push(
       `- internal kubeconfig (the API server by its container name): ${cmd(plan.internalKubeconfig.command)}`,
@@ -40,6 +79,9 @@ export function conformanceSteps(plan: ConformancePlan, conformance: Conformance
       ...(runner.network === 'host'
         ? []
         : ["  the suite reaches the Gateways' addresses from there (kindgate's relay containers are not used)"]),
+      ...(runner.run.env?.GOPROXY
+        ? [`  GOPROXY=${shownGoProxy(workspace, CONTAINER_GOPROXY)} handed over by name (-e GOPROXY)`]
+        : []),
       `    ${cmd(runner.run)}`,
       `    ${cmd(runner.copyReport)}   (the report, byte for byte)`,
       `    ${cmd(runner.remove)}   (always, also after a failure or on SIGINT/SIGTERM)`,
@@ -47,7 +89,7 @@ export function conformanceSteps(plan: ConformancePlan, conformance: Conformance
   } else {
     lines.push(
       `- runner local: go >= ${pins.conformance.goMinimum} on PATH: ${cmd(runner.check)}; Go caches in ${runner.goCache.mod} and ${runner.goCache.build}`,
-      `    ${withEnv(runner.goTest)}`,
+      `    ${withEnv(runner.goTest, workspace)}`,
     );
   }
   const goTest =

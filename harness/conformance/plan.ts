@@ -6,6 +6,7 @@ import type { Profile } from '../profiles/types.ts';
 import { engineFromEnv } from '../providers/kind/engine.ts';
 import { internalKubeconfigCommand, internalKubeconfigPath } from '../providers/kind/internal-kubeconfig.ts';
 import type { KindRunPlan } from '../providers/kind/plan.ts';
+import type { HostGoProxy } from './go-proxy.ts';
 import type { ConformanceOptions } from './options.ts';
 import { planContainerRunner, type ContainerRunnerPlan } from './runner-container.ts';
 import { planLocalRunner, type LocalRunnerPlan } from './runner-local.ts';
@@ -35,6 +36,11 @@ export const UPSTREAM_NAMESPACES = [
   'gateway-conformance-web-backend',
 ];
 
+/** What `kindgate conformance` does in an existing cluster (its --allow-existing message). */
+export function upstreamClusterChanges(): string {
+  return `run the upstream conformance suite, which creates its namespaces ${UPSTREAM_NAMESPACES.join(', ')} and its base resources`;
+}
+
 export const GO_TEST_LOG = 'go-test.log';
 
 export interface PlanContext {
@@ -46,6 +52,8 @@ export interface PlanContext {
   /** Name of the runner container. */
   containerName: string;
   env?: NodeJS.ProcessEnv;
+  /** This machine's Go module proxy (learnGoProxy); undefined: the runner's Go fetches the modules itself. */
+  goProxy: HostGoProxy | undefined;
   /** Tests: a cache volume of their own. */
   volume?: string;
 }
@@ -57,7 +65,7 @@ export function planConformance(
   ctx: PlanContext,
 ): ConformancePlan {
   const env = ctx.env ?? process.env;
-  const workspace = planWorkspace(options.cacheDir, env);
+  const workspace = planWorkspace(options.cacheDir, ctx.goProxy);
   const flags = (reportOutput: string) => upstreamFlags({ profile, run: options, conformance, reportOutput });
   const common = { workspace, flags, timeoutMs: conformance.goTestTimeoutMs, stagingDir: ctx.stagingDir };
   let internalKubeconfig: ConformancePlan['internalKubeconfig'];
@@ -102,7 +110,7 @@ export function planConformance(
 export function pinLines(plan: ConformancePlan, kindPlan?: KindRunPlan, goVersion?: string): string[] {
   const lines = [
     `Gateway API ${pins.gatewayApi.version}: the CRDs and the upstream suite (sigs.k8s.io/gateway-api/conformance ${plan.workspace.version}) at the same tag`,
-    ...plan.workspace.archives.map((a) => `${a.url} sha256 ${a.sha256}`),
+    ...plan.workspace.archives.map((a) => `${a.proxyPath} (Go module proxy path) sha256 ${a.sha256}`),
     ...pins.conformance.modules.map((m) => `${m.path} ${m.version} ${m.h1} (go.sum)`),
   ];
   if (plan.runner.kind === 'container') lines.push(`runner image ${plan.runner.image}`);

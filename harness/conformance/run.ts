@@ -16,19 +16,20 @@ import type { KindProvider } from '../providers/kind/provider.ts';
 import { httpDownloader } from '../providers/kind/tools/download.ts';
 import { writeJUnit } from '../reports/junit.ts';
 import type { TestRecord } from '../reports/results.ts';
-import { ensureWritableDir } from '../reports/writable-dir.ts';
+import { claimReportDir } from '../reports/report-dir.ts';
 import { onInterrupt, once } from '../run/interrupt.ts';
 import { collectUpstreamDiagnostics } from './diagnostics.ts';
+import { learnGoProxy, type HostGoProxy } from './go-proxy.ts';
 import { checkGo } from './go-toolchain.ts';
 import { GoTestOutput, type ResultLine } from './go-test-output.ts';
 import { kubeconfigForContext } from './kubeconfig-context.ts';
 import type { ConformanceOptions } from './options.ts';
-import { pinLines, planConformance, type ConformancePlan } from './plan.ts';
+import { pinLines, planConformance, upstreamClusterChanges, type ConformancePlan } from './plan.ts';
 import { copyUpstreamReport, SIMULATED_WARNING, writeSubmissionReadme, type CopiedReport } from './report-files.ts';
 import { startContainerRunner } from './runner-container.ts';
 import { startLocalRunner, type RunnerHandle } from './runner-local.ts';
 import { formatConformanceSummary } from './summary.ts';
-import { planWorkspace, prepareWorkspace } from './workspace.ts';
+import { planWorkspace, prepareWorkspace, type WorkspacePlan } from './workspace.ts';
 
 export interface ConformanceRunInput {
   /** The user's arguments after `conformance` (the README's Reproduce command). */
@@ -47,6 +48,20 @@ function notStartedMessage(exitCode: number, preamble: string[], logFile: string
   const why = tail(preamble.filter((l) => l.trim() && !l.startsWith('# kindgate')).join('\n'), 3).replace(/\n/g, ' | ');
   const what = `The upstream suite did not start (exit code ${exitCode}${why ? `: ${why}` : ''})`;
   return `${what}; see ${logFile}, check that the Go module proxy is reachable (GOPROXY), and retry.`;
+}
+
+function runnerFetchesMessage(workspace: WorkspacePlan): string {
+  const { proxy } = workspace.sources;
+  const why = proxy
+    ? `${proxy.from} names no proxy to download from here`
+    : 'no Go module proxy is known on this machine';
+  return `${why}: the runner's Go fetches the upstream suite ${workspace.version} itself and checks it against the pinned go.sum`;
+}
+
+function sourcesStepLabel(workspace: WorkspacePlan): string {
+  const what =
+    workspace.sources.kind === 'host' ? 'sources verified (sha256)' : 'module written (go.sum pins every dependency)';
+  return `upstream suite ${workspace.version} ${what}`;
 }
 
 /** The runner's command line, as it is printed in the log and the dry run. */
@@ -71,10 +86,12 @@ function progress(log: Logger, result: ResultLine | undefined): void {
  */
 export async function runConformance(input: ConformanceRunInput): Promise<number> {
   const { options, conformance, profile, log } = input;
-  ensureWritableDir(options.reportDir, '--report-dir');
+  // The same hold on --report-dir as `kindgate test`: no other live run writes there, and the
+  // JUnit and diagnostics a previous run left are cleared first (the process exit releases it too).
+  const reportDir = claimReportDir(options.reportDir);
   const simulated = options.provider === 'sim';
   const stagingDir = mkdtempSync(join(tmpdir(), 'kindgate-conformance-'));
-  const provider = await createProvider(options, profile);
+  const provider = await createProvider(options, profile, { changes: upstreamClusterChanges() });
   const kindPlan = (provider as Partial<KindProvider>).plan;
   let runner: RunnerHandle | undefined;
   let removeInternal: (() => Promise<void>) | undefined;
@@ -87,6 +104,7 @@ export async function runConformance(input: ConformanceRunInput): Promise<number
   const release = onInterrupt(teardown, (m) => log.warn(m));
   let plan: ConformancePlan | undefined;
   let goVersion: string | undefined;
+  let goProxy: HostGoProxy | undefined;
   let setupFailure: string | undefined;
   let diagnostics: string | undefined;
   const tests: TestRecord[] = [];
@@ -106,10 +124,10 @@ export async function runConformance(input: ConformanceRunInput): Promise<number
           throw new EnvironmentError(engineMissingMessage(engine, error.message.split('\n')[0].replace(/\.$/, '')));
         });
       }
-      const workspace = planWorkspace(options.cacheDir);
-      await timedStep(log, `upstream suite ${workspace.version} sources verified (sha256)`, () =>
-        prepareWorkspace(workspace, httpDownloader, log),
-      );
+      goProxy = await learnGoProxy(process.env, runCommand, log);
+      const workspace = planWorkspace(options.cacheDir, goProxy);
+      if (workspace.sources.kind !== 'host') log.info(runnerFetchesMessage(workspace));
+      await timedStep(log, sourcesStepLabel(workspace), () => prepareWorkspace(workspace, httpDownloader, log));
       started = true;
       await provider.start(log, {
         beforeCleanup: async (error) => {
@@ -136,6 +154,7 @@ export async function runConformance(input: ConformanceRunInput): Promise<number
         kubeconfig,
         kindPlan,
         containerName: `kindgate-conformance-${randomBytes(3).toString('hex')}`,
+        goProxy,
       });
       const internal = plan.internalKubeconfig;
       if (internal && kindPlan)
@@ -186,7 +205,13 @@ export async function runConformance(input: ConformanceRunInput): Promise<number
     const junit = await writeJUnit(options.reportDir, tests, { setupFailure });
     const workspacePlan =
       plan ??
-      planConformance(options, conformance, profile, { stagingDir, kubeconfig: '', kindPlan, containerName: '' });
+      planConformance(options, conformance, profile, {
+        stagingDir,
+        kubeconfig: '',
+        kindPlan,
+        containerName: '',
+        goProxy,
+      });
     const readme = await writeSubmissionReadme(options.reportDir, {
       implementation: profile.implementation,
       gatewayApiVersion: pins.gatewayApi.version,
@@ -218,5 +243,6 @@ export async function runConformance(input: ConformanceRunInput): Promise<number
     await teardown();
     release();
     rmSync(stagingDir, { recursive: true, force: true });
+    reportDir.release();
   }
 }

@@ -11,7 +11,8 @@ import type { ConformanceOptions } from './options.ts';
 import { copyUpstreamReport } from './report-files.ts';
 import { CONTAINER_PATHS, planContainerRunner, RUNNER_LABEL, startContainerRunner } from './runner-container.ts';
 import { upstreamFlags } from './upstream-command-line.ts';
-import { goProxyValue, planWorkspace } from './workspace.ts';
+import type { HostGoProxy } from './go-proxy.ts';
+import { planWorkspace } from './workspace.ts';
 
 const network = `kindgate-test-${runId}-conformance`;
 const owner = `kindgate-test-${runId}`;
@@ -38,9 +39,16 @@ const conformance = (runTest?: string): ConformanceOptions => ({
   goTestTimeoutMs: 3 * 3600_000,
 });
 
-function setup(name: string, runTest?: string) {
+/** This machine's Go module proxy, as learnGoProxy would report it (a name of the test's own). */
+const hostProxy: HostGoProxy = {
+  list: 'https://goproxy.example.test,direct',
+  from: 'GOPROXY',
+  base: 'https://goproxy.example.test',
+};
+
+function setup(name: string, runTest?: string, goProxy?: HostGoProxy) {
   const dir = mkdtempSync(join(tmpdir(), 'kg-runner-'));
-  const workspace = planWorkspace(join(dir, 'cache'), {});
+  const workspace = planWorkspace(join(dir, 'cache'), goProxy);
   mkdirSync(workspace.moduleDir, { recursive: true });
   const kubeconfig = join(dir, 'internal.kubeconfig');
   writeFileSync(
@@ -110,7 +118,7 @@ describe.skipIf(Boolean(skipReason))(
     });
 
     it('starts on the cluster network with the internal kubeconfig, the workspace and the cache volume; the report arrives byte for byte', async () => {
-      const { plan, logFile, kubeconfig, workspace } = setup(`kindgate-test-${runId}-runner`);
+      const { plan, logFile, kubeconfig } = setup(`kindgate-test-${runId}-runner`, undefined, hostProxy);
       const output = new GoTestOutput();
       const handle = startContainerRunner(plan, { logFile, onLine: (l) => output.feed(l), log: createMemoryLogger() });
       const outcome = await handle.done;
@@ -129,10 +137,12 @@ describe.skipIf(Boolean(skipReason))(
           'GOMODCACHE=/kindgate/go/mod',
           'GOCACHE=/kindgate/go/build',
           'GOFLAGS=-mod=readonly',
-          `GOPROXY=${goProxyValue(workspace, '/kindgate/workspace/goproxy')}`,
+          // Handed over by name (-e GOPROXY): the value reaches the runner, the command line shows none.
+          'GOPROXY=file:///kindgate/workspace/goproxy,https://goproxy.example.test,direct',
           'GOTOOLCHAIN=local',
         ]),
       );
+      expect(plan.run.args.join(' ')).not.toContain('goproxy.example.test');
       // Mounts: kubeconfig and workspace read-only, the cache volume writable.
       const mounts = recorded(log, 'MOUNT');
       const mount = (path: string) => mounts.find((m) => m.split(' ')[4] === path);
@@ -161,7 +171,7 @@ describe.skipIf(Boolean(skipReason))(
       expect(await docker('volume', 'ls', '-q', '--filter', `name=${volume}`)).toBe(volume);
     });
 
-    it('stop() during a run removes the container and ends the run (no report)', async () => {
+    it('stop() during a run removes the container and ends the run (no report); no proxy learned, no GOPROXY', async () => {
       const { plan, logFile } = setup(`kindgate-test-${runId}-runner-stop`, 'StandInSleeps');
       let sawStart!: () => void;
       const started = new Promise<void>((resolve) => (sawStart = resolve));
@@ -174,6 +184,10 @@ describe.skipIf(Boolean(skipReason))(
       expect(await runnerLeftovers()).not.toBe('');
       await handle.stop();
       const outcome = await handle.done;
+      // Without a proxy learned on this machine the image's Go keeps its own defaults.
+      const env = recorded(readFileSync(logFile, 'utf8'), 'ENV');
+      expect(env).toContain('GOFLAGS=-mod=readonly');
+      expect(env.filter((e) => e.startsWith('GOPROXY='))).toEqual([]);
       expect(outcome.exitCode).not.toBe(0);
       expect(outcome.report).toBeUndefined();
       expect(await runnerLeftovers()).toBe('');

@@ -6,7 +6,7 @@ import { pins } from '../pins.ts';
 import type { RunnerHandle, RunnerOutcome } from './runner-local.ts';
 import { streamProcess } from './stream-process.ts';
 import { goTestArgs } from './upstream-command-line.ts';
-import { goProxyValue, type WorkspacePlan } from './workspace.ts';
+import { runnerGoProxy, type WorkspacePlan } from './workspace.ts';
 
 /**
  * The default runner: `go test` in a pinned Go image, started on the cluster's docker network
@@ -26,6 +26,8 @@ export const CONTAINER_PATHS = {
   goCache: '/kindgate/go',
   report: '/tmp/kindgate-conformance-report.yaml',
 } as const;
+/** The workspace's file proxy as the runner sees it. */
+export const CONTAINER_GOPROXY = `${CONTAINER_PATHS.workspace}/goproxy`;
 
 /** Proxy settings of this machine, passed on so the runner can reach the Go module proxy too. */
 const PROXY_ENV = ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy'];
@@ -76,11 +78,13 @@ export function planContainerRunner(input: ContainerRunnerInput): ContainerRunne
     GOMODCACHE: `${p.goCache}/mod`,
     GOCACHE: `${p.goCache}/build`,
     GOFLAGS: '-mod=readonly',
-    GOPROXY: goProxyValue(input.workspace, `${p.workspace}/goproxy`),
     GOTOOLCHAIN: 'local',
     GOWORK: 'off',
   };
   for (const name of PROXY_ENV) if (env[name]) goEnv[name] = env[name]!;
+  // Passed by name (`-e GOPROXY`): the engine's client hands the value over from its own
+  // environment, so the command line shows no proxy. Without one, the image's Go uses its defaults.
+  const goProxy = runnerGoProxy(input.workspace, CONTAINER_GOPROXY);
   const moduleDir = `${p.workspace}/module`;
   const args = [
     'run',
@@ -96,6 +100,7 @@ export function planContainerRunner(input: ContainerRunnerInput): ContainerRunne
     '-v',
     `${volume}:${p.goCache}`,
     ...Object.entries(goEnv).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+    ...(goProxy ? ['-e', 'GOPROXY'] : []),
     '-w',
     moduleDir,
     input.image,
@@ -112,7 +117,12 @@ export function planContainerRunner(input: ContainerRunnerInput): ContainerRunne
     kubeconfig: input.kubeconfig,
     volume,
     labels,
-    run: { file: input.engine, args, timeoutMs: input.timeoutMs + PROCESS_MARGIN_MS },
+    run: {
+      file: input.engine,
+      args,
+      timeoutMs: input.timeoutMs + PROCESS_MARGIN_MS,
+      ...(goProxy ? { env: { GOPROXY: goProxy } } : {}),
+    },
     copyReport: { file: input.engine, args: ['cp', `${input.name}:${p.report}`, stagedReport], timeoutMs: 60_000 },
     remove: { file: input.engine, args: ['rm', '-f', input.name], timeoutMs: 60_000 },
     stagedReport,

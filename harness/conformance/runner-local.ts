@@ -4,12 +4,14 @@ import type { CommandLine } from '../exec.ts';
 import { goVersionCommand } from './go-toolchain.ts';
 import { streamProcess } from './stream-process.ts';
 import { goTestArgs } from './upstream-command-line.ts';
-import { goProxyValue, type WorkspacePlan } from './workspace.ts';
+import { runnerGoProxy, type WorkspacePlan } from './workspace.ts';
 
 /**
  * `--runner local`: `go test` on this machine, with the Go module and build caches under the
  * kindgate cache directory (never inside a project), GOTOOLCHAIN=local (an old Go fails with our
- * sentence instead of fetching a toolchain), GOFLAGS=-mod=readonly (go.sum is the pin list).
+ * sentence instead of fetching a toolchain), GOFLAGS=-mod=readonly (go.sum is the pin list: Go
+ * refuses a module whose hash differs from it). GOPROXY puts the verified archives first
+ * (runnerGoProxy); the checksum database settings stay the user's.
  */
 export interface LocalRunnerPlan {
   kind: 'local';
@@ -50,6 +52,7 @@ export function planLocalRunner(input: LocalRunnerInput): LocalRunnerPlan {
   const { workspace } = input;
   const reportOutput = join(input.stagingDir, 'report.yaml');
   const goCache = { mod: join(input.cacheDir, 'go', 'mod'), build: join(input.cacheDir, 'go', 'build') };
+  const goProxy = runnerGoProxy(workspace);
   return {
     kind: 'local',
     check: goVersionCommand,
@@ -63,7 +66,7 @@ export function planLocalRunner(input: LocalRunnerInput): LocalRunnerPlan {
         GOCACHE: goCache.build,
         // -modcacherw: a cache the user can delete with rm -rf.
         GOFLAGS: '-mod=readonly -modcacherw',
-        GOPROXY: goProxyValue(workspace),
+        ...(goProxy ? { GOPROXY: goProxy } : {}),
         GOTOOLCHAIN: 'local',
         GOWORK: 'off',
       },

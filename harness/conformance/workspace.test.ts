@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,8 @@ import { createMemoryLogger } from '../log.ts';
 import { pins } from '../pins.ts';
 import type { Downloader } from '../providers/kind/tools/download.ts';
 import { atLeast, checkGo, parseGoVersion } from './go-toolchain.ts';
-import { archiveProxyBase, goProxyValue, moduleSourceDir, planWorkspace, prepareWorkspace } from './workspace.ts';
+import type { HostGoProxy } from './go-proxy.ts';
+import { moduleSourceDir, planWorkspace, prepareWorkspace, runnerGoProxy } from './workspace.ts';
 
 const moduleFile = (name: string) => readFileSync(join(moduleSourceDir, name), 'utf8');
 
@@ -30,41 +31,58 @@ describe('the pinned upstream suite', () => {
     expect(moduleFile('conformance_test.go')).toContain('conformance.RunConformance(t)');
   });
 
-  it('plans the archives in the Go module proxy layout, from GOPROXY or Go’s default', () => {
-    const plan = planWorkspace('/c', {});
-    expect(plan.archives.map((a) => [a.url, a.cachePath])).toEqual([
+  const mirror: HostGoProxy = {
+    list: 'https://goproxy.example.test/,direct',
+    from: 'GOPROXY',
+    base: 'https://goproxy.example.test',
+  };
+
+  it('plans the archives in the Go module proxy layout, downloaded by this machine from its own proxy', () => {
+    const plan = planWorkspace('/c', mirror);
+    expect(plan.archives.map((a) => [a.proxyPath, a.cachePath])).toEqual([
       [
-        `${pins.conformance.defaultGoProxy}/sigs.k8s.io/gateway-api/conformance/@v/v1.6.1.zip`,
+        'sigs.k8s.io/gateway-api/conformance/@v/v1.6.1.zip',
         '/c/conformance/gateway-api-v1.6.1/goproxy/sigs.k8s.io/gateway-api/conformance/@v/v1.6.1.zip',
       ],
       [
-        `${pins.conformance.defaultGoProxy}/sigs.k8s.io/gateway-api/conformance/@v/v1.6.1.mod`,
+        'sigs.k8s.io/gateway-api/conformance/@v/v1.6.1.mod',
         '/c/conformance/gateway-api-v1.6.1/goproxy/sigs.k8s.io/gateway-api/conformance/@v/v1.6.1.mod',
       ],
       [
-        `${pins.conformance.defaultGoProxy}/sigs.k8s.io/gateway-api/@v/v1.6.1.zip`,
+        'sigs.k8s.io/gateway-api/@v/v1.6.1.zip',
         '/c/conformance/gateway-api-v1.6.1/goproxy/sigs.k8s.io/gateway-api/@v/v1.6.1.zip',
       ],
       [
-        `${pins.conformance.defaultGoProxy}/sigs.k8s.io/gateway-api/@v/v1.6.1.mod`,
+        'sigs.k8s.io/gateway-api/@v/v1.6.1.mod',
         '/c/conformance/gateway-api-v1.6.1/goproxy/sigs.k8s.io/gateway-api/@v/v1.6.1.mod',
       ],
     ]);
     expect(plan.archives.every((a) => /^[0-9a-f]{64}$/.test(a.sha256))).toBe(true);
-    expect(goProxyValue(plan)).toBe(
-      `file:///c/conformance/gateway-api-v1.6.1/goproxy,${pins.conformance.defaultGoProxy},direct`,
+    expect(plan.sources).toEqual({ kind: 'host', proxy: mirror });
+    // The runner's Go: the verified archives first, then this machine's own list, unchanged.
+    expect(runnerGoProxy(plan)).toBe(
+      'file:///c/conformance/gateway-api-v1.6.1/goproxy,https://goproxy.example.test/,direct',
     );
-    const mirrored = planWorkspace('/c', { GOPROXY: 'https://goproxy.example.com/,direct' });
-    expect(mirrored.archives[0].url).toBe(
-      'https://goproxy.example.com/sigs.k8s.io/gateway-api/conformance/@v/v1.6.1.zip',
+    expect(runnerGoProxy(plan, '/kindgate/workspace/goproxy')).toBe(
+      'file:///kindgate/workspace/goproxy,https://goproxy.example.test/,direct',
     );
-    expect(mirrored.upstreamProxy).toBe('https://goproxy.example.com/,direct');
-    expect(archiveProxyBase({ GOPROXY: 'off' })).toBe(pins.conformance.defaultGoProxy);
+  });
+
+  it('without a proxy to download from, the runner’s Go fetches the modules (its GOPROXY, or its defaults)', () => {
+    const unknown = planWorkspace('/c', undefined);
+    expect(unknown.sources).toEqual({ kind: 'runner', proxy: undefined });
+    expect(runnerGoProxy(unknown)).toBeUndefined();
+    const direct: HostGoProxy = { list: 'direct', from: 'go env GOPROXY' };
+    const viaDirect = planWorkspace('/c', direct);
+    expect(viaDirect.sources).toEqual({ kind: 'runner', proxy: direct });
+    expect(runnerGoProxy(viaDirect)).toBe('direct');
+    // The pins are still listed (the README's Reproduce section names them).
+    expect(viaDirect.archives).toHaveLength(4);
   });
 
   it('writes the module, and refuses an archive whose sha256 is not the pinned one (nothing left in place)', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'kg-ws-'));
-    const plan = planWorkspace(cache, {});
+    const plan = planWorkspace(cache, mirror);
     const fetched: string[] = [];
     const download: Downloader = {
       async toFile(url, dest) {
@@ -78,9 +96,23 @@ describe('the pinned upstream suite', () => {
     await expect(prepareWorkspace(plan, download, createMemoryLogger())).rejects.toThrowError(
       new RegExp(`v1\\.6\\.1\\.zip.*${plan.archives[0].sha256}`),
     );
-    expect(fetched).toEqual([plan.archives[0].url]);
+    expect(fetched).toEqual(['https://goproxy.example.test/sigs.k8s.io/gateway-api/conformance/@v/v1.6.1.zip']);
     expect(existsSync(plan.archives[0].cachePath)).toBe(false);
     expect(readFileSync(join(plan.moduleDir, 'go.sum'), 'utf8')).toBe(moduleFile('go.sum'));
+  });
+
+  it('downloads nothing when the runner’s Go fetches the modules: only the module is written', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'kg-ws-'));
+    const plan = planWorkspace(cache, undefined);
+    const download: Downloader = {
+      toFile: () => Promise.reject(new Error('no download expected')),
+      text: () => Promise.reject(new Error('no download expected')),
+      head: () => Promise.reject(new Error('no download expected')),
+    };
+    await prepareWorkspace(plan, download, createMemoryLogger());
+    expect(readdirSync(plan.moduleDir).sort()).toEqual(['conformance_test.go', 'go.mod', 'go.sum']);
+    expect(readFileSync(join(plan.moduleDir, 'go.sum'), 'utf8')).toBe(moduleFile('go.sum'));
+    expect(existsSync(plan.goproxyDir)).toBe(false);
   });
 });
 

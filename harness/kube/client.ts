@@ -21,6 +21,8 @@ export interface ApplyOptions {
   force?: boolean;
   /** Namespace for namespaced objects that lack one (default: the context's namespace, else `default`). */
   namespace?: string;
+  /** Aborting it ends the request in flight and applies nothing more (the run was cancelled). */
+  signal?: AbortSignal;
 }
 
 interface ListBody {
@@ -100,6 +102,7 @@ export class Kube {
       typeof input === 'string' ? parseManifests(input) : input.flatMap((o, i) => expandDocument(o, `object ${i + 1}`));
     const applied: KubeObject[] = [];
     for (const original of objects) {
+      opts.signal?.throwIfAborted();
       const obj = applyBody(original);
       const ref = {
         apiVersion: obj.apiVersion,
@@ -125,6 +128,7 @@ export class Kube {
               'application/apply-patch+yaml',
             ),
           obj,
+          opts.signal,
         );
         applied.push(result);
       } catch (err) {

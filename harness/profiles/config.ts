@@ -165,6 +165,11 @@ function conformanceProfilesOf(read: ConfigReader, value: unknown): string[] | u
   return listed;
 }
 
+/** `version: 1.10` is the number 1.1 to YAML: the report would name another version. */
+function unquotedVersionProblem(version: number): string {
+  return `must be a string, got the number ${version} (YAML reads an unquoted version such as 1.10 as a number)`;
+}
+
 /** Who the ConformanceReport names as the implementation. */
 function implementationOf(read: ConfigReader, value: unknown): ImplementationInfo {
   if (value === undefined || value === null) {
@@ -173,12 +178,15 @@ function implementationOf(read: ConfigReader, value: unknown): ImplementationInf
   }
   const keys = ['organization', 'project', 'url', 'version', 'contact'];
   const impl = read.mapping(value, 'profile.implementation', keys);
-  const version = typeof impl.version === 'number' ? String(impl.version) : impl.version;
+  if (typeof impl.version === 'number') {
+    const fix = 'quote it as you mean it, e.g. version: "1.10"';
+    read.fail('profile.implementation.version', unquotedVersionProblem(impl.version), fix);
+  }
   return {
     organization: read.text(impl.organization, 'profile.implementation.organization'),
     project: read.text(impl.project, 'profile.implementation.project'),
     url: read.optionalText(impl.url, 'profile.implementation.url') ?? '',
-    version: read.text(version, 'profile.implementation.version', 'the version you test, e.g. v1.2.3'),
+    version: read.text(impl.version, 'profile.implementation.version', 'the version you test, e.g. v1.2.3'),
     contact: read.strings(impl.contact, 'profile.implementation.contact') ?? [],
   };
 }

@@ -45,7 +45,7 @@ export async function writeInternalKubeconfig(
   deps: InternalKubeconfigDeps = defaultDeps,
 ): Promise<() => Promise<void>> {
   const kind = plan.tools.find((t) => t.name === 'kind')!;
-  const binary = await resolveTool(kind, deps, log);
+  const binary = (await resolveTool(kind, deps, log)).path;
   const out = await deps.run({ ...internalKubeconfigCommand(plan.clusterName), file: binary }, log);
   await preparePrivateFile(path, out.stdout);
   return () => rm(path, { force: true });
