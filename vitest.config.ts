@@ -1,9 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
-// Four tiers (see README): unit = pure logic; sim = the harness paths against the in-process
-// simulated cluster, and sim-suites = the suites against one; docker = the parts that touch a real Docker engine; go = the
-// upstream conformance suite built with the Go toolchain and run against the simulated cluster.
+// Five tiers (see README): unit = pure logic; sim = the harness paths against the in-process
+// simulated cluster, and sim-suites = the suites against one; docker = the parts that touch a real
+// Docker engine; go = the upstream conformance suite built with the Go toolchain and run against
+// the simulated cluster; conformance = the whole upstream suite against the sim, held to the
+// README's table.
 export default defineConfig({
   test: {
     // Two workers even on two cores: most of the sim tier waits on child processes (the CLI as users
@@ -16,7 +18,13 @@ export default defineConfig({
           include: ['harness/**/*.test.ts', 'scripts/**/*.test.ts', 'suites/**/*.unit.test.ts'],
           // Pure logic: sharing one module graph across files halves the tier's time.
           isolate: false,
-          exclude: ['**/*.sim.test.ts', '**/*.docker.test.ts', '**/*.go.test.ts', 'node_modules/**'],
+          exclude: [
+            '**/*.sim.test.ts',
+            '**/*.docker.test.ts',
+            '**/*.go.test.ts',
+            '**/*.conformance.test.ts',
+            'node_modules/**',
+          ],
         },
       },
       {
@@ -64,6 +72,18 @@ export default defineConfig({
           include: ['harness/**/*.go.test.ts'],
           testTimeout: 20 * 60_000,
           hookTimeout: 20 * 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'conformance',
+          // The whole upstream suite against the sim (README: the sim against the upstream suite).
+          // After the other tiers: it shares the go tier's Go caches and build directory.
+          include: ['harness/**/*.conformance.test.ts'],
+          sequence: { groupOrder: 1 },
+          testTimeout: 25 * 60_000,
+          hookTimeout: 25 * 60_000,
           fileParallelism: false,
         },
       },

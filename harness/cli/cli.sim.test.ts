@@ -6,9 +6,9 @@ import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { builtinFixturesDir } from '../run/fixtures.ts';
-import { Kube } from '../kube/client.ts';
 import { parseXml, type XmlElement } from '../reports/xml-parse.test-helper.ts';
 import { kindgateBin } from '../package-paths.ts';
+import { startUp } from './up-child.test-helper.ts';
 
 /** The real CLI, as a user runs it: a child process of `scripts/kindgate.js`. */
 const bin = kindgateBin;
@@ -27,30 +27,6 @@ function brokenFixtures(): string {
   const route = join(dir, '30-httproute.yaml');
   writeFileSync(route, readFileSync(route, 'utf8').replace('name: httpbin-v2', 'name: httpbin-v3'));
   return dir;
-}
-
-/** `kindgate up --provider sim` in the background, once it printed its GATEWAY_URL. */
-async function startUp() {
-  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kg-up-')), 'kubeconfig');
-  const child = execa('node', [bin, 'up', '--provider', 'sim', '--kubeconfig', kubeconfig], {
-    reject: false,
-    env: { NO_COLOR: '1' },
-  });
-  const lines: Record<string, string> = {};
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) {
-        const [key, ...value] = line.split('=');
-        if (key) lines[key] = value.join('=');
-      }
-      if (lines.GATEWAY_URL) resolve();
-    });
-    child.catch(reject);
-    setTimeout(() => reject(new Error('kindgate up printed no GATEWAY_URL within 60 s')), 60_000);
-  });
-  const namespaces = async () =>
-    (await Kube.fromFile(kubeconfig).list('v1', 'Namespace')).map((n) => n.metadata.name).sort();
-  return { child, kubeconfig, lines, namespaces };
 }
 
 /** Resolves when `text` shows up on the child's stderr. */
@@ -227,8 +203,9 @@ describe.concurrent('kindgate CLI against the sim', () => {
   it('Ctrl-C while the suites run tears down before exiting 130: the run leaves nothing in the cluster', async () => {
     const up = await startUp();
     const before = await up.namespaces();
-    // Against `up` through the existing provider, the routing suite waits on a listener port it
-    // cannot reach, so the run is reliably inside the suites when interrupted.
+    // The backends' image is one the sim runs no stand-in for, so their Service has no endpoints
+    // and the routing suite keeps waiting for a 200: the run is reliably inside the suites when
+    // interrupted.
     const run = execa(
       'node',
       [
@@ -241,6 +218,8 @@ describe.concurrent('kindgate CLI against the sim', () => {
         '--allow-existing',
         '--suites',
         'routing',
+        '--httpbin-image',
+        'registry.invalid/no-stand-in:1',
         '--report-dir',
         reportDir(),
       ],

@@ -2,6 +2,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SIM_SUPPORTED_FEATURES } from '../providers/sim/supported-features.ts';
 import { parseRunOptionsWithRaw } from '../config/parse.ts';
 import { UsageError } from '../errors.ts';
 import { pins } from '../pins.ts';
@@ -87,6 +88,13 @@ describe('the upstream command line, from the profile', () => {
     expect(flags).toContain('--url=https://example.com/acme');
     expect(flags).toContain('--version=v1.2.3');
     expect(flags).toContain('--contact=@example/gateway-maintainers,gateway@example.com');
+  });
+
+  it('sim: the features the sim passes (what its GatewayClass advertises), whatever the profile', () => {
+    const features = `--supported-features=${SIM_SUPPORTED_FEATURES.join(',')}`;
+    expect(flagsOf(['--provider', 'sim'])).toContain(features);
+    expect(flagsOf(['--provider', 'sim', '--config', vendorConfig(), '--profile', 'acme'])).toContain(features);
+    expect(SIM_SUPPORTED_FEATURES).not.toEqual(istioProfile.supportedFeatures);
   });
 
   it('pass-through options: mode, all/exempt features, profiles, run-test, skip-tests', () => {

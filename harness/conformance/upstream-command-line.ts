@@ -1,6 +1,7 @@
 import type { RunOptions } from '../config/options.ts';
 import { UsageError } from '../errors.ts';
 import type { Profile } from '../profiles/types.ts';
+import { SIM_SUPPORTED_FEATURES } from '../providers/sim/supported-features.ts';
 import type { ConformanceOptions } from './options.ts';
 
 /**
@@ -68,12 +69,20 @@ export interface UpstreamFlagInputs {
   reportOutput: string;
 }
 
+/**
+ * The features the suite tests: the profile's; on the sim, what the sim passes (its GatewayClass
+ * advertises the same), since the sim stands in for the profile's class but not its data plane.
+ */
+function testedFeatures(profile: Profile, run: Pick<RunOptions, 'provider'>): readonly string[] {
+  return run.provider === 'sim' ? SIM_SUPPORTED_FEATURES : profile.supportedFeatures;
+}
+
 /** The flags after `-args`, in a stable order (the dry-run, the log and the README show them). */
 export function upstreamFlags({ profile, run, conformance: c, reportOutput }: UpstreamFlagInputs): string[] {
   const impl = profile.implementation;
   return [
     `--gateway-class=${profile.gatewayClassName}`,
-    `--supported-features=${profile.supportedFeatures.join(',')}`,
+    `--supported-features=${testedFeatures(profile, run).join(',')}`,
     ...(c.allFeatures ? ['--all-features'] : []),
     ...(c.exemptFeatures.length > 0 ? [`--exempt-features=${c.exemptFeatures.join(',')}`] : []),
     `--conformance-profiles=${c.conformanceProfiles.join(',')}`,

@@ -29,12 +29,20 @@ export interface Listener {
     namespaces?: { from?: 'All' | 'Same' | 'Selector'; selector?: LabelSelector };
     kinds?: RouteGroupKind[];
   };
+  tls?: {
+    mode?: 'Terminate' | 'Passthrough';
+    certificateRefs?: { group?: string; kind?: string; name: string; namespace?: string }[];
+  };
 }
 
 export interface GatewaySpec {
   gatewayClassName: string;
   listeners?: Listener[];
-  infrastructure?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  infrastructure?: {
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    parametersRef?: { group: string; kind: string; name: string };
+  };
 }
 
 export interface ParentReference {

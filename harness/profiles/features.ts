@@ -48,5 +48,6 @@ export const gatewayHttpExtendedFeatures = [
   'HTTPRouteRetry',
   'HTTPRouteRetryBackendTimeout',
   'HTTPRouteRetryConnectionError',
+  'HTTPRouteSchemeRedirect',
   'ListenerSet',
 ] as const;

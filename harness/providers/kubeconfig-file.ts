@@ -163,12 +163,11 @@ function runKubeconfig(path: string, content: string, created: boolean, written:
       const now = await stat(path).catch(() => undefined);
       // Another file at the path now (removed and recreated, replaced): not ours to touch.
       if (!now || now.ino !== written.ino || now.dev !== written.dev || !now.isFile()) return;
-      if (created) {
-        await unlink(path).catch(() => undefined);
-        return;
-      }
-      // The user's own file: back to empty, unless they wrote something else into it meanwhile.
-      if ((await readFile(path, 'utf8').catch(() => undefined)) === content) await truncate(path, 0);
+      // The inode alone is not proof: a file removed and recreated can get the same number back.
+      // Only the bytes kindgate wrote are removed (created) or emptied again (the user's own file).
+      if ((await readFile(path, 'utf8').catch(() => undefined)) !== content) return;
+      if (created) await unlink(path).catch(() => undefined);
+      else await truncate(path, 0);
     },
   };
 }

@@ -28,6 +28,7 @@ export function createSimProvider(
   let cluster: SimCluster | undefined;
   let kubeconfig: RunKubeconfig | undefined;
   let tempDir: string | undefined;
+  let logger: Logger | undefined;
   const instead = 'omit --kubeconfig to use a temporary file';
 
   /** The given --kubeconfig (taken exclusively), or a new file in a private temp directory. */
@@ -41,6 +42,7 @@ export function createSimProvider(
     name: 'sim',
     clusterOutlivesRun: false,
     async start(log: Logger) {
+      logger = log;
       // Never overwrite (and later delete) a kubeconfig kindgate did not write, e.g. ~/.kube/config
       // or the file of another running `kindgate up`; a device or FIFO is refused before any server listens.
       if (options.kubeconfig) await inspectKubeconfigTarget(options.kubeconfig, instead);
@@ -92,13 +94,16 @@ export function createSimProvider(
           `${describeRef(gatewayObjectRef(gateway))} has no address in status.addresses, so listener ${listener} cannot be reached.`,
         );
       }
-      // The status address is loopback; each listener is served on its own loopback port.
+      // Each listener is served at the status address on its own port; where that port could not
+      // be bound, at a free port instead (the listener's status says so): the harness still gets there.
       const served = sim.controller.endpoint(gateway, listener);
       if (!served)
         throw new Error(
           `Listener ${listener} of ${describeRef(gatewayObjectRef(gateway))} is not served by the simulated data plane.`,
         );
-      return { host: addresses[0].value!, port: served.port };
+      const problem = sim.controller.portProblem(gateway, listener);
+      if (problem) logger?.warn(`listener ${listener} of ${describeRef(gatewayObjectRef(gateway))}: ${problem}`);
+      return served;
     },
     sim() {
       if (!cluster) throw new Error('sim provider not started');

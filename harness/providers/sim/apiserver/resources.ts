@@ -118,6 +118,9 @@ export const BUILTIN_RESOURCES: ResourceInfo[] = [
     ],
   }),
   builtin('', 'Endpoints', 'endpoints', { short: ['ep'] }),
+  builtin('discovery.k8s.io', 'EndpointSlice', 'endpointslices', {
+    columns: [col('AddressType', '.addressType'), col('Ports', '.ports[*].port')],
+  }),
   builtin('apps', 'Deployment', 'deployments', {
     short: ['deploy'],
     cat: ['all'],

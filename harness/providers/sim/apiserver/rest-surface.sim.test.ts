@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type SimApiServer } from './server.ts';
 import { Store } from './store.ts';
+import { entry, envelope, field } from './protobuf.test-helper.ts';
 
 /**
  * The rest of the sim API server's surface, over raw HTTP: the non-resource endpoints, legacy
@@ -180,5 +181,46 @@ describe('sim API server: the REST surface beyond apply/get/list/watch', () => {
     expect(last.object.metadata.annotations).toEqual({ 'k8s.io/initial-events-end': 'true' });
     expect(events.slice(0, -1).every((e) => e.type === 'ADDED')).toBe(true);
     expect(events.map((e) => e.object.metadata.name)).toContain('watched');
+  });
+});
+
+describe('sim API server: protobuf bodies of typed Go clients', () => {
+  const secretBody = envelope(
+    'v1',
+    'Secret',
+    Buffer.concat([
+      field(1, field(1, 'typed')),
+      entry(2, 'tls.crt', Buffer.from('PEM')),
+      field(3, 'kubernetes.io/tls'),
+    ]),
+  );
+
+  it('creates a Secret sent as protobuf (as controller-runtime sends built-in kinds), answering JSON', async () => {
+    const created = await json('/api/v1/namespaces/rest/secrets', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/vnd.kubernetes.protobuf',
+        accept: 'application/vnd.kubernetes.protobuf, */*',
+      },
+      body: new Uint8Array(secretBody),
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      kind: 'Secret',
+      metadata: { name: 'typed', namespace: 'rest' },
+      type: 'kubernetes.io/tls',
+      data: { 'tls.crt': Buffer.from('PEM').toString('base64') },
+    });
+    expect(server.store.get('v1', 'Secret', 'rest', 'typed')).toBeDefined();
+  });
+
+  it('answers 415 for a protobuf body of a kind it does not decode', async () => {
+    const refused = await json('/api/v1/namespaces/rest/services', {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.kubernetes.protobuf' },
+      body: new Uint8Array(envelope('v1', 'Service', field(1, field(1, 'svc')))),
+    });
+    expect(refused.status).toBe(415);
+    expect(refused.body.message).toMatch(/decodes protobuf only for Secret and ConfigMap/);
   });
 });

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../types.ts';
 import { type SimController, startController } from './controller.ts';
 import { type KubeObject, Store } from '../apiserver/store.ts';
+import { privilegedPortsBindable } from '../privileged-ports.test-helper.ts';
+import { SIM_SUPPORTED_FEATURES } from '../supported-features.ts';
 import { rawRequest } from '../raw-http.test-helper.ts';
 import { GW, httpbinDeployment, httpbinService, httpRoute, namespace, waitFor } from './cluster-objects.test-helper.ts';
 
@@ -123,7 +125,7 @@ describe('sim controller: the tutorial, end to end', () => {
     await controller?.stop();
   });
 
-  it('creates GatewayClass istio with our controllerName and accepts it', () => {
+  it('creates GatewayClass istio with our controllerName and accepts it, advertising the features the sim passes', () => {
     const gc = store.get(GW, 'GatewayClass', undefined, 'istio');
     expect((gc?.spec as { controllerName: string }).controllerName).toBe(CONTROLLER);
     expect(condition((gc?.status as { conditions: unknown }).conditions, 'Accepted')).toMatchObject({
@@ -131,6 +133,9 @@ describe('sim controller: the tutorial, end to end', () => {
       reason: 'Accepted',
       observedGeneration: 1,
     });
+    const advertised = (gc?.status as { supportedFeatures: { name: string }[] }).supportedFeatures.map((f) => f.name);
+    expect(advertised).toEqual([...SIM_SUPPORTED_FEATURES].sort());
+    expect(advertised).toContain('HTTPRoute');
   });
 
   it('runs the backends: Deployments Available with Running, Ready pods carrying the template labels', () => {
@@ -156,7 +161,10 @@ describe('sim controller: the tutorial, end to end', () => {
       selector: { 'gateway.networking.k8s.io/gateway-name': 'external-gateway' },
     });
     expect((svc?.spec as { ports: { port: number }[] }).ports.map((p) => p.port)).toEqual([15021, 80]);
-    expect(svc?.status).toMatchObject({ loadBalancer: { ingress: [{ ip: '127.0.0.1' }] } });
+    // Its own loopback address, from the controller's block of 127.0.0.0/8 (never 127.0.0.1 where aliases work).
+    const ip = (svc?.status as { loadBalancer: { ingress: { ip: string }[] } }).loadBalancer.ingress[0].ip;
+    expect(ip).toMatch(/^127\.\d+\.\d+\.1$/);
+    if (process.platform === 'linux') expect(ip).not.toBe('127.0.0.1');
     expect(store.get('apps/v1', 'Deployment', INFRA, 'external-gateway-istio')).toBeDefined();
     const gwPods = store
       .list('v1', 'Pod', INFRA)
@@ -174,7 +182,9 @@ describe('sim controller: the tutorial, end to end', () => {
       addresses: unknown;
       listeners: Record<string, unknown>[];
     };
-    expect(status.addresses).toEqual([{ type: 'IPAddress', value: '127.0.0.1' }]);
+    const svc = store.get('v1', 'Service', INFRA, 'external-gateway-istio');
+    const ip = (svc?.status as { loadBalancer: { ingress: { ip: string }[] } }).loadBalancer.ingress[0].ip;
+    expect(status.addresses).toEqual([{ type: 'IPAddress', value: ip }]);
     expect(gatewayCondition(store, 'external-gateway', 'Accepted')).toMatchObject({
       status: 'True',
       reason: 'Accepted',
@@ -189,12 +199,19 @@ describe('sim controller: the tutorial, end to end', () => {
     expect(listener).toMatchObject({ name: 'http', attachedRoutes: 1 });
     for (const [type, value] of [
       ['Accepted', 'True'],
-      ['Programmed', 'True'],
+      ['Programmed', privilegedPortsBindable ? 'True' : 'False'],
       ['ResolvedRefs', 'True'],
       ['Conflicted', 'False'],
     ]) {
       expect(condition(listener.conditions, type)).toMatchObject({ status: value, observedGeneration: 1 });
     }
+  });
+
+  it('serves the listener where the status says: the Gateway address, on the listener port 80', () => {
+    const status = store.get(GW, 'Gateway', INFRA, 'external-gateway')?.status as { addresses: { value: string }[] };
+    expect(endpoint.host).toBe(status.addresses[0].value);
+    if (privilegedPortsBindable) expect(endpoint.port).toBe(80);
+    else expect(endpoint.port).not.toBe(80); // served elsewhere, and the listener says so (port-binding tests)
   });
 
   it('writes the route parent status under istio.io/gateway-controller', () => {

@@ -1,6 +1,7 @@
 import type { Endpoint, GatewayRef } from '../../types.ts';
 import type { Store, StoreEvent } from '../apiserver/store.ts';
 import { DataPlane } from '../dataplane/dataplane.ts';
+import type { BindFunction } from '../dataplane/port-binding.ts';
 import type { ListenerRoutes, ResolvedService } from '../dataplane/route-table.ts';
 import { nowTimestamp } from '../timestamps.ts';
 import type { ControllerContext } from './context.ts';
@@ -13,7 +14,8 @@ import {
   ISTIO_CONTROLLER,
 } from './gateway-classes.ts';
 import { GatewayProvisioner } from './gateway-provisioner.ts';
-import { gatewayKey, type OwnedGateway, ownedGateways, writeGatewayStatuses } from './gateways.ts';
+import { gatewayKey, type OwnedGateway, ownedGateways, serviceAddress, writeGatewayStatuses } from './gateways.ts';
+import { LoopbackAddresses } from './loopback-addresses.ts';
 import { reconcileRoutes } from './route-reconcile.ts';
 import { Workloads } from './workloads.ts';
 
@@ -37,17 +39,26 @@ export interface SimControllerOptions {
   serverHeader: string;
   /** Delay before the LoadBalancer address appears (default 300 ms). */
   addressDelayMs?: number;
+  /** Hand out Gateway addresses from this block of 127.0.0.0/8 (loopback-addresses.ts; tests pin it). */
+  addressBlock?: number;
+  /** How the data plane binds listener ports (tests inject failures). */
+  bind?: BindFunction;
 }
 
 export interface SimController {
   /** Where listener `listenerName` of a Gateway is served on loopback, once it is. */
   endpoint(gw: GatewayRef, listenerName: string): Endpoint | undefined;
+  /** Why that listener is not served at its spec port, when it is not (the port was unavailable). */
+  portProblem(gw: GatewayRef, listenerName: string): string | undefined;
   /** Logs of a pod the sim runs (gateway proxies, httpbin backends, the control plane); undefined for unknown pods. */
   podLogs(namespace: string, pod: string, container?: string): string | undefined;
   stop(): Promise<void>;
 }
 
 const RELEVANT_KINDS = new Set([
+  'Secret',
+  'ConfigMap',
+  'EndpointSlice',
   'GatewayClass',
   'Gateway',
   'HTTPRoute',
@@ -61,13 +72,33 @@ const RETRY_MS = 500;
 const MAX_LOG_LINES = 2000;
 
 export async function startController(store: Store, opts: SimControllerOptions): Promise<SimController> {
-  const controller = new Controller(store, opts);
-  await controller.start();
+  const addresses = await LoopbackAddresses.open({ block: opts.addressBlock });
+  const controller = new Controller(store, opts, addresses);
+  try {
+    await controller.start();
+  } catch (error) {
+    await controller.stop();
+    throw error;
+  }
   return {
     endpoint: (gw, listener) => controller.dataPlane.endpoint(gw, listener),
+    portProblem: (gw, listener) => controller.dataPlane.bindProblem(gw, listener)?.message,
     podLogs: (ns, pod, container) => controller.podLogs(ns, pod, container),
     stop: () => controller.stop(),
   };
+}
+
+type SliceEndpoint = { addresses?: string[]; conditions?: { ready?: boolean } };
+
+/** The ready addresses of the EndpointSlices of Service `name`. */
+function endpointSliceAddresses(store: Store, namespace: string, name: string): Set<string> {
+  const addresses = new Set<string>();
+  for (const slice of store.list('discovery.k8s.io/v1', 'EndpointSlice', namespace)) {
+    if (slice.metadata.labels?.['kubernetes.io/service-name'] !== name) continue;
+    for (const e of (slice as { endpoints?: SliceEndpoint[] }).endpoints ?? [])
+      if (e.conditions?.ready !== false) for (const a of e.addresses ?? []) addresses.add(a);
+  }
+  return addresses;
 }
 
 function refOfGateway(gw: OwnedGateway): GatewayRef {
@@ -85,18 +116,22 @@ class Controller {
   private dirty = false;
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** Port problems already logged, so each is logged once. */
+  private readonly loggedProblems = new Set<string>();
 
   constructor(
     private readonly store: Store,
     private readonly opts: SimControllerOptions,
+    private readonly addresses: LoopbackAddresses,
   ) {
     this.ctx = { store, controllerName: opts.controllerName, log: (level, message) => this.log(level, message) };
     this.workloads = new Workloads(store, () => nowTimestamp());
     this.dataPlane = new DataPlane({
       serverHeader: opts.serverHeader,
       resolve: (ns, svc) => this.resolveService(ns, svc),
+      bind: opts.bind,
     });
-    this.provisioner = new GatewayProvisioner(this.ctx, opts.addressDelayMs ?? 300, (gw) => {
+    this.provisioner = new GatewayProvisioner(this.ctx, opts.addressDelayMs ?? 300, addresses, (gw) => {
       void this.dataPlane.closeGateway(gw);
     });
   }
@@ -116,7 +151,7 @@ class Controller {
     clearTimeout(this.retryTimer);
     this.provisioner.stop();
     await this.running?.catch(() => undefined);
-    await Promise.allSettled([this.dataPlane.stop(), this.workloads.stop()]);
+    await Promise.allSettled([this.dataPlane.stop(), this.workloads.stop(), this.addresses.close()]);
   }
 
   podLogs(namespace: string, pod: string, container?: string): string | undefined {
@@ -179,39 +214,63 @@ class Controller {
     await this.workloads.reconcile();
     await this.reconcileListeners(owned);
     const { attached, tables } = reconcileRoutes(this.ctx, owned);
-    writeGatewayStatuses(this.ctx, owned, attached);
+    writeGatewayStatuses(this.ctx, owned, attached, (gw, listener) => this.portProblem(refOfGateway(gw), listener));
     this.programRoutes(owned, tables);
   }
 
-  /** One loopback server per attachable listener of each owned Gateway; the others closed. */
+  /**
+   * The attachable listeners of each owned Gateway served at its load-balancer address, each on
+   * its own port; nothing is served before the address is assigned.
+   */
   private async reconcileListeners(owned: Map<string, OwnedGateway>): Promise<void> {
     for (const gw of owned.values()) {
       const ref = refOfGateway(gw);
-      const wanted = new Set(gw.listeners.filter((l) => l.attachable).map((l) => l.listener.name));
-      for (const name of wanted) await this.dataPlane.ensureListener(ref, name);
-      for (const name of this.dataPlane.listenerNames(ref))
-        if (!wanted.has(name)) await this.dataPlane.closeListener(ref, name);
+      const address = serviceAddress(this.store, ref.namespace, ref.name);
+      if (!address || gw.invalidParameters) {
+        await this.dataPlane.closeGateway(ref);
+        continue;
+      }
+      const listeners = gw.listeners
+        .filter((l) => l.servable)
+        .map(({ listener: l, certificates }) => ({ name: l.name, port: l.port, hostname: l.hostname, certificates }));
+      await this.dataPlane.programListeners(ref, address, listeners);
     }
   }
 
-  /** Hand each listener its route table (and its spec port, which redirects use). */
+  /** A listener's port problem, logged (once per problem) as istiod would log a failed listener. */
+  private portProblem(gw: GatewayRef, listener: string): string | undefined {
+    const problem = this.dataPlane.bindProblem(gw, listener)?.message;
+    const key = `${gatewayKey(gw.namespace, gw.name)}/${listener}: ${problem}`;
+    if (problem && !this.loggedProblems.has(key)) {
+      this.loggedProblems.add(key);
+      this.log('error', `listener ${listener} of Gateway ${gw.namespace}/${gw.name}: ${problem}`);
+    }
+    return problem;
+  }
+
+  /** Hand each listener its route table. */
   private programRoutes(owned: Map<string, OwnedGateway>, tables: Map<string, Map<string, ListenerRoutes>>): void {
     for (const gw of owned.values()) {
       const ref = refOfGateway(gw);
       const table = tables.get(gatewayKey(ref.namespace, ref.name));
-      for (const listener of this.dataPlane.listenerNames(ref)) {
-        const specPort = gw.spec.listeners?.find((x) => x.name === listener)?.port;
-        this.dataPlane.setRoutes(ref, listener, table?.get(listener) ?? [], specPort);
-      }
+      for (const listener of this.dataPlane.listenerNames(ref))
+        this.dataPlane.setRoutes(ref, listener, table?.get(listener) ?? []);
     }
   }
 
-  /** EDS's part: a Service's traffic goes to one of the loopback servers behind its selector. */
+  /**
+   * EDS's part: a Service's traffic goes to one of the loopback servers behind its selector, or,
+   * for a Service without one, behind the ready addresses of its EndpointSlices (the
+   * `kubernetes.io/service-name` label names the Service, as the EndpointSlice API has it).
+   */
   private resolveService(namespace: string, name: string): ResolvedService {
     const svc = this.store.get('v1', 'Service', namespace, name);
     if (!svc) return { status: 'missing' };
     const selector = ((svc.spec ?? {}) as { selector?: Record<string, string> }).selector ?? {};
-    const endpoints = this.workloads.endpointsFor(namespace, selector);
+    const endpoints =
+      Object.keys(selector).length > 0
+        ? this.workloads.endpointsFor(namespace, selector)
+        : this.workloads.endpointsAt(endpointSliceAddresses(this.store, namespace, name));
     if (endpoints.length === 0) return { status: 'no-endpoints' };
     const endpoint = endpoints[Math.floor(Math.random() * endpoints.length)];
     return { status: 'ok', endpoint, upstreamHost: `${endpoint.host}:${endpoint.port}` };

@@ -1,6 +1,7 @@
 import { pins } from '../../../pins.ts';
 import { GATEWAY_API_VERSION } from '../../../kube/gateway-api.ts';
 import type { Store } from '../apiserver/store.ts';
+import { SIM_SUPPORTED_FEATURES } from '../supported-features.ts';
 import { type ControllerContext, createIfAbsent, writeStatus } from './context.ts';
 import { setConditions } from './status-conditions.ts';
 
@@ -47,7 +48,11 @@ export function ensureControlPlane(store: Store): void {
   });
 }
 
-/** Accept every GatewayClass naming our controller; returns their names. */
+/**
+ * Accept every GatewayClass naming our controller, advertising the features the sim passes
+ * (status.supportedFeatures, sorted by name; the upstream suite reads them when no feature flag
+ * is given); returns their names.
+ */
 export function acceptGatewayClasses(ctx: ControllerContext): Set<string> {
   const names = new Set<string>();
   for (const gc of ctx.store.list(GATEWAY_API_VERSION, 'GatewayClass')) {
@@ -61,6 +66,7 @@ export function acceptGatewayClasses(ctx: ControllerContext): Set<string> {
         [{ type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Handled by Istio controller' }],
         gc.metadata.generation ?? 1,
       ),
+      supportedFeatures: [...SIM_SUPPORTED_FEATURES].sort().map((name) => ({ name })),
     };
     writeStatus(ctx, gc, status);
   }

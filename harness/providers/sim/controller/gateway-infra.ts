@@ -81,12 +81,14 @@ export function gatewayService(gw: KubeObject): KubeObject {
   };
 }
 
+/** The Deployment and its pods carry spec.infrastructure's labels and annotations too (as the Service does). */
 export function gatewayDeployment(gw: KubeObject): KubeObject {
   const podLabels = {
     ...labels(gw),
     'service.istio.io/canonical-name': infraName(gw.metadata.name),
     'sidecar.istio.io/inject': 'false',
   };
+  const annotations = (gw.spec as GatewaySpec).infrastructure?.annotations;
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -94,13 +96,14 @@ export function gatewayDeployment(gw: KubeObject): KubeObject {
       name: infraName(gw.metadata.name),
       namespace: gw.metadata.namespace,
       labels: labels(gw),
+      ...(annotations ? { annotations } : {}),
       ownerReferences: ownerRef(gw),
     },
     spec: {
       replicas: 1,
       selector: { matchLabels: { [GATEWAY_NAME_LABEL]: gw.metadata.name } },
       template: {
-        metadata: { labels: podLabels },
+        metadata: { labels: podLabels, ...(annotations ? { annotations } : {}) },
         spec: {
           serviceAccountName: infraName(gw.metadata.name),
           containers: [

@@ -150,6 +150,43 @@ describe('buildGatewayStatus', () => {
     expect(buildGatewayStatus(once, { ...base, address: '127.0.0.1' }, T1)).toEqual(once);
   });
 
+  it('a Gateway with some invalid listeners is accepted with reason ListenersNotValid, naming them', () => {
+    const s = buildGatewayStatus(
+      undefined,
+      {
+        ...base,
+        listeners: evaluateListeners([
+          { name: 'http', port: 80, protocol: 'HTTP' },
+          { name: 'invalid', port: 1111, protocol: 'INVALID' },
+        ]),
+      },
+      T0,
+    );
+    expect(cond(s, 'Accepted')).toMatchObject({
+      status: 'True',
+      reason: 'ListenersNotValid',
+      message: 'Resource accepted, but listener(s) invalid are invalid',
+    });
+  });
+
+  it('a Gateway whose parametersRef cannot be used is not accepted (InvalidParameters) nor programmed', () => {
+    const s = buildGatewayStatus(
+      undefined,
+      {
+        ...base,
+        address: '127.0.0.1',
+        invalidParameters: 'parametersRef invalid.io/InvalidParameters x is not supported',
+      },
+      T0,
+    );
+    expect(cond(s, 'Accepted')).toMatchObject({
+      status: 'False',
+      reason: 'InvalidParameters',
+      message: 'parametersRef invalid.io/InvalidParameters x is not supported',
+    });
+    expect(cond(s, 'Programmed')).toMatchObject({ status: 'False', reason: 'Invalid' });
+  });
+
   it('a Gateway whose listeners are all invalid is not accepted', () => {
     const s = buildGatewayStatus(
       undefined,

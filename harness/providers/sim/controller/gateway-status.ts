@@ -1,5 +1,7 @@
 import { GATEWAY_GROUP, type Listener, type RouteGroupKind } from '../../../kube/gateway-api.ts';
 import type { Condition } from '../../../kube/types.ts';
+import type { ServingCertificate } from '../dataplane/tls-termination.ts';
+import type { CertificateResolution } from './listener-certificates.ts';
 import { type DesiredCondition, humanReadableJoin, setConditions } from './status-conditions.ts';
 
 /**
@@ -8,16 +10,23 @@ import { type DesiredCondition, humanReadableJoin, setConditions } from './statu
  * Programmed=False/AddressNotAssigned while the LoadBalancer Service has no address.
  */
 
-/** Protocols the sim's loopback data plane serves (it does not terminate TLS). */
-const SERVED_PROTOCOLS = new Set(['HTTP']);
+/** Protocols the sim's loopback data plane serves (HTTPS: terminated with the listener's certificates). */
+const SERVED_PROTOCOLS = new Set(['HTTP', 'HTTPS']);
 
 export interface ListenerEvaluation {
   listener: Listener;
   /** Routes may attach (accepted, not conflicted). */
   attachable: boolean;
+  /** The data plane can serve it (attachable, and an HTTPS listener's certificates resolved). */
+  servable: boolean;
+  /** HTTPS: the certificates to terminate TLS with. */
+  certificates?: ServingCertificate[];
   supportedKinds: RouteGroupKind[];
   conditions: DesiredCondition[];
 }
+
+/** How an HTTPS listener's certificateRefs resolve (listener-certificates.ts). */
+export type CertificateResolver = (listener: Listener) => CertificateResolution;
 
 interface GatewayStatus {
   addresses?: { type: string; value: string }[];
@@ -62,12 +71,30 @@ function conflicts(listeners: Listener[]): Map<string, 'ProtocolConflict' | 'Hos
   return out;
 }
 
-export function evaluateListeners(listeners: Listener[]): ListenerEvaluation[] {
+/** ResolvedRefs: the certificates first (HTTPS), then the route kinds. */
+function resolvedRefs(kindsValid: boolean, certs: CertificateResolution | undefined): DesiredCondition {
+  if (certs && !certs.ok)
+    return { type: 'ResolvedRefs', status: 'False', reason: certs.reason, message: certs.message };
+  return kindsValid
+    ? { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: OK }
+    : { type: 'ResolvedRefs', status: 'False', reason: 'InvalidRouteKinds', message: 'Invalid route kinds' };
+}
+
+export function evaluateListeners(
+  listeners: Listener[],
+  resolveCertificates?: CertificateResolver,
+): ListenerEvaluation[] {
   const conflicted = conflicts(listeners);
   return listeners.map((listener) => {
     const { kinds, valid: kindsValid } = supportedKindsFor(listener);
     const served = SERVED_PROTOCOLS.has(listener.protocol);
     const conflict = conflicted.get(listener.name);
+    const certs =
+      served && listener.protocol === 'HTTPS'
+        ? (resolveCertificates?.(listener) ??
+          ({ ok: false, reason: 'InvalidCertificateRef', message: 'no certificates' } as const))
+        : undefined;
+    const certsOk = !certs || certs.ok;
     const conditions: DesiredCondition[] = [
       served
         ? { type: 'Accepted', status: 'True', reason: 'Accepted', message: OK }
@@ -75,7 +102,7 @@ export function evaluateListeners(listeners: Listener[]): ListenerEvaluation[] {
             type: 'Accepted',
             status: 'False',
             reason: 'UnsupportedProtocol',
-            message: `protocol ${listener.protocol} is not supported by the kindgate sim data plane (it serves HTTP only)`,
+            message: `protocol ${listener.protocol} is not supported by the kindgate sim data plane (it serves HTTP and HTTPS)`,
           },
       conflict
         ? {
@@ -85,15 +112,39 @@ export function evaluateListeners(listeners: Listener[]): ListenerEvaluation[] {
             message: `listener conflicts with another listener on port ${listener.port}`,
           }
         : { type: 'Conflicted', status: 'False', reason: 'NoConflicts', message: OK },
-      served && !conflict
+      served && !conflict && certsOk
         ? { type: 'Programmed', status: 'True', reason: 'Programmed', message: OK }
         : { type: 'Programmed', status: 'False', reason: 'Invalid', message: 'listener is not served' },
-      kindsValid
-        ? { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: OK }
-        : { type: 'ResolvedRefs', status: 'False', reason: 'InvalidRouteKinds', message: 'Invalid route kinds' },
+      resolvedRefs(kindsValid, certs),
     ];
-    return { listener, attachable: served && !conflict, supportedKinds: kinds, conditions };
+    const attachable = served && !conflict;
+    return {
+      listener,
+      attachable,
+      servable: attachable && certsOk,
+      ...(certs?.ok ? { certificates: certs.certificates } : {}),
+      supportedKinds: kinds,
+      conditions,
+    };
   });
+}
+
+/**
+ * A listener whose port the data plane could not bind at the Gateway's address: still Accepted
+ * (its configuration is valid and the sim serves it, at another port), but Programmed=False with
+ * the upstream reason for a port that cannot be used (ListenerReasonPortUnavailable,
+ * apis/v1/gateway_types.go) and the bind error as the message.
+ */
+export function withPortUnavailable(evaluation: ListenerEvaluation, message: string | undefined): ListenerEvaluation {
+  if (!message) return evaluation;
+  return {
+    ...evaluation,
+    conditions: evaluation.conditions.map((c) =>
+      c.type === 'Programmed' && c.status === 'True'
+        ? { ...c, status: 'False', reason: 'PortUnavailable', message }
+        : c,
+    ),
+  };
 }
 
 export interface GatewayStatusInput {
@@ -105,6 +156,29 @@ export interface GatewayStatusInput {
   serviceHost: string;
   /** The LoadBalancer address once assigned. */
   address?: string;
+  /** Why spec.infrastructure.parametersRef cannot be used, when it cannot. */
+  invalidParameters?: string;
+}
+
+/**
+ * Accepted, with the upstream reasons (GatewayConditionReason in apis/v1/gateway_types.go):
+ * InvalidParameters for a parametersRef that cannot be used; ListenersNotValid, False when no
+ * listener is usable and True when only some are not.
+ */
+function acceptedCondition(input: GatewayStatusInput): DesiredCondition {
+  if (input.invalidParameters)
+    return { type: 'Accepted', status: 'False', reason: 'InvalidParameters', message: input.invalidParameters };
+  const invalid = input.listeners.filter((l) => !l.attachable).map((l) => l.listener.name);
+  if (invalid.length === 0)
+    return { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Resource accepted' };
+  if (invalid.length === input.listeners.length)
+    return { type: 'Accepted', status: 'False', reason: 'ListenersNotValid', message: 'Invalid listeners' };
+  return {
+    type: 'Accepted',
+    status: 'True',
+    reason: 'ListenersNotValid',
+    message: `Resource accepted, but listener(s) ${humanReadableJoin(invalid)} are invalid`,
+  };
 }
 
 /** Istio's Programmed=False message while the Service waits for its LoadBalancer address. */
@@ -122,24 +196,22 @@ export function buildGatewayStatus(
 ): GatewayStatus {
   const ports = [...new Set(input.listeners.map((l) => l.listener.port))];
   const assigned = ports.map((p) => `${input.serviceHost}:${p}`).sort();
-  const anyValid = input.listeners.some((l) => l.attachable);
-  const accepted: DesiredCondition =
-    anyValid || input.listeners.length === 0
-      ? { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Resource accepted' }
-      : { type: 'Accepted', status: 'False', reason: 'ListenersNotValid', message: 'Invalid listeners' };
-  const programmed: DesiredCondition = input.address
-    ? {
-        type: 'Programmed',
-        status: 'True',
-        reason: 'Programmed',
-        message: `Resource programmed, assigned to service(s) ${humanReadableJoin(assigned)}`,
-      }
-    : {
-        type: 'Programmed',
-        status: 'False',
-        reason: 'AddressNotAssigned',
-        message: addressPendingMessage(assigned, input.serviceHost),
-      };
+  const accepted = acceptedCondition(input);
+  const programmed: DesiredCondition = input.invalidParameters
+    ? { type: 'Programmed', status: 'False', reason: 'Invalid', message: 'Resource not accepted: not programmed' }
+    : input.address
+      ? {
+          type: 'Programmed',
+          status: 'True',
+          reason: 'Programmed',
+          message: `Resource programmed, assigned to service(s) ${humanReadableJoin(assigned)}`,
+        }
+      : {
+          type: 'Programmed',
+          status: 'False',
+          reason: 'AddressNotAssigned',
+          message: addressPendingMessage(assigned, input.serviceHost),
+        };
 
   const previousListeners = existing?.listeners ?? [];
   const status: GatewayStatus = {

@@ -1,22 +1,25 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Endpoint } from '../../types.ts';
-import { type HttpbinServer, startHttpbin } from '../dataplane/httpbin.ts';
+import type { BackendServer } from '../dataplane/backend-server.ts';
 import { recordEvent } from '../apiserver/events.ts';
 import { sameJson } from '../json.ts';
 import { setConditions } from './status-conditions.ts';
 import { type KubeObject, StoreConflictError, type Store } from '../apiserver/store.ts';
+import { emulationOf, startEmulation } from './container-emulations.ts';
+import { containerEnv, type EnvVar } from './pod-env.ts';
 
 /**
  * What the Deployment and ReplicaSet controllers and the kubelet do, reduced to what the harness
  * observes: each Deployment gets `replicas` Running+Ready Pods named `<deploy>-<hash>-<id>` with
- * the template's labels, and a status that says Available. A Deployment whose container image
- * contains "httpbin" also gets an httpbin-like server on loopback standing in for its pods.
+ * the template's labels, and a status that says Available. A pod whose container image the sim
+ * can emulate (container-emulations.ts: httpbin, echo-basic) gets a server on loopback standing in
+ * for it, with the container's environment as the kubelet would build it (pod-env.ts).
  */
 
 interface Container {
   name: string;
   image?: string;
-  env?: { name: string; value?: string }[];
+  env?: EnvVar[];
   ports?: { containerPort: number; name?: string; protocol?: string }[];
 }
 
@@ -60,11 +63,10 @@ function key(namespace: string | undefined, name: string): string {
 }
 
 export class Workloads {
-  private readonly backends = new Map<string, HttpbinServer>();
+  /** pod key -> the server standing in for that pod's container. */
+  private readonly backends = new Map<string, BackendServer>();
   /** Deployments seen last pass, so deleting one also deletes its pods. */
   private readonly known = new Map<string, { namespace: string; name: string }>();
-  /** pod key -> deployment key, for logs and backend lookup. */
-  private readonly podOwner = new Map<string, string>();
   private nextIp = 10;
 
   constructor(
@@ -81,20 +83,45 @@ export class Workloads {
       const k = key(d.metadata.namespace, d.metadata.name);
       seen.add(k);
       this.known.set(k, { namespace: d.metadata.namespace ?? 'default', name: d.metadata.name });
-      await this.reconcileDeployment(d, k);
+      await this.reconcileDeployment(d);
     }
     for (const [k, d] of [...this.known]) {
       if (seen.has(k)) continue;
       this.known.delete(k);
-      await this.backends.get(k)?.close();
-      this.backends.delete(k);
       for (const pod of this.store.list('v1', 'Pod', d.namespace)) {
         if (podOwnedBy(pod, d.name)) this.deletePod(pod);
       }
     }
+    await this.closeOrphanedBackends();
   }
 
-  private async reconcileDeployment(d: KubeObject, k: string): Promise<void> {
+  /** A server per running pod with an emulated container; started once per pod. */
+  private async ensureBackend(pod: KubeObject, containers: Container[]): Promise<void> {
+    const podKey = key(pod.metadata.namespace, pod.metadata.name);
+    if (this.backends.has(podKey)) return;
+    for (const c of containers) {
+      const env = containerEnv(c.env, pod);
+      const emulation = emulationOf(c.image, env);
+      if (!emulation) continue;
+      const server = await startEmulation(emulation, env);
+      // stop() ran, or the pod went, while the server was starting: nobody else would close it.
+      if (this.stopped || this.backends.has(podKey)) return void (await server.close());
+      this.backends.set(podKey, server);
+      return;
+    }
+  }
+
+  /** Servers whose pod is gone (deleted with its Deployment, rolled, or deleted by hand). */
+  private async closeOrphanedBackends(): Promise<void> {
+    for (const [podKey, server] of [...this.backends]) {
+      const [namespace, name] = podKey.split('/');
+      if (this.store.get('v1', 'Pod', namespace || undefined, name)) continue;
+      this.backends.delete(podKey);
+      await server.close();
+    }
+  }
+
+  private async reconcileDeployment(d: KubeObject): Promise<void> {
     const namespace = d.metadata.namespace ?? 'default';
     const spec = (d.spec ?? {}) as { replicas?: number; template?: PodTemplate };
     const replicas = spec.replicas ?? 1;
@@ -102,34 +129,12 @@ export class Workloads {
     const hash = templateHash(template);
     const rsName = `${d.metadata.name}-${hash}`;
 
-    const containers = template.spec?.containers ?? [];
-    const httpbin = containers.find((c) => (c.image ?? '').includes('httpbin'));
-    if (httpbin) {
-      const env = Object.fromEntries(
-        (httpbin.env ?? []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value as string]),
-      );
-      const server = this.backends.get(k) ?? (await startHttpbin({ env }));
-      if (this.stopped) {
-        // stop() ran while this backend was starting: nobody else would close it.
-        await server.close();
-        return;
-      }
-      server.setEnv(env);
-      this.backends.set(k, server);
-    } else if (this.backends.has(k)) {
-      await this.backends.get(k)?.close();
-      this.backends.delete(k);
-    }
-
     const pods = this.store.list('v1', 'Pod', namespace).filter((p) => podOwnedBy(p, d.metadata.name));
     let current = 0;
     for (const pod of pods) {
       const owner = ((pod.metadata.ownerReferences ?? []) as { name: string }[])[0]?.name;
       if (owner !== rsName || current >= replicas) this.deletePod(pod);
-      else {
-        current++;
-        this.podOwner.set(key(namespace, pod.metadata.name), k);
-      }
+      else current++;
     }
     if (current < replicas) {
       recordEvent(
@@ -143,7 +148,10 @@ export class Workloads {
         this.now(),
       );
     }
-    for (; current < replicas; current++) this.createPod(d, template, hash, rsName, k);
+    for (; current < replicas; current++) this.createPod(d, template, hash, rsName);
+    const containers = template.spec?.containers ?? [];
+    for (const pod of this.store.list('v1', 'Pod', namespace).filter((p) => podOwnedBy(p, d.metadata.name)))
+      await this.ensureBackend(pod, containers);
 
     const latest = this.store.get('apps/v1', 'Deployment', namespace, d.metadata.name);
     if (!latest) return;
@@ -183,11 +191,12 @@ export class Workloads {
     };
   }
 
-  private createPod(d: KubeObject, template: PodTemplate, hash: string, rsName: string, deploymentKey: string): void {
+  private createPod(d: KubeObject, template: PodTemplate, hash: string, rsName: string): void {
     const namespace = d.metadata.namespace ?? 'default';
     const name = `${rsName}-${safeEncode(randomBytes(5), 5)}`;
-    const podKey = key(namespace, name);
-    const ip = `10.244.0.${this.nextIp++ % 250}`;
+    // Unique while the sim runs (EndpointSlices name pods by IP): 10.244.0.10, ... 10.244.0.255, 10.244.1.0, ...
+    const n = this.nextIp++;
+    const ip = `10.244.${Math.floor(n / 256) % 256}.${n % 256}`;
     const now = this.now();
     const containers = template.spec?.containers ?? [];
     const pod: KubeObject = {
@@ -237,7 +246,6 @@ export class Workloads {
     };
     try {
       const created = this.store.create(pod);
-      this.podOwner.set(podKey, deploymentKey);
       recordEvent(
         this.store,
         created,
@@ -262,8 +270,6 @@ export class Workloads {
   }
 
   private deletePod(pod: KubeObject): void {
-    const podKey = key(pod.metadata.namespace, pod.metadata.name);
-    this.podOwner.delete(podKey);
     this.store.delete('v1', 'Pod', pod.metadata.namespace, pod.metadata.name);
   }
 
@@ -271,21 +277,30 @@ export class Workloads {
   endpointsFor(namespace: string, selector: Record<string, string>): Endpoint[] {
     // A Service without a selector has no managed endpoints.
     if (Object.keys(selector).length === 0) return [];
-    const endpoints = new Map<string, Endpoint>();
+    const endpoints: Endpoint[] = [];
     for (const pod of this.store.list('v1', 'Pod', namespace)) {
       const labels = pod.metadata.labels ?? {};
       if (!Object.entries(selector).every(([k, v]) => labels[k] === v)) continue;
-      const owner = this.podOwner.get(key(namespace, pod.metadata.name));
-      const server = owner ? this.backends.get(owner) : undefined;
-      if (server) endpoints.set(owner as string, server.endpoint);
+      const server = this.backends.get(key(namespace, pod.metadata.name));
+      if (server) endpoints.push(server.endpoint);
     }
-    return [...endpoints.values()];
+    return endpoints;
   }
 
-  /** Logs of a pod backed by an httpbin server; undefined when the pod is not one of those. */
+  /** The loopback servers standing in for the pods with these IPs (EndpointSlice addresses), in any namespace. */
+  endpointsAt(ips: Set<string>): Endpoint[] {
+    const endpoints: Endpoint[] = [];
+    for (const pod of this.store.list('v1', 'Pod')) {
+      if (!ips.has(((pod.status ?? {}) as { podIP?: string }).podIP ?? '')) continue;
+      const server = this.backends.get(key(pod.metadata.namespace, pod.metadata.name));
+      if (server) endpoints.push(server.endpoint);
+    }
+    return endpoints;
+  }
+
+  /** Logs of a pod backed by an emulated container; undefined when the pod is not one of those. */
   backendLogs(namespace: string, pod: string): string | undefined {
-    const owner = this.podOwner.get(key(namespace, pod));
-    return owner ? this.backends.get(owner)?.logs() : undefined;
+    return this.backends.get(key(namespace, pod))?.logs();
   }
 
   async stop(): Promise<void> {

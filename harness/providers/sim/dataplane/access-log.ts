@@ -8,9 +8,10 @@ import type { Exchange, Outcome } from './exchange.ts';
 
 const MAX_LOG_LINES = 5000;
 
-/** The listener a request came in on: its name and the loopback port it is served at. */
+/** The listener a request came in on: its name (`-` when none matched) and where it is served. */
 export interface ListenerOfRequest {
   name: string;
+  host: string;
   port: number;
 }
 
@@ -25,7 +26,7 @@ export function accessLogLine(ex: Exchange, outcome: Outcome, listener: Listener
   return (
     `[${new Date(ex.started).toISOString()}] ${request} ${status} ${flags} ${details} - "-" ` +
     `${bytes} ${Date.now() - ex.started} - ${forwardedFor} ${userAgent} "${ex.requestId}" "${ex.facts.host}" ` +
-    `"${upstream}" ${cluster} - 127.0.0.1:${listener.port} ${downstream} - listener=${listener.name}`
+    `"${upstream}" ${cluster} - ${listener.host}:${listener.port} ${downstream} - listener=${listener.name}`
   );
 }
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../types.ts';
 import { DataPlane } from './dataplane.ts';
+import { listenOn } from './port-binding.ts';
 import type { DataPlaneRule, ResolvedService } from './route-table.ts';
 import type { CandidateRoute } from './route-match.ts';
 import { type HttpbinServer, startHttpbin } from './httpbin.ts';
@@ -62,79 +63,77 @@ describe('data plane', () => {
       serverHeader: 'istio-envoy',
       resolve: (_ns, name) => services[name] ?? { status: 'missing' },
       random: () => nextRandom,
+      // Routing is what is tested here: the spec port 80 is served at any free port.
+      bind: (server, host) => listenOn(server, host, 0),
     });
-    endpoint = await plane.ensureListener(gw, 'http');
-    plane.setRoutes(
-      gw,
-      'http',
-      [
-        route(
-          'main',
-          ['main.example.com'],
-          [
-            {
-              matches: [{ path: { type: 'PathPrefix', value: '/headers' } }],
-              filters: [
-                {
-                  type: 'RequestHeaderModifier',
-                  requestHeaderModifier: { set: [{ name: 'X-Set', value: 'by-route' }], remove: ['X-Secret'] },
+    await plane.programListeners(gw, '127.0.0.1', [{ name: 'http', port: 80 }]);
+    endpoint = plane.endpoint(gw, 'http')!;
+    plane.setRoutes(gw, 'http', [
+      route(
+        'main',
+        ['main.example.com'],
+        [
+          {
+            matches: [{ path: { type: 'PathPrefix', value: '/headers' } }],
+            filters: [
+              {
+                type: 'RequestHeaderModifier',
+                requestHeaderModifier: { set: [{ name: 'X-Set', value: 'by-route' }], remove: ['X-Secret'] },
+              },
+              {
+                type: 'ResponseHeaderModifier',
+                responseHeaderModifier: { add: [{ name: 'X-Resp', value: 'added' }] },
+              },
+            ],
+            backends: [svc('v1')],
+          },
+          {
+            matches: [{ path: { type: 'PathPrefix', value: '/env' } }],
+            backends: [svc('v1', 1), svc('v2', 3), svc('v1', 0)],
+          },
+        ],
+      ),
+      route('noisy', ['noisy.example.com'], [{ backends: [svc('noisy')] }]),
+      route(
+        'broken',
+        ['broken.example.com'],
+        [{ backends: [{ weight: 1, target: { kind: 'invalid', reason: 'BackendNotFound' } }] }],
+      ),
+      route('none', ['none.example.com'], [{ backends: [] }]),
+      route('empty', ['empty.example.com'], [{ backends: [svc('empty')] }]),
+      route('gone', ['gone.example.com'], [{ backends: [svc('gone')] }]),
+      route('refused', ['refused.example.com'], [{ backends: [svc('refused')] }]),
+      route('plain', ['plain.example.com'], [{ backends: [svc('v1')] }]),
+      route(
+        'redirect',
+        ['redirect.example.com'],
+        [
+          {
+            filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }],
+            backends: [],
+          },
+        ],
+      ),
+      route(
+        'rewrite',
+        ['rewrite.example.com'],
+        [
+          {
+            matches: [{ path: { type: 'PathPrefix', value: '/api' } }],
+            filters: [
+              {
+                type: 'URLRewrite',
+                urlRewrite: {
+                  hostname: 'internal.example',
+                  path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' },
                 },
-                {
-                  type: 'ResponseHeaderModifier',
-                  responseHeaderModifier: { add: [{ name: 'X-Resp', value: 'added' }] },
-                },
-              ],
-              backends: [svc('v1')],
-            },
-            {
-              matches: [{ path: { type: 'PathPrefix', value: '/env' } }],
-              backends: [svc('v1', 1), svc('v2', 3), svc('v1', 0)],
-            },
-          ],
-        ),
-        route('noisy', ['noisy.example.com'], [{ backends: [svc('noisy')] }]),
-        route(
-          'broken',
-          ['broken.example.com'],
-          [{ backends: [{ weight: 1, target: { kind: 'invalid', reason: 'BackendNotFound' } }] }],
-        ),
-        route('none', ['none.example.com'], [{ backends: [] }]),
-        route('empty', ['empty.example.com'], [{ backends: [svc('empty')] }]),
-        route('gone', ['gone.example.com'], [{ backends: [svc('gone')] }]),
-        route('refused', ['refused.example.com'], [{ backends: [svc('refused')] }]),
-        route('plain', ['plain.example.com'], [{ backends: [svc('v1')] }]),
-        route(
-          'redirect',
-          ['redirect.example.com'],
-          [
-            {
-              filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }],
-              backends: [],
-            },
-          ],
-        ),
-        route(
-          'rewrite',
-          ['rewrite.example.com'],
-          [
-            {
-              matches: [{ path: { type: 'PathPrefix', value: '/api' } }],
-              filters: [
-                {
-                  type: 'URLRewrite',
-                  urlRewrite: {
-                    hostname: 'internal.example',
-                    path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' },
-                  },
-                },
-              ],
-              backends: [svc('v1')],
-            },
-          ],
-        ),
-      ],
-      80,
-    );
+              },
+            ],
+            backends: [svc('v1')],
+          },
+        ],
+      ),
+    ]);
   });
 
   afterAll(async () => {

@@ -1,23 +1,28 @@
 import { Agent, type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTlsServer, type Server as HttpsServer } from 'node:https';
 import type { Endpoint, GatewayRef } from '../../types.ts';
 import { AccessLogs, accessLogLine } from './access-log.ts';
 import { chooseBackend } from './backends.ts';
 import { openExchange } from './exchange.ts';
+import { selectListener } from './listener-select.ts';
 import { NO_ROUTE, replyLocally, replyWithRedirect } from './local-replies.ts';
+import { type BindFunction, type BindProblem, bindListenerPort, listenOn } from './port-binding.ts';
 import { forward } from './proxy.ts';
 import { selectRoute } from './route-match.ts';
 import type { ListenerRoutes, ResolvedService } from './route-table.ts';
+import { certificateFor, secureContextOf, type ServingCertificate } from './tls-termination.ts';
 
 /**
- * The sim's data plane: one HTTP server on 127.0.0.1 (ephemeral port) per Gateway listener,
- * routing like Envoy programmed by Istio: no route → 404; a backendRef that cannot be used → 500
- * (as the spec requires); a Service without ready endpoints → 503; every response carries the
- * configured `server` header (Envoy replaces the upstream's). Access logs are kept per Gateway.
+ * The sim's data plane: per Gateway, one HTTP server per listener port at the Gateway's loopback
+ * address (port-binding.ts: a port that cannot be bound is served elsewhere and reported),
+ * routing like Envoy programmed by Istio: the listener is chosen by the request's Host among the
+ * listeners on that port (listener-select.ts); no route → 404; a backendRef that cannot be used →
+ * 500 (as the spec requires); a Service without ready endpoints → 503; every response carries
+ * the configured `server` header (Envoy replaces the upstream's). Access logs are kept per Gateway.
  *
- * A request goes: route selection (route-match.ts), a redirect answered by the proxy itself
- * (local-replies.ts), backend choice by weight (backends.ts), then forwarding with the route's
- * filters (proxy.ts).
+ * A request goes: listener and route selection (route-match.ts), a redirect answered by the proxy
+ * itself (local-replies.ts), backend choice by weight (backends.ts), then forwarding with the
+ * route's filters (proxy.ts).
  */
 
 export interface DataPlaneOptions {
@@ -26,16 +31,37 @@ export interface DataPlaneOptions {
   resolve(namespace: string, service: string): ResolvedService;
   /** Random source for weighted picks (tests pass a fixed one). */
   random?: () => number;
+  /** How a listener port is bound (tests inject failures or remap ports). */
+  bind?: BindFunction;
 }
 
-interface ListenerState {
+/** A listener as the controller programs it: its name, spec port, hostname and (HTTPS) certificates. */
+export interface ListenerSpec {
+  name: string;
+  port: number;
+  hostname?: string;
+  /** Set for an HTTPS listener: its port terminates TLS. */
+  certificates?: ServingCertificate[];
+}
+
+interface ListenerState extends ListenerSpec {
+  routes: ListenerRoutes;
+}
+
+/** One listening server: every listener of the Gateway on that spec port. */
+interface PortState {
+  port: number;
+  /** Terminates TLS (its listeners are HTTPS; the controller never mixes protocols on a port). */
+  tls: boolean;
   server: Server;
   endpoint: Endpoint;
-  routes: ListenerRoutes;
-  /** The listener's port in the Gateway spec (redirects derive their port from it). */
-  specPort: number;
-  /** Resolves once the server listens (endpoint.port is 0 until then). */
-  listening?: Promise<void>;
+  problem?: BindProblem;
+  listeners: ListenerState[];
+}
+
+interface GatewayState {
+  address: string;
+  ports: Map<number, PortState>;
 }
 
 function gatewayKey(gw: GatewayRef): string {
@@ -43,70 +69,85 @@ function gatewayKey(gw: GatewayRef): string {
 }
 
 export class DataPlane {
-  private readonly listeners = new Map<string, Map<string, ListenerState>>();
+  private readonly gateways = new Map<string, GatewayState>();
   private readonly logs = new AccessLogs();
   private readonly agent = new Agent({ keepAlive: false });
   private readonly random: () => number;
+  private readonly bind: BindFunction;
+  private stopped = false;
 
   constructor(private readonly opts: DataPlaneOptions) {
     this.random = opts.random ?? Math.random;
+    this.bind = opts.bind ?? listenOn;
   }
 
-  /** Start (once) the server for a listener; returns where it listens. */
-  async ensureListener(gw: GatewayRef, listener: string): Promise<Endpoint> {
+  /**
+   * Serve exactly these listeners of a Gateway at `address`: a server per distinct port, started
+   * once (a port that was unavailable because another process held it is tried again), closed
+   * when no listener uses its port any more. Routes of listeners that stay are kept. Calls for one
+   * Gateway must not overlap (the controller's passes never do).
+   */
+  async programListeners(gw: GatewayRef, address: string, listeners: ListenerSpec[]): Promise<void> {
     const gk = gatewayKey(gw);
-    const existing = this.listeners.get(gk)?.get(listener);
-    if (existing) {
-      await existing.listening;
-      return existing.endpoint;
+    let state = this.gateways.get(gk);
+    if (state && state.address !== address) {
+      await this.closeGateway(gw);
+      state = undefined;
     }
-    const state: ListenerState = {
-      server: createServer(),
-      endpoint: { host: '127.0.0.1', port: 0 },
-      routes: [],
-      specPort: 80,
-    };
-    state.server.on('request', (req, res) => this.handle(gw, listener, state, req, res));
-    // Registered before listen() resolves: a concurrent reconcile must reuse this server, not start
-    // a second one that nobody would ever close.
-    if (!this.listeners.has(gk)) this.listeners.set(gk, new Map());
-    this.listeners.get(gk)?.set(listener, state);
-    state.listening = new Promise<void>((resolve, reject) => {
-      state.server.once('error', reject);
-      state.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    await state.listening;
-    state.endpoint = { host: '127.0.0.1', port: (state.server.address() as AddressInfo).port };
-    return state.endpoint;
+    if (!state) {
+      state = { address, ports: new Map() };
+      this.gateways.set(gk, state);
+    }
+    const previous = new Map([...state.ports.values()].flatMap((p) => p.listeners.map((l) => [l.name, l] as const)));
+    const byPort = new Map<number, ListenerState[]>();
+    for (const l of listeners) {
+      const kept = previous.get(l.name);
+      byPort.set(l.port, [...(byPort.get(l.port) ?? []), { ...l, routes: kept?.routes ?? [] }]);
+    }
+    for (const [port, portState] of [...state.ports]) {
+      if (byPort.has(port)) continue;
+      state.ports.delete(port);
+      await closeServer(portState.server);
+    }
+    for (const [port, portListeners] of byPort) {
+      const tls = portListeners.some((l) => l.certificates);
+      const portState = await this.ensurePort(gw, state, port, tls);
+      if (!portState) return; // stopped meanwhile
+      portState.listeners = portListeners;
+      const fallback = tls ? certificateFor(portListeners, undefined) : undefined;
+      // Clients that send no SNI server name get the first listener's certificate.
+      if (fallback) (portState.server as HttpsServer).setSecureContext(fallback);
+    }
   }
 
-  setRoutes(gw: GatewayRef, listener: string, routes: ListenerRoutes, specPort?: number): void {
-    const state = this.listeners.get(gatewayKey(gw))?.get(listener);
-    if (!state) return;
-    state.routes = routes;
-    if (specPort !== undefined) state.specPort = specPort;
+  setRoutes(gw: GatewayRef, listener: string, routes: ListenerRoutes): void {
+    const state = this.listener(gw, listener);
+    if (state) state.listener.routes = routes;
   }
 
   listenerNames(gw: GatewayRef): string[] {
-    return [...(this.listeners.get(gatewayKey(gw))?.keys() ?? [])];
+    return [...(this.gateways.get(gatewayKey(gw))?.ports.values() ?? [])].flatMap((p) =>
+      p.listeners.map((l) => l.name),
+    );
   }
 
+  /** Where a listener is served right now: its spec port, or the fallback when that was unavailable. */
   endpoint(gw: GatewayRef, listener: string): Endpoint | undefined {
-    const e = this.listeners.get(gatewayKey(gw))?.get(listener)?.endpoint;
-    return e && e.port !== 0 ? { ...e } : undefined; // port 0: still starting
+    const found = this.listener(gw, listener);
+    return found ? { ...found.port.endpoint } : undefined;
   }
 
-  async closeListener(gw: GatewayRef, listener: string): Promise<void> {
-    const gk = gatewayKey(gw);
-    const state = this.listeners.get(gk)?.get(listener);
-    if (!state) return;
-    this.listeners.get(gk)?.delete(listener);
-    if (this.listeners.get(gk)?.size === 0) this.listeners.delete(gk);
-    await closeServer(state.server);
+  /** Why a listener is not served at its spec port, if it is not. */
+  bindProblem(gw: GatewayRef, listener: string): BindProblem | undefined {
+    return this.listener(gw, listener)?.port.problem;
   }
 
   async closeGateway(gw: GatewayRef): Promise<void> {
-    for (const l of this.listenerNames(gw)) await this.closeListener(gw, l);
+    const gk = gatewayKey(gw);
+    const state = this.gateways.get(gk);
+    if (!state) return;
+    this.gateways.delete(gk);
+    await Promise.allSettled([...state.ports.values()].map((p) => closeServer(p.server)));
   }
 
   /** Envoy-style access log lines of a Gateway's proxy. */
@@ -115,28 +156,95 @@ export class DataPlane {
   }
 
   async stop(): Promise<void> {
-    const all = [...this.listeners.values()].flatMap((m) => [...m.values()]);
-    this.listeners.clear();
-    await Promise.allSettled(all.map((s) => closeServer(s.server)));
+    this.stopped = true;
+    const all = [...this.gateways.values()].flatMap((g) => [...g.ports.values()]);
+    this.gateways.clear();
+    await Promise.allSettled(all.map((p) => closeServer(p.server)));
     this.agent.destroy();
   }
 
-  private handle(
+  private listener(gw: GatewayRef, name: string): { listener: ListenerState; port: PortState } | undefined {
+    for (const port of this.gateways.get(gatewayKey(gw))?.ports.values() ?? []) {
+      const listener = port.listeners.find((l) => l.name === name);
+      if (listener) return { listener, port };
+    }
+    return undefined;
+  }
+
+  /**
+   * The server of one port, bound now if it is new, rebound if its port was taken before, and
+   * replaced when its listeners change between HTTP and HTTPS.
+   */
+  private async ensurePort(
     gw: GatewayRef,
-    listener: string,
-    state: ListenerState,
-    req: IncomingMessage,
-    res: ServerResponse,
-  ): void {
-    const ex = openExchange(req, res, (exchange, outcome) =>
-      this.logs.append(gw, accessLogLine(exchange, outcome, { name: listener, port: state.endpoint.port })),
+    state: GatewayState,
+    port: number,
+    tls: boolean,
+  ): Promise<PortState | undefined> {
+    let existing = state.ports.get(port);
+    if (existing && existing.tls !== tls) {
+      state.ports.delete(port);
+      await closeServer(existing.server);
+      existing = undefined;
+    }
+    if (existing && existing.problem?.code !== 'EADDRINUSE') return existing;
+    const portState: PortState = existing ?? {
+      port,
+      tls,
+      server: createServer(),
+      endpoint: { host: '', port: 0 },
+      listeners: [],
+    };
+    const bound = await bindListenerPort(
+      () => {
+        const server = tls ? this.tlsServer(portState) : createServer();
+        server.on('request', (req, res) => this.handle(gw, portState, req, res));
+        return server;
+      },
+      state.address,
+      port,
+      this.bind,
+    );
+    if (existing && bound.problem) {
+      await closeServer(bound.server); // still taken: keep serving at the fallback
+      return existing;
+    }
+    if (this.stopped || this.gateways.get(gatewayKey(gw)) !== state) {
+      await closeServer(bound.server); // stopped or closed while binding: nobody else would close it
+      return undefined;
+    }
+    if (existing) await closeServer(existing.server);
+    Object.assign(portState, { server: bound.server, endpoint: bound.endpoint, problem: bound.problem });
+    state.ports.set(port, portState);
+    return portState;
+  }
+
+  /** An HTTPS server whose handshakes get the certificate of the listener the SNI name selects. */
+  private tlsServer(portState: PortState): Server {
+    return createTlsServer({
+      SNICallback: (serverName, done) => {
+        const certificate = certificateFor(portState.listeners, serverName);
+        if (certificate) done(null, secureContextOf(certificate));
+        else done(new Error(`no certificate for ${serverName}`));
+      },
+    });
+  }
+
+  private handle(gw: GatewayRef, port: PortState, req: IncomingMessage, res: ServerResponse): void {
+    const listener = selectListener(port.listeners, req.headers.host ?? '');
+    const ex = openExchange(
+      req,
+      res,
+      (exchange, outcome) =>
+        this.logs.append(gw, accessLogLine(exchange, outcome, { name: listener?.name ?? '-', ...port.endpoint })),
+      port.tls ? 'https' : 'http',
     );
     const { serverHeader } = this.opts;
-    const selected = selectRoute(state.routes, ex.facts);
-    if (!selected) return replyLocally(ex, serverHeader, NO_ROUTE);
+    const selected = listener && selectRoute(listener.routes, ex.facts);
+    if (!listener || !selected) return replyLocally(ex, serverHeader, NO_ROUTE);
     const { rule, match } = selected;
     const redirect = rule.filters?.find((f) => f.type === 'RequestRedirect')?.requestRedirect;
-    if (redirect) return replyWithRedirect(ex, serverHeader, redirect, match, state.specPort);
+    if (redirect) return replyWithRedirect(ex, serverHeader, redirect, match, listener.port);
     const choice = chooseBackend(rule, this.random, (namespace, service) => this.opts.resolve(namespace, service));
     if (choice.kind === 'local') return replyLocally(ex, serverHeader, choice.reply);
     forward(ex, {
@@ -152,6 +260,7 @@ export class DataPlane {
 
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
+    if (!server.listening) return resolve();
     server.close(() => resolve());
     server.closeAllConnections();
   });

@@ -19,6 +19,8 @@ export interface Exchange {
   req: IncomingMessage;
   res: ServerResponse;
   url: URL;
+  /** `https` on a listener that terminates TLS. */
+  scheme: 'http' | 'https';
   facts: RequestFacts;
   /** x-request-id, sent upstream and logged. */
   requestId: string;
@@ -31,12 +33,14 @@ export function openExchange(
   req: IncomingMessage,
   res: ServerResponse,
   finish: (ex: Exchange, outcome: Outcome) => void,
+  scheme: 'http' | 'https' = 'http',
 ): Exchange {
   const url = new URL(req.url ?? '/', 'http://placeholder');
   const exchange: Exchange = {
     req,
     res,
     url,
+    scheme,
     facts: {
       host: req.headers.host ?? '',
       path: url.pathname,

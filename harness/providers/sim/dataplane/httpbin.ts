@@ -1,6 +1,6 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Endpoint } from '../../types.ts';
+import type { BackendServer } from './backend-server.ts';
 
 /**
  * An httpbin-like backend on loopback, answering the endpoints the suites use the way
@@ -10,14 +10,7 @@ import type { Endpoint } from '../../types.ts';
  * with a text/plain body-less response, `/` is the HTML index, unknown paths get Go's mux 404.
  */
 
-export interface HttpbinServer {
-  endpoint: Endpoint;
-  /** Replace the container environment (a Deployment's template changed). */
-  setEnv(env: Record<string, string>): void;
-  /** Log lines as the container would print them. */
-  logs(): string;
-  close(): Promise<void>;
-}
+export type HttpbinServer = BackendServer;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
@@ -106,7 +99,7 @@ function requestLogLine(req: IncomingMessage, res: ServerResponse, ms: number): 
 }
 
 export async function startHttpbin(opts: { env: Record<string, string> }): Promise<HttpbinServer> {
-  let env = { ...opts.env };
+  const env = { ...opts.env };
   const lines: string[] = [];
   const log = (line: string) => {
     lines.push(line);
@@ -178,9 +171,6 @@ export async function startHttpbin(opts: { env: Record<string, string> }): Promi
 
   return {
     endpoint: { host: '127.0.0.1', port },
-    setEnv(next) {
-      env = { ...next };
-    },
     logs: () => (lines.length ? `${lines.join('\n')}\n` : ''),
     close: () =>
       new Promise<void>((resolve) => {

@@ -50,7 +50,7 @@ export function replyWithRedirect(
   listenerPort: number,
 ): void {
   ex.req.resume();
-  const request = { host: ex.facts.host, path: ex.facts.path, search: ex.url.search };
+  const request = { host: ex.facts.host, path: ex.facts.path, search: ex.url.search, scheme: ex.scheme };
   const location = redirectLocation(redirect, request, match, listenerPort);
   const status = redirect.statusCode ?? 302;
   ex.res.writeHead(status, { server: serverHeader, location, date: new Date().toUTCString(), 'content-length': 0 });

@@ -28,7 +28,7 @@ export interface ForwardRequest {
 function upstreamRequestHeaders(ex: Exchange, f: ForwardRequest): HeaderMap {
   const { req } = ex;
   const headers = endToEndHeaders(req.rawHeaders);
-  headers.set('x-forwarded-proto', ['http']);
+  headers.set('x-forwarded-proto', [ex.scheme]);
   headers.set('x-request-id', [ex.requestId]);
   headers.set('x-envoy-attempt-count', ['1']);
   const forwardedFor = headers.get('x-forwarded-for');

@@ -100,7 +100,7 @@ export function effectiveHostnames(listener: string | undefined, routeHostnames:
 }
 
 /** Rank of a hostname pattern for a request host: higher is more specific; -1 = no match. */
-function hostRank(pattern: string, host: string): number {
+export function hostRank(pattern: string, host: string): number {
   if (!hostnameMatches(pattern, host)) return -1;
   if (pattern === '*') return 0;
   if (pattern.startsWith('*.')) return 1 + pattern.length; // longer wildcard suffix is more specific

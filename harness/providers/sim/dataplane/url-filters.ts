@@ -27,14 +27,17 @@ export function modifyPath(path: string, modifier: HTTPPathModifier | undefined,
   return joined || '/';
 }
 
-/** The Location of a RequestRedirect, per the spec's port rules (well-known ports are omitted). */
+/**
+ * The Location of a RequestRedirect, per the spec's port rules (well-known ports are omitted);
+ * without a scheme in the filter, the request's (`http` unless given).
+ */
 export function redirectLocation(
   redirect: HTTPRequestRedirectFilter,
-  req: { host: string; path: string; search: string },
+  req: { host: string; path: string; search: string; scheme?: string },
   match: HTTPRouteMatch,
   listenerPort: number,
 ): string {
-  const scheme = redirect.scheme ?? 'http';
+  const scheme = redirect.scheme ?? req.scheme ?? 'http';
   const host = redirect.hostname ?? normalizeHost(req.host);
   const port = redirect.port ?? (redirect.scheme ? (WELL_KNOWN[redirect.scheme] ?? listenerPort) : listenerPort);
   const showPort = WELL_KNOWN[scheme] !== port;
