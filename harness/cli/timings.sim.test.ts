@@ -84,7 +84,7 @@ describe.concurrent('kindgate test explains its run: phase timings and how each 
     );
     expect(property(wrong, 'check.1.outcome')).toBe('wrong-backend');
     expect(property(wrong, 'check.1')).toMatch(
-      /^GET http:\/\/127\.0\.0\.1:\d+\/env \(Host: httpbin\.example\.com, x-version: v2\)$/,
+      /^GET http:\/\/127(\.\d+){3}:\d+\/env \(Host: httpbin\.example\.com, x-version: v2\)$/,
     );
     expect(Number(property(wrong, 'check.1.attempts'))).toBeGreaterThan(1);
     expect(property(wrong, 'check.1.nonMatching')).toMatch(/^200 from HTTPBIN_ENV_VERSION=v1 ×\d+$/);
@@ -129,7 +129,7 @@ describe.concurrent('kindgate test explains its run: phase timings and how each 
       expect(Date.parse(entry.startedAt)).not.toBeNaN();
     }
     expect(timings.find((e) => e.phase === 'Gateway external-gateway Programmed with an address')?.detail).toMatch(
-      /: 127\.0\.0\.1; Programmed=True$/,
+      /: 127(\.\d+){3}; Programmed=True$/,
     );
     const checks = timings.filter((e): e is CheckTiming => e.phase === 'check');
     // One per eventual check of the 19 tests: some tests make two (a status wait, then requests).
