@@ -181,7 +181,10 @@ describe.concurrent('bad input, sim tier: child processes', () => {
           if (seen.includes('simulated cluster started')) resolve();
         });
       });
-      const second = await test();
+      // Held still (its lock taken) while the second starts: a whole sim run is quicker than another
+      // process's start-up on a loaded machine.
+      first.kill('SIGSTOP');
+      const second = await test().finally(() => first.kill('SIGCONT'));
       expect(second.exitCode, second.stderr).toBe(2);
       expect(second.stderr).toMatch(
         /--report-dir .*reports is being written by another kindgate run \(pid \d+\); wait for it to finish/,
