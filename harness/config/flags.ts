@@ -83,7 +83,7 @@ export const flagSpecs: readonly FlagSpec[] = [
     type: 'number',
     value: 'PORT',
     default: '80',
-    help: 'port of the Gateway listener',
+    help: 'port of the Gateway listener (--provider sim as non-root on Linux, where 80 cannot be bound: 8080)',
   },
   {
     flag: 'httpbin-image',

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.ts';
 import { DNS_LABEL } from '../kube/names.ts';
+import { defaultListenerPort } from './privileged-ports.ts';
 import { pins } from '../pins.ts';
 import { suiteFiles } from '../../suites/catalog.ts';
 import { checkInstallableByKind, type ProfileConfig } from '../profiles/config.ts';
@@ -104,7 +105,7 @@ function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
   const runId = randomBytes(3).toString('hex');
   const { namespace, gatewayNamespace } = namespacesOf(raw, runId);
   const hostname = hostnameOf(raw);
-  const listenerPort = listenerPortOf(raw);
+  const listenerPort = listenerPortOf(raw, provider);
   const clusterName = clusterNameOf(raw, runId);
   refuseOtherProvidersOptions(raw, provider);
   checkProviderNeeds(raw, provider, env);
@@ -186,8 +187,8 @@ function hostnameOf(raw: Raw): string {
   return hostname;
 }
 
-function listenerPortOf(raw: Raw): number {
-  const listenerPort = (raw.listenerPort as number | undefined) ?? 80;
+function listenerPortOf(raw: Raw, provider: string): number {
+  const listenerPort = (raw.listenerPort as number | undefined) ?? defaultListenerPort(provider);
   if (!Number.isInteger(listenerPort) || listenerPort < 1 || listenerPort > 65535) {
     throw new UsageError(`--listener-port must be an integer from 1 to 65535, got ${listenerPort}.`);
   }
