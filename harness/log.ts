@@ -1,3 +1,5 @@
+import type { PhaseRecorder } from './timings.ts';
+
 /**
  * Progress and log lines go to stderr (stdout is reserved for machine-readable output such as
  * `KUBECONFIG=` lines). Colour only on a TTY and never when NO_COLOR is set.
@@ -13,12 +15,16 @@ export interface Logger {
   warn(message: string): void;
   /** Only shown with --verbose / KINDGATE_DEBUG. */
   debug(message: string): void;
+  /** Where this run's phase timings are kept, when it keeps them (timedStep records into it). */
+  readonly phases?: PhaseRecorder;
 }
 
 export interface LoggerOptions {
   stream?: NodeJS.WritableStream & { isTTY?: boolean };
   verbose?: boolean;
   color?: boolean;
+  /** Record every timed step as a phase here. */
+  phases?: PhaseRecorder;
 }
 
 export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -57,14 +63,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     debug: (message) => {
       if (options.verbose) write(paint(2, `  ${message}`));
     },
+    ...(options.phases ? { phases: options.phases } : {}),
   };
 }
 
-/** A logger that records lines; for tests. */
-export function createMemoryLogger(): Logger & { lines: string[] } {
+/** A logger that records lines (and phases, when given a recorder); for tests. */
+export function createMemoryLogger(phases?: PhaseRecorder): Logger & { lines: string[] } {
   const lines: string[] = [];
   return {
     lines,
+    ...(phases ? { phases } : {}),
     step: (m, s) => lines.push(`✓ ${m}${s === undefined ? '' : ` (${formatSeconds(s)})`}`),
     fail: (m, s) => lines.push(`✗ ${m}${s === undefined ? '' : ` (${formatSeconds(s)})`}`),
     info: (m) => lines.push(`  ${m}`),
@@ -73,24 +81,38 @@ export function createMemoryLogger(): Logger & { lines: string[] } {
   };
 }
 
+/** How a timed step is worded when it succeeds and named in the run's phase timings. */
+export interface StepOptions {
+  /** Words the success line when the work learnt something it should say (`kind v0.33.0 (cached, …)`). */
+  doneLabel?: () => string;
+  /** Stable name (`cluster created`), where the label carries a random one (`cluster kindgate-1a2b3c created`). */
+  phase?: string;
+  detail?: string;
+}
+
 /**
- * Run `work`, log its duration as a step line, and log a failure line if it throws. `doneLabel`
- * words the success line when the work learnt something it should say (`kind v0.33.0 (cached, …)`).
+ * Run `work`, log its duration as a step line, and log a failure line if it throws. The step is
+ * also recorded in the run's phase timings (log.phases), under `options.phase` or else its label.
  */
 export async function timedStep<T>(
   log: Logger,
   label: string,
   work: () => Promise<T>,
-  doneLabel?: () => string,
+  options: StepOptions = {},
 ): Promise<T> {
   const started = performance.now();
   log.begin?.(label);
+  const phase = options.phase ?? label;
   try {
     const result = await work();
-    log.step(doneLabel?.() ?? label, (performance.now() - started) / 1000);
+    const ended = performance.now();
+    log.step(options.doneLabel?.() ?? label, (ended - started) / 1000);
+    log.phases?.add(phase, started, ended, { detail: options.detail });
     return result;
   } catch (error) {
-    log.fail(label, (performance.now() - started) / 1000);
+    const ended = performance.now();
+    log.fail(label, (ended - started) / 1000);
+    log.phases?.add(phase, started, ended, { detail: options.detail, failed: true });
     throw error;
   }
 }

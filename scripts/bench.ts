@@ -1,10 +1,12 @@
 // Prints how fast kindgate is where a developer feels it: CLI start-up, a whole
-// `kindgate test --provider sim` run, provisioning, and the Kubernetes and HTTP round trips the
-// suites make. Figures only, no thresholds: compare them across changes.
-//   npm run bench [-- --runs N]
+// `kindgate test --provider sim` run with its phase breakdown (from the run's timings.json),
+// provisioning, the Kubernetes and HTTP round trips the suites make, and how soon a watch-based
+// wait sees a condition beside a 100 ms polling loop. Figures only, no thresholds: compare them
+// across changes, on the same machine and a similar load (the load average is printed).
+//   npm run bench [-- --runs N] [-- --trials N]
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Session } from '../harness/run/session.ts';
@@ -13,16 +15,29 @@ import { createMemoryLogger } from '../harness/log.ts';
 import { sendRequest } from '../harness/probe/http.ts';
 import { getProfile } from '../harness/profiles/index.ts';
 import { kindgateBin } from '../harness/package-paths.ts';
+import type { SimCluster } from '../harness/providers/sim/simulated-cluster.ts';
+import { isCheck, timingsFileName, type TimingEntry } from '../harness/reports/timings.ts';
+import { watchLatency } from './watch-latency.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '5' }, trials: { type: 'string', default: '200' } },
+});
 const runs = Math.max(1, Number(values.runs));
+const trials = Math.max(1, Number(values.trials));
 const bin = kindgateBin;
+
+function quantile(ms: number[], q: number): number {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
 
 function stats(ms: number[]): string {
   const sorted = [...ms].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return `median ${at(0.5).toFixed(1)} ms  p95 ${at(0.95).toFixed(1)} ms  min ${sorted[0].toFixed(1)} ms  (n=${ms.length})`;
+  return `median ${quantile(ms, 0.5).toFixed(1)} ms  p95 ${quantile(ms, 0.95).toFixed(1)} ms  min ${sorted[0].toFixed(1)} ms  (n=${ms.length})`;
 }
+
+const percentiles = (ms: number[]) =>
+  `p50 ${quantile(ms, 0.5).toFixed(1)} ms  p95 ${quantile(ms, 0.95).toFixed(1)} ms  (n=${ms.length})`;
 
 async function time<T>(fn: () => Promise<T> | T): Promise<[number, T]> {
   const start = performance.now();
@@ -31,31 +46,34 @@ async function time<T>(fn: () => Promise<T> | T): Promise<[number, T]> {
 }
 
 const rows: [string, string][] = [];
+const loadAtStart = loadavg()[0];
 
 const startup: number[] = [];
 for (let i = 0; i < runs * 2; i++)
   startup.push((await time(() => execFileSync('node', [bin, '--help'], { stdio: 'pipe' })))[0]);
 rows.push(['CLI start-up (kindgate --help)', stats(startup)]);
 
+// Whole runs, each with the phases it wrote to timings.json.
 const whole: number[] = [];
+const phaseMs = new Map<string, number[]>();
 for (let i = 0; i < runs; i++) {
   const reports = mkdtempSync(join(tmpdir(), 'kg-bench-'));
+  const args = [bin, 'test', '--provider', 'sim', '--report-dir', reports];
   whole.push(
-    (
-      await time(() =>
-        execFileSync('node', [bin, 'test', '--provider', 'sim', '--report-dir', reports], {
-          stdio: 'pipe',
-          env: { ...process.env, NO_COLOR: '1' },
-        }),
-      )
-    )[0],
+    (await time(() => execFileSync('node', args, { stdio: 'pipe', env: { ...process.env, NO_COLOR: '1' } })))[0],
   );
+  const entries = JSON.parse(readFileSync(join(reports, timingsFileName), 'utf8')) as TimingEntry[];
+  for (const e of entries.filter((entry) => !isCheck(entry)))
+    phaseMs.set(e.phase, [...(phaseMs.get(e.phase) ?? []), e.durationMs]);
+  rmSync(reports, { recursive: true, force: true });
 }
 rows.push(['kindgate test --provider sim (whole run)', stats(whole)]);
+for (const [phase, ms] of phaseMs) rows.push([`  ${phase}`, `median ${quantile(ms, 0.5).toFixed(0)} ms`]);
 
 const provisionMs: number[] = [];
 const getMs: number[] = [];
 const httpMs: number[] = [];
+let latency: Awaited<ReturnType<typeof watchLatency>> | undefined;
 for (let i = 0; i < runs; i++) {
   const options = parseRunOptions('test', ['--provider', 'sim']);
   const session = await Session.create(options, getProfile(options.profile), createMemoryLogger());
@@ -64,34 +82,26 @@ for (let i = 0; i < runs; i++) {
   const { kube, handle } = provisioned;
   const gw = handle.gateways[0];
   for (let j = 0; j < 200; j++) {
-    getMs.push(
-      (
-        await time(() =>
-          kube.get({
-            apiVersion: 'gateway.networking.k8s.io/v1',
-            kind: 'Gateway',
-            namespace: gw.namespace,
-            name: gw.name,
-          }),
-        )
-      )[0],
-    );
+    const ref = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: gw.namespace, name: gw.name };
+    getMs.push((await time(() => kube.get(ref)))[0]);
   }
   const endpoint = handle.endpoints[`${gw.namespace}/${gw.name}/${gw.listeners[0]}`];
   if (!endpoint || 'error' in endpoint) throw new Error('no endpoint');
-  for (let j = 0; j < 200; j++) {
-    httpMs.push(
-      (
-        await time(() => sendRequest({ endpoint, path: '/env', host: handle.hostname, headers: { 'x-version': 'v2' } }))
-      )[0],
-    );
+  const v2 = { endpoint, path: '/env', host: handle.hostname, headers: { 'x-version': 'v2' } };
+  for (let j = 0; j < 200; j++) httpMs.push((await time(() => sendRequest(v2)))[0]);
+  if (i === 0) {
+    const sim = (session.provider as unknown as { sim(): SimCluster }).sim();
+    latency = await watchLatency(kube, sim.store, trials);
   }
   await session.teardown();
 }
 rows.push(['sim provision (start, apply fixtures, backends, endpoints)', stats(provisionMs)]);
 rows.push(['Kube.get of a Gateway (sim API server)', stats(getMs)]);
 rows.push(['GET /env through the sim data plane', stats(httpMs)]);
+rows.push(['condition written → waitFor resolves (watch)', percentiles(latency!.watch)]);
+rows.push(['condition written → a 100 ms polling loop sees it', percentiles(latency!.polling)]);
 
 const width = Math.max(...rows.map(([k]) => k.length));
-console.log(`kindgate bench (node ${process.version}, ${runs} run(s))`);
+const load = `load average ${loadAtStart.toFixed(1)} → ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`;
+console.log(`kindgate bench (node ${process.version}, ${runs} run(s), ${load})`);
 for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);

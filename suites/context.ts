@@ -1,11 +1,13 @@
-import { inject } from 'vitest';
+import { inject, TestRunner } from 'vitest';
+import type { CheckRecord } from '../harness/convergence.ts';
 import { Kube } from '../harness/kube/client.ts';
-import type { ObjectRef } from '../harness/kube/client.ts';
+import type { KubeObject, ObjectRef, WaitOptions } from '../harness/kube/client.ts';
 import type { ClusterHandle, ParentInfo, RouteInfo } from '../harness/run/handle.ts';
 import { endpointKey } from '../harness/run/handle.ts';
 import type { Endpoint } from '../harness/providers/types.ts';
 import { expectEventually, type ExpectOptions, type ProbeRequest, type ProbeResponse } from '../harness/probe/http.ts';
 import type { Check } from '../harness/probe/checks.ts';
+import './check-meta.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -110,7 +112,37 @@ export function consistencyWindow(): ExpectOptions {
   return { consecutive, timeoutMs: consistencyMs };
 }
 
-/** Send `req` until `check` holds for the whole consistency window's streak. */
+/**
+ * Where the checks of the test that is running now are recorded (its task meta, read by the run's
+ * reports). Taken when a check starts, so the record lands on the test that made it.
+ */
+function recordInCurrentTest(): ((record: CheckRecord) => void) | undefined {
+  const test = TestRunner.getCurrentTest();
+  if (!test) return undefined;
+  return (record) => (test.meta.kindgateChecks ??= []).push(record);
+}
+
+/** The listener (`ns/gateway/listener`) whose endpoint a request goes to, when it is one of the run's. */
+function listenerOf(req: ProbeRequest): string | undefined {
+  const { host, port } = req.endpoint;
+  return Object.entries(cluster().endpoints).find(([, e]) => 'host' in e && e.host === host && e.port === port)?.[0];
+}
+
+/** Send `req` until `check` holds for the whole consistency window's streak; the check is recorded. */
 export function eventually(req: ProbeRequest, check: Check): Promise<ProbeResponse> {
-  return expectEventually(req, check, consistencyWindow());
+  const record = recordInCurrentTest();
+  const via = listenerOf(req);
+  return expectEventually(req, check, {
+    ...consistencyWindow(),
+    onRecord: record && ((r) => record(via ? { ...r, via } : r)),
+  });
+}
+
+/** Wait (watch-based) until `predicate` holds for the object; the wait is recorded as a check of the test. */
+export function waitFor(
+  ref: ObjectRef,
+  predicate: (obj: KubeObject | undefined) => boolean,
+  opts: WaitOptions,
+): Promise<KubeObject> {
+  return kube().waitFor(ref, predicate, { ...opts, onRecord: recordInCurrentTest() });
 }

@@ -3,7 +3,7 @@ import { defineCase } from './case.ts';
 import { conditionsHold, describeObject, gatewayListenerStatus } from '../harness/kube/conditions.ts';
 import type { ExpectedCondition } from '../harness/kube/conditions.ts';
 import { describeRef, type KubeObject } from '../harness/kube/types.ts';
-import { cluster, gatewayRef, kube, parentTargets } from './context.ts';
+import { cluster, gatewayRef, parentTargets, waitFor } from './context.ts';
 import { latestGeneration } from './status.ts';
 
 type GatewayInfo = { namespace: string; name: string };
@@ -44,21 +44,17 @@ describe('gateway', () => {
 const allTrue = (...types: string[]): ExpectedCondition[] => types.map((type) => ({ type, status: 'True' }));
 
 async function waitForAccepted(gw: GatewayInfo): Promise<void> {
-  await kube().waitFor(
-    gatewayRef(gw),
-    (obj) => conditionsHold(obj, allTrue('Accepted', 'Programmed'), latestGeneration),
-    {
-      timeoutMs: handle.timeouts.gatewayMs,
-      what: 'Accepted=True and Programmed=True at its latest generation',
-    },
-  );
+  await waitFor(gatewayRef(gw), (obj) => conditionsHold(obj, allTrue('Accepted', 'Programmed'), latestGeneration), {
+    timeoutMs: handle.timeouts.gatewayMs,
+    what: 'Accepted=True and Programmed=True at its latest generation',
+  });
 }
 
 const addresses = (gw: KubeObject | undefined) =>
   ((gw?.status ?? {}) as { addresses?: { value: string }[] }).addresses ?? [];
 
 async function waitForAddress(gw: GatewayInfo): Promise<void> {
-  await kube().waitFor(gatewayRef(gw), (obj) => addresses(obj).some((a) => a.value), {
+  await waitFor(gatewayRef(gw), (obj) => addresses(obj).some((a) => a.value), {
     timeoutMs: handle.timeouts.gatewayMs,
     what: 'a non-empty status.addresses',
     describe: (obj) => (obj ? `status.addresses is empty; ${describeObject(obj)}` : 'not found'),
@@ -67,7 +63,7 @@ async function waitForAddress(gw: GatewayInfo): Promise<void> {
 
 async function waitForListenerReady(gw: GatewayInfo, listener: string, attached: number): Promise<void> {
   const ready = allTrue('Accepted', 'Programmed', 'ResolvedRefs');
-  await kube().waitFor(
+  await waitFor(
     gatewayRef(gw),
     (obj) => {
       const status = gatewayListenerStatus(obj, listener);

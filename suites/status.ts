@@ -1,7 +1,7 @@
 import { conditionsHold, describeExpected, describeObject, routeParentStatus } from '../harness/kube/conditions.ts';
 import type { ExpectedCondition, ParentRefQuery } from '../harness/kube/conditions.ts';
 import { describeRef, type KubeObject, type ObjectRef } from '../harness/kube/types.ts';
-import { cluster, GATEWAY_API, kube } from './context.ts';
+import { cluster, GATEWAY_API, waitFor } from './context.ts';
 
 /**
  * Waits on Gateway API status as the suites assert it: a condition counts only when it was
@@ -37,7 +37,7 @@ export function waitForRouteParent(
   const parentName = describeParent(parent, route.namespace);
   const conditionsOf = (obj: KubeObject | undefined) =>
     routeParentStatus(obj, { controllerName, parentRef: parent })?.conditions;
-  return kube().waitFor(
+  return waitFor(
     route,
     (obj) => {
       const conditions = conditionsOf(obj);

@@ -21,17 +21,35 @@ import { catalogEntries } from '../../suites/catalog.ts';
 import { checkCacheDir } from './cache-dir.ts';
 import { printPlan } from './dry-run.ts';
 import type { Session } from '../run/session.ts';
+import { PhaseRecorder, timedPhase } from '../timings.ts';
+import {
+  formatComparison,
+  readTimings,
+  slowerPhases,
+  slowestPhases,
+  suitePhases,
+  timingEntries,
+  timingsFileName,
+  writeTimings,
+  type TimingEntry,
+} from '../reports/timings.ts';
+import { fixtureRouteSubjects } from '../run/handle.ts';
+import { join } from 'node:path';
 
 /**
  * `kindgate test`: provision, run the suites, write JUnit + ConformanceReport (always) and a
- * diagnostics bundle (on any failure), tear down. Returns the exit code (see README).
+ * diagnostics bundle (on any failure), tear down, and write every phase's timing and every
+ * check's convergence to timings.json. Returns the exit code (see README).
  */
 export async function testCommand(argv: string[]): Promise<number> {
   const options = parseRunOptions('test', argv);
-  const log = createLogger({ verbose: options.verbose });
+  const phases = new PhaseRecorder();
+  const log = createLogger({ verbose: options.verbose, phases });
   const profile = getProfile(options.profile);
   if (options.dryRun) return printPlan(options, profile, 'test');
   checkCacheDir(options);
+  // Read before the run: --compare may name the report dir this run writes into (and clears).
+  const baseline = options.compare === undefined ? undefined : await readTimings(options.compare);
 
   // Loaded only once the options are known to be good: the Kubernetes client takes a second.
   const { Session } = await import('../run/session.ts');
@@ -47,9 +65,12 @@ export async function testCommand(argv: string[]): Promise<number> {
   const collector = new ResultCollector();
   let setupError: KindgateError | undefined;
   let diagnostics: string | undefined;
-  const diagnose = async (tests: readonly TestRecord[], failure?: string) => {
-    diagnostics ??= await collectBundle(session, options, profile, log, tests, failure);
+  let tests: TestRecord[] | undefined;
+  const diagnose = async (records: readonly TestRecord[], failure?: string) => {
+    diagnostics ??= await collectBundle(session, options, profile, log, records, failure);
   };
+  // From the process start to here: Node.js, the TypeScript loader, kindgate and its libraries.
+  phases.add('start-up', 0, performance.now(), { detail: `Node.js ${process.version}` });
   try {
     let passed = false;
     try {
@@ -62,7 +83,16 @@ export async function testCommand(argv: string[]): Promise<number> {
             await diagnose([], setup.message);
         },
       });
-      passed = await runSuites(provisioned.handle, { log, suites: options.suites, reporters: [collector] });
+      passed = await timedPhase(phases, 'suites', () =>
+        runSuites(provisioned.handle, {
+          log,
+          suites: options.suites,
+          reporters: [collector],
+          cacheDir: options.cacheDir,
+        }),
+      );
+      for (const phase of suitePhases(collector.results, fixtureRouteSubjects(provisioned.handle)))
+        phases.record(phase);
     } catch (error) {
       setupError = asSetupError(error);
       // Nothing was provisioned when preflight or usage failed: no reports for a run that never was.
@@ -70,7 +100,7 @@ export async function testCommand(argv: string[]): Promise<number> {
     }
     // Suites left out with --suites are reported as skipped: a subset run must not read as a
     // full success in the conformance report.
-    const tests = [...collector.results, ...notSelected(options.suites)];
+    tests = [...collector.results, ...notSelected(options.suites)];
     const reports = await writeRunReports(options.reportDir, {
       tests,
       setupFailure: setupError?.message,
@@ -80,15 +110,37 @@ export async function testCommand(argv: string[]): Promise<number> {
       provider: options.provider,
     });
     if (setupError || !passed) await diagnose(tests, setupError?.message);
-    process.stderr.write(
-      `\n${formatSummary({ tests, setupFailure: setupError?.message, reports: { ...reports, diagnostics }, color: useColor(process.stderr) })}\n`,
-    );
+    const summary = formatSummary({
+      tests,
+      setupFailure: setupError?.message,
+      reports: { ...reports, timings: join(options.reportDir, timingsFileName), diagnostics },
+      color: useColor(process.stderr),
+      slowest: slowestPhases(phases.phases),
+    });
+    process.stderr.write(`\n${summary}\n`);
     if (setupError) throw setupError;
     return passed ? ExitCode.ok : ExitCode.suiteFailed;
   } finally {
-    await session.teardown();
+    await timedPhase(phases, 'teardown', () => session.teardown());
+    // Timings belong with the reports: none for a run that stopped before it provisioned anything.
+    if (tests) await writeRunTimings(options.reportDir, timingEntries(phases.phases, tests), baseline, log);
     reportDir.release();
   }
+}
+
+/** timings.json, then (with --compare) what got slower than in the earlier run; neither changes the exit code. */
+async function writeRunTimings(
+  dir: string,
+  entries: TimingEntry[],
+  baseline: { path: string; entries: TimingEntry[] } | undefined,
+  log: Logger,
+): Promise<void> {
+  try {
+    await writeTimings(dir, entries);
+  } catch (error) {
+    log.warn(`timings could not be written: ${(error as Error).message}`);
+  }
+  if (baseline) process.stderr.write(formatComparison(slowerPhases(baseline.entries, entries), baseline.path));
 }
 
 /** The diagnostics bundle, best-effort: a run's failure must never be hidden by a failing collection. */
@@ -116,9 +168,11 @@ async function collectBundle(
       log,
     });
     log.step(`diagnostics collected in ${bundle.dir}`, (performance.now() - started) / 1000);
+    log.phases?.add('diagnostics', started);
     return bundle.dir;
   } catch (error) {
     log.warn(`diagnostics could not be collected: ${(error as Error).message}`);
+    log.phases?.add('diagnostics', started, performance.now(), { failed: true });
     return undefined;
   }
 }

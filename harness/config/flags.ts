@@ -175,7 +175,7 @@ export const flagSpecs: readonly FlagSpec[] = [
     type: 'string',
     value: 'DIR',
     default: '$XDG_CACHE_HOME/kindgate',
-    help: 'where downloaded tools and manifests are kept (verified by sha256)',
+    help: "where downloaded tools and manifests are kept (verified by sha256), and the suites' compiled modules",
     commands: ['up', 'test', 'gc', 'conformance'],
   },
   {
@@ -202,6 +202,16 @@ export const flagSpecs: readonly FlagSpec[] = [
     default: 'reports',
     help: 'where JUnit, the conformance report and diagnostics are written',
     commands: ['test', 'conformance'],
+  },
+  {
+    flag: 'compare',
+    key: 'compare',
+    type: 'string',
+    value: 'DIR',
+    help:
+      'report dir of an earlier run: print the phases that got more than 50 % and 2 s slower than in its timings.json ' +
+      '(informative; the exit code is unchanged)',
+    commands: ['test'],
   },
   {
     flag: 'gateway-timeout',

@@ -62,6 +62,8 @@ export interface RunOptions {
   /** existing provider: allow installing into / deleting from a cluster kindgate did not create. */
   allowExisting: boolean;
   reportDir: string;
+  /** test --compare: report dir of an earlier run whose timings.json this run is held against. */
+  compare?: string;
   /** Suites to run (catalog suite names); undefined = all. */
   suites?: string[];
   verbose: boolean;

@@ -143,6 +143,7 @@ function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
     dryRun: Boolean(raw.dryRun),
     allowExisting: Boolean(raw.allowExisting),
     reportDir: resolve((raw.reportDir as string | undefined) ?? 'reports'),
+    ...(raw.compare === undefined ? {} : { compare: resolve(String(raw.compare)) }),
     suites,
     verbose: Boolean(raw.verbose) || Boolean(env.KINDGATE_DEBUG),
     timeouts,

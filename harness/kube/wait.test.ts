@@ -3,6 +3,7 @@ import { WaitTimeoutError } from '../errors.ts';
 import { conditionHolds } from './conditions.ts';
 import type { KubeObject, ObjectRef } from './types.ts';
 import { waitForObject, waitTimeoutMessage, type WaitSource } from './wait.ts';
+import type { CheckRecord } from '../convergence.ts';
 
 const ref: ObjectRef = {
   apiVersion: 'gateway.networking.k8s.io/v1',
@@ -208,5 +209,77 @@ describe('waitForObject', () => {
         what: 'an address',
       }),
     ).toBe('Gateway istio-system/external-gateway: no addresses yet after 180 s; waited for an address');
+  });
+
+  describe('records each wait as a check', () => {
+    it('counts the states read until the predicate held, with the ones that did not', async () => {
+      const { source, state } = fakeSource(gw(5, 'False'));
+      const records: CheckRecord[] = [];
+      const done = waitForObject(source, ref, programmed, {
+        timeoutMs: 5_000,
+        what: 'Programmed=True',
+        onRecord: (r) => records.push(r),
+      });
+      await tick();
+      state.watches[0].emit('MODIFIED', gw(6, 'False'));
+      state.watches[0].emit('MODIFIED', gw(7, 'True'));
+      await done;
+      expect(records).toHaveLength(1);
+      expect(records[0]).toMatchObject({
+        kind: 'status',
+        target: 'Gateway istio-system/external-gateway: Programmed=True',
+        subject: 'Gateway istio-system/external-gateway',
+        required: 1,
+        attempts: 3,
+        matched: 1,
+        outcome: 'converged',
+        nonMatching: [{ answer: 'Accepted=True, Programmed=False (AddressNotAssigned: no address)', count: 2 }],
+      });
+      expect(records[0].consistentMs).toBe(records[0].firstMatchMs);
+    });
+
+    it('classifies a wait that saw states but never the one it wanted as never-matched', async () => {
+      const { source } = fakeSource(gw(5, 'False'));
+      const records: CheckRecord[] = [];
+      await waitForObject(source, ref, programmed, { timeoutMs: 50, onRecord: (r) => records.push(r) }).catch(() => {});
+      expect(records[0]).toMatchObject({ outcome: 'never-matched', attempts: 1, matched: 0 });
+      expect(records[0].lastNonMatching).toBe('Accepted=True, Programmed=False (AddressNotAssigned: no address)');
+    });
+
+    it('classifies a wait that never reached the API as unreachable; an API that refused was reached', async () => {
+      const { source, state } = fakeSource(undefined);
+      state.listError = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
+      const records: CheckRecord[] = [];
+      await waitForObject(source, ref, programmed, { timeoutMs: 300, onRecord: (r) => records.push(r) }).catch(
+        () => {},
+      );
+      expect(records[0]).toMatchObject({ outcome: 'unreachable', lastNonMatching: 'API error: ECONNREFUSED' });
+
+      state.listError = Object.assign(new Error('Forbidden'), {
+        code: 403,
+        body: { message: 'gateways is forbidden', reason: 'Forbidden', code: 403 },
+      });
+      await waitForObject(source, ref, programmed, { timeoutMs: 5_000, onRecord: (r) => records.push(r) }).catch(
+        () => {},
+      );
+      expect(records[1]).toMatchObject({
+        outcome: 'never-matched',
+        lastNonMatching: 'API error: gateways is forbidden (HTTP 403)',
+      });
+    });
+
+    it('records nothing for a wait that was aborted (a cancelled run, not a check)', async () => {
+      const { source } = fakeSource(gw(5, 'False'));
+      const records: CheckRecord[] = [];
+      const controller = new AbortController();
+      const done = waitForObject(source, ref, programmed, {
+        timeoutMs: 5_000,
+        signal: controller.signal,
+        onRecord: (r) => records.push(r),
+      });
+      controller.abort(new Error('the run failed'));
+      await expect(done).rejects.toThrow('the run failed');
+      expect(records).toEqual([]);
+    });
   });
 });

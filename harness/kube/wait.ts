@@ -1,6 +1,7 @@
+import { ConvergenceTracker, type CheckRecord } from '../convergence.ts';
 import { WaitTimeoutError } from '../errors.ts';
 import { secondsOf } from '../log.ts';
-import { isUnknownKind, apiStatus } from './api-error.ts';
+import { isUnknownKind, apiStatus, networkErrorCode } from './api-error.ts';
 import { describeObject } from './conditions.ts';
 import { describeRef, type KubeObject, type ObjectRef } from './types.ts';
 
@@ -13,6 +14,9 @@ import { describeRef, type KubeObject, type ObjectRef } from './types.ts';
  * This is a watch loop, not a plain retry: a watch "succeeds" when it starts and fails later through
  * its callbacks, and every event for the object resets the backoff. So it keeps its own small
  * backoff (WatchBackoff) rather than the request-level retry() of harness/retry.ts.
+ *
+ * Each wait is recorded as a check (harness/convergence.ts): how many states it read, when the
+ * predicate first held, and the states and API errors seen until then.
  */
 
 export interface WaitOptions {
@@ -28,6 +32,8 @@ export interface WaitOptions {
   unknownKindGraceMs?: number;
   /** Aborting it ends the wait at once with the abort reason (a run cancelled after a sibling failed). */
   signal?: AbortSignal;
+  /** Told how the wait converged (or why not) when it ends; not when it was aborted. */
+  onRecord?: (record: CheckRecord) => void;
 }
 
 /** How long a kind may be unknown after its CRD is Established (discovery lags behind it). */
@@ -152,6 +158,7 @@ class ObjectWait {
   private readonly deadline: NodeJS.Timeout;
   private readonly backoff = new WatchBackoff();
   private readonly unknownKind: UnknownKindGrace;
+  private readonly tracker: ConvergenceTracker;
 
   constructor(
     private readonly source: WaitSource,
@@ -164,6 +171,8 @@ class ObjectWait {
       this.reject = reject;
     });
     this.unknownKind = new UnknownKindGrace(opts.unknownKindGraceMs ?? UNKNOWN_KIND_GRACE_MS);
+    const subject = describeRef(ref);
+    this.tracker = new ConvergenceTracker('status', `${subject}: ${opts.what ?? 'the expected state'}`, 1, { subject });
     this.deadline = setTimeout(() => this.timedOut(), opts.timeoutMs);
     if (opts.signal?.aborted) {
       this.aborted();
@@ -173,12 +182,14 @@ class ObjectWait {
     void this.relist();
   }
 
-  private readonly aborted = (): void => this.finish(this.opts.signal?.reason ?? new Error('aborted'));
+  private readonly aborted = (): void =>
+    this.finish(this.opts.signal?.reason ?? new Error('aborted'), undefined, { recorded: false });
 
-  /** Settle once: stop the timers and the watch. */
-  private finish(err: unknown, obj?: KubeObject): void {
+  /** Settle once: stop the timers and the watch; tell onRecord how it went (not after an abort). */
+  private finish(err: unknown, obj?: KubeObject, { recorded = true } = {}): void {
     if (this.settled) return;
     this.settled = true;
+    if (recorded) this.opts.onRecord?.(this.tracker.record(!err));
     clearTimeout(this.deadline);
     clearTimeout(this.retryTimer);
     this.opts.signal?.removeEventListener('abort', this.aborted);
@@ -196,6 +207,14 @@ class ObjectWait {
 
   /** A failed list/watch: fatal, or an unknown kind past its grace period, ends the wait; else back off and re-list. */
   private failed(err: unknown): void {
+    this.tracker.attempt();
+    // Only a failed connection is unreachable; an API that refused (a status, an unknown kind) answered.
+    const network = networkErrorCode(err);
+    this.tracker.miss({
+      answer: `API error: ${network ?? errorText(err)}`,
+      reason: errorText(err),
+      unreachable: !!network,
+    });
     if (isFatal(err)) return this.finish(err);
     if (isUnknownKind(err)) {
       if (this.unknownKind.expiredWith(err)) return this.finish(err);
@@ -214,6 +233,7 @@ class ObjectWait {
   /** Remember the object and finish if the predicate holds (a throwing predicate ends the wait). */
   private check(obj: KubeObject | undefined): void {
     this.lastSeen = obj;
+    this.tracker.attempt();
     let ok: boolean;
     try {
       ok = this.predicate(obj);
@@ -221,7 +241,21 @@ class ObjectWait {
       this.finish(err);
       return;
     }
-    if (ok) this.finish(undefined, obj as KubeObject);
+    if (ok) {
+      this.tracker.match();
+      this.finish(undefined, obj as KubeObject);
+    } else {
+      this.tracker.miss({ answer: this.describeState(obj) });
+    }
+  }
+
+  /** The state as the timeout message would describe it (a describer that throws says so). */
+  private describeState(obj: KubeObject | undefined): string {
+    try {
+      return (this.opts.describe ?? describeObject)(obj);
+    } catch (err) {
+      return `(cannot describe: ${errorText(err)})`;
+    }
   }
 
   /** Read the object and the resourceVersion to watch from, check it, then watch. */

@@ -2,9 +2,16 @@ import type { ProbeResponse } from './http.ts';
 
 /**
  * Checks for eventually-consistent probes: each returns undefined when the response matches,
- * else a short reason (it ends up in the timeout error, so say what was seen).
+ * else a short reason (it ends up in the timeout error, so say what was seen). A check that asks
+ * for particular backends names them (`backends`, as probe/backend.ts answeredBy names them), so a
+ * check that never held can say the wrong backend answered.
  */
-export type Check = (res: ProbeResponse) => string | undefined;
+export type Check = ((res: ProbeResponse) => string | undefined) & { readonly backends?: readonly string[] };
+
+/** `check`, marked as wanting an answer from one of `backends`. */
+export function fromBackends(check: Check, backends: readonly string[]): Check {
+  return Object.assign((res: ProbeResponse) => check(res), { backends });
+}
 
 export function expectStatus(expected: number): Check {
   return (res) => (res.status === expected ? undefined : `expected status ${expected}, got ${res.status}`);
@@ -104,13 +111,15 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** All checks must match; reports the first that does not. */
+/** All checks must match; reports the first that does not. Wants the backends its parts want. */
 export function all(...checks: Check[]): Check {
-  return (res) => {
+  const every: Check = (res) => {
     for (const check of checks) {
       const why = check(res);
       if (why !== undefined) return why;
     }
     return undefined;
   };
+  const backends = checks.find((c) => c.backends)?.backends;
+  return backends ? fromBackends(every, backends) : every;
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { expectEventually, ProbeTimeoutError } from './consistency.ts';
-import { expectStatus } from './checks.ts';
+import { expectJsonPath, expectStatus, fromBackends } from './checks.ts';
+import { httpbinBackend } from './backend.ts';
+import { describeFailure, type CheckRecord } from '../convergence.ts';
 import { makeResponse, type ProbeRequest, type ProbeResponse } from './http.ts';
 
 const req: ProbeRequest = { endpoint: { host: '127.0.0.1', port: 1 }, path: '/' };
@@ -62,5 +64,78 @@ describe('expectEventually backoff', () => {
     expect(err.attempts).toBe(transport.sentAt.length);
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(err.message).toMatch(/within 0\.2 s; last: body is not JSON \(\d+ attempts\)$/);
+  });
+});
+
+describe('expectEventually records how the check converged', () => {
+  const env = (version: string) => makeResponse(200, {}, JSON.stringify({ env: { HTTPBIN_ENV_VERSION: version } }));
+
+  it('records attempts, the first match and the N-th in a row when it holds', async () => {
+    const transport = scripted([404, 200]);
+    const records: CheckRecord[] = [];
+    await expectEventually(req, expectStatus(200), {
+      send: transport.send,
+      timeoutMs: 5_000,
+      initialBackoffMs: 1,
+      maxBackoffMs: 1,
+      onRecord: (r) => records.push(r),
+    });
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      kind: 'http',
+      target: 'GET http://127.0.0.1:1/',
+      required: 3,
+      attempts: 4,
+      matched: 3,
+      outcome: 'converged',
+      nonMatching: [{ answer: '404', reason: 'expected status 200, got 404', count: 1 }],
+    });
+    expect(records[0].consistentMs).toBeGreaterThanOrEqual(records[0].firstMatchMs!);
+  });
+
+  it('classifies answers from the backend the check does not want as wrong-backend, on the error too', async () => {
+    const records: CheckRecord[] = [];
+    const check = fromBackends(expectJsonPath('env.HTTPBIN_ENV_VERSION', 'v2'), [httpbinBackend('v2')]);
+    const err = await expectEventually(req, check, {
+      send: async () => env('v1'),
+      timeoutMs: 100,
+      initialBackoffMs: 10,
+      maxBackoffMs: 10,
+      onRecord: (r) => records.push(r),
+    }).catch((e) => e);
+    expect(err).toBeInstanceOf(ProbeTimeoutError);
+    expect(err.record).toBe(records[0]);
+    expect(records[0].outcome).toBe('wrong-backend');
+    expect(records[0].nonMatching).toEqual([
+      expect.objectContaining({ answer: '200 from HTTPBIN_ENV_VERSION=v1', wrongBackend: true }),
+    ]);
+    expect(describeFailure(records[0])).toMatch(
+      /^wrong-backend: 0 of \d+ answers matched; last non-matching: 200 from HTTPBIN_ENV_VERSION=v1$/,
+    );
+  });
+
+  it('classifies a check that matched now and then as flapped', async () => {
+    let sent = 0;
+    const err = await expectEventually(req, expectStatus(200), {
+      send: async () => makeResponse(sent++ % 2 === 0 ? 200 : 503, {}, ''),
+      timeoutMs: 100,
+      initialBackoffMs: 5,
+      maxBackoffMs: 5,
+    }).catch((e) => e);
+    expect(err.record.outcome).toBe('matched-but-not-consistent');
+    expect(describeFailure(err.record)).toMatch(/^flapped: \d+ of \d+ answers matched; last non-matching: 503$/);
+  });
+
+  it('classifies a check that only met connection errors as unreachable', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const err = await expectEventually(req, expectStatus(200), {
+      send: async () => Promise.reject(refused),
+      timeoutMs: 60,
+      initialBackoffMs: 5,
+      maxBackoffMs: 5,
+    }).catch((e) => e);
+    expect(err.record).toMatchObject({ outcome: 'unreachable', matched: 0 });
+    expect(err.record.nonMatching[0]).toMatchObject({ answer: 'ECONNREFUSED', unreachable: true });
+    expect(describeFailure(err.record)).toMatch(/^unreachable: no answer to \d+ attempts; last error: ECONNREFUSED$/);
   });
 });

@@ -45,20 +45,27 @@ export function createExistingProvider(options: RunOptions, profile: Profile, us
         log.info(
           `profile ${profile.name}: install is only run by --provider kind; here the implementation must already be installed`,
         );
-      await timedStep(log, `cluster reachable (context ${context})`, () => kube!.waitForApi(30_000));
-      await timedStep(log, `GatewayClass ${profile.gatewayClassName} accepted`, async () => {
-        await kube!.waitFor(
-          { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', name: profile.gatewayClassName },
-          (obj) =>
-            ((obj?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some(
-              (c) => c.type === 'Accepted' && c.status === 'True',
-            ),
-          {
-            timeoutMs: options.timeouts.gatewayMs,
-            what: `Accepted=True (is ${profile.name} installed in this cluster?)`,
-          },
-        );
+      await timedStep(log, `cluster reachable (context ${context})`, () => kube!.waitForApi(30_000), {
+        phase: 'API server answering',
       });
+      await timedStep(
+        log,
+        `GatewayClass ${profile.gatewayClassName} accepted`,
+        async () => {
+          await kube!.waitFor(
+            { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', name: profile.gatewayClassName },
+            (obj) =>
+              ((obj?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some(
+                (c) => c.type === 'Accepted' && c.status === 'True',
+              ),
+            {
+              timeoutMs: options.timeouts.gatewayMs,
+              what: `Accepted=True (is ${profile.name} installed in this cluster?)`,
+            },
+          );
+        },
+        { phase: 'GatewayClass Accepted', detail: profile.gatewayClassName },
+      );
     },
     async stop() {
       // The run's own namespaces are removed by the session (only those this run created);

@@ -42,6 +42,15 @@ describe('gateway', () => {
   });
 });
 `,
+  'suites/httproute-status.test.ts': `
+import { it, TestRunner } from 'vitest';
+it('HTTPRoute is Accepted', async () => {
+  const test = TestRunner.getCurrentTest();
+  await new Promise((r) => setTimeout(r, 5));
+  (test.meta.kindgateChecks ??= []).push({ kind: 'status', target: 'HTTPRoute ns/r: Accepted=True', attempts: 2, outcome: 'never-matched' });
+  throw new Error('HTTPRoute ns/r: Accepted=False (NotAllowedByListeners) after 60 s');
+});
+`,
   'suites/broken.test.ts': `
 import './missing-helper.ts';
 import { it } from 'vitest';
@@ -144,7 +153,16 @@ describe('ResultCollector in a real vitest run', () => {
     expect(plain).not.toHaveProperty('id');
   });
 
+  it('carries the check records a test made in its worker (task meta) to its record', () => {
+    expect(find('HTTPRoute is Accepted')).toMatchObject({
+      suite: 'httproute',
+      state: 'failed',
+      checks: [{ kind: 'status', target: 'HTTPRoute ns/r: Accepted=True', attempts: 2, outcome: 'never-matched' }],
+    });
+    expect(find('GET /headers through the Gateway answers 200')).not.toHaveProperty('checks');
+  });
+
   it('has nothing else', () => {
-    expect(results).toHaveLength(11);
+    expect(results).toHaveLength(12);
   });
 });

@@ -1,5 +1,6 @@
 import type { Reporter, SerializedError, TestCase, TestModule, TestRunEndReason, TestSuite } from 'vitest/node';
 import { caseOf, suiteOfFile } from '../../suites/catalog.ts';
+import { checksOf } from '../../suites/check-meta.ts';
 import type { TestRecord } from './results.ts';
 import { stripAnsi } from './text.ts';
 
@@ -110,6 +111,7 @@ function contextOf(test: TestCase, suite: string): string {
 function recordOf(test: TestCase, suite: string, file: string, reason: TestRunEndReason): TestRecord {
   const meta = caseOf(test);
   const context = contextOf(test, suite);
+  const checks = checksOf(test);
   const base = {
     suite,
     // Cases keep their own name (a listener other than http keeps its name too).
@@ -118,6 +120,7 @@ function recordOf(test: TestCase, suite: string, file: string, reason: TestRunEn
     ...(meta ? { id: meta.id } : {}),
     file,
     durationMs: Math.round(test.diagnostic()?.duration ?? 0),
+    ...(checks.length > 0 ? { checks } : {}),
   };
   const result = test.result();
   switch (result.state) {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { renderJUnit, writeJUnit } from './junit.ts';
 import type { TestRecord } from './results.ts';
 import { parseXml, type XmlElement } from './xml-parse.test-helper.ts';
+import { checkRecord, wrongBackend } from './check-records.test-helper.ts';
 
 const nasty =
   'expected \u001b[31m"<b>&amp;</b>"\u001b[39m to be \'x\'\u0000\u0007 \uD800 ]]> done\nsecond line\twith tab';
@@ -92,6 +93,56 @@ describe('renderJUnit', () => {
     const [testcase] = child(suite, 'testcase');
     expect(testcase.attrs).toMatchObject({ name: 'setup', classname: 'kindgate.setup' });
     expect(testcase.children[0].attrs.message).toContain('Programmed=False after 180 s');
+  });
+});
+
+describe('renderJUnit with check records', () => {
+  const props = (testcase: XmlElement) =>
+    Object.fromEntries(child(child(testcase, 'properties')[0], 'property').map((p) => [p.attrs.name, p.attrs.value]));
+  const withChecks: TestRecord[] = [
+    { suite: 'routing', title: 'GET /headers answers 200', state: 'passed', durationMs: 40, checks: [checkRecord()] },
+    {
+      suite: 'header-routing',
+      title: 'x-version: v2 routes /env to v2',
+      state: 'failed',
+      durationMs: 30_000,
+      error:
+        'ProbeTimeoutError: GET http://127.0.0.1:8080/env did not give 3 consecutive matching responses within 30 s',
+      checks: [checkRecord({ kind: 'status', target: 'HTTPRoute a/b: Accepted=True', required: 1 }), wrongBackend],
+    },
+  ];
+  const cases = () => child(parseXml(renderJUnit(withChecks)), 'testsuite').flatMap((s) => child(s, 'testcase'));
+
+  it('lists how each check converged as testcase properties', () => {
+    const [passed] = cases();
+    expect(passed.children.map((c) => c.name)).toEqual(['properties']);
+    expect(props(passed)).toEqual({
+      'check.1': 'GET http://127.0.0.1:8080/env (Host: httpbin.example.com, x-version: v2)',
+      'check.1.outcome': 'converged',
+      'check.1.attempts': '4',
+      'check.1.matched': '3',
+      'check.1.required': '3',
+      'check.1.firstMatchMs': '12',
+      'check.1.consistentMs': '40',
+      'check.1.durationMs': '40',
+      'check.1.nonMatching': '404 ×1',
+    });
+  });
+
+  it('leads the failure text with the classification of the check that gave up', () => {
+    const failed = cases()[1];
+    expect(failed.children.map((c) => c.name)).toEqual(['properties', 'failure']);
+    expect(props(failed)).toMatchObject({
+      'check.1': 'HTTPRoute a/b: Accepted=True',
+      'check.2.outcome': 'wrong-backend',
+      'check.2.attempts': '7',
+      'check.2.nonMatching': '200 from HTTPBIN_ENV_VERSION=v1 ×7',
+    });
+    expect(props(failed)).not.toHaveProperty('check.2.firstMatchMs');
+    const [failure] = child(failed, 'failure');
+    const classified = 'wrong-backend: 0 of 7 answers matched; last non-matching: 200 from HTTPBIN_ENV_VERSION=v1';
+    expect(failure.attrs.message).toBe(classified);
+    expect(failure.text).toBe(`${classified}\n\n${withChecks[1].error}`);
   });
 });
 

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { classifiedFailure, type CheckRecord } from '../convergence.ts';
 import { PRIVATE_DIR_MODE, writePrivateFile } from './private-files.ts';
 import type { TestRecord } from './results.ts';
 import { firstLine, stripAnsi, stripInvalidXmlChars, truncate } from './text.ts';
@@ -8,7 +9,9 @@ import { firstLine, stripAnsi, stripInvalidXmlChars, truncate } from './text.ts'
  * JUnit XML in the dialect GitHub Actions (test-reporter/dorny, mikepenz), Jenkins and GitLab all
  * read: <testsuites> → one <testsuite> per kindgate suite → <testcase name classname time>, with
  * <failure message type> or <skipped message>. classname is `kindgate.<suite>`, stable across runs,
- * so CI history tracks each test.
+ * so CI history tracks each test. A test with eventual checks lists how each converged as
+ * testcase <properties> (check.N.*), and a check that gave up leads its failure text with its
+ * classification (`flapped: 2 of 7 answers matched; last non-matching: 503 from …`).
  */
 
 export const junitFileName = 'junit.xml';
@@ -73,16 +76,50 @@ function counts(cases: readonly TestRecord[]): Record<string, number> {
 
 const totalSeconds = (cases: readonly TestRecord[]) => seconds(cases.reduce((sum, c) => sum + c.durationMs, 0));
 
+/** check.N.* properties of one check: what it checked, how it ended, how long it took to converge. */
+function checkProperties(check: CheckRecord, n: number): [string, string | number][] {
+  const at = `check.${n}`;
+  const answers = check.nonMatching.map((a) => `${a.answer} ×${a.count}`).join('; ');
+  return [
+    [at, check.target],
+    [`${at}.outcome`, check.outcome],
+    [`${at}.attempts`, check.attempts],
+    [`${at}.matched`, check.matched],
+    [`${at}.required`, check.required],
+    ...(check.firstMatchMs !== undefined ? [[`${at}.firstMatchMs`, check.firstMatchMs] as [string, number]] : []),
+    ...(check.consistentMs !== undefined ? [[`${at}.consistentMs`, check.consistentMs] as [string, number]] : []),
+    [`${at}.durationMs`, check.durationMs],
+    ...(answers ? [[`${at}.nonMatching`, answers] as [string, string]] : []),
+  ];
+}
+
+function properties(checks: readonly CheckRecord[] | undefined): string[] {
+  if (!checks?.length) return [];
+  const props = checks.flatMap((c, i) => checkProperties(c, i + 1));
+  return [
+    '      <properties>',
+    ...props.map(([name, value]) => `        <property${attributes({ name, value })}/>`),
+    '      </properties>',
+  ];
+}
+
 function testcase(t: TestRecord, classname: string): string {
   const open = `    <testcase${attributes({ name: t.title, classname, time: seconds(t.durationMs) })}`;
-  if (t.state === 'passed') return `${open}/>`;
+  const props = properties(t.checks);
+  if (t.state === 'passed') return props.length ? [`${open}>`, ...props, '    </testcase>'].join('\n') : `${open}/>`;
   if (t.state === 'skipped') {
-    return `${open}>\n      <skipped${attributes({ message: t.skipReason ?? 'skipped' })}/>\n    </testcase>`;
+    return [
+      `${open}>`,
+      ...props,
+      `      <skipped${attributes({ message: t.skipReason ?? 'skipped' })}/>`,
+      '    </testcase>',
+    ].join('\n');
   }
-  const error = t.error ?? 'failed';
+  const classified = classifiedFailure(t.checks);
+  const error = classified ? `${classified}\n\n${t.error ?? 'failed'}` : (t.error ?? 'failed');
   const message = truncate(firstLine(stripAnsi(error)) || 'failed', 500);
   const failure = attributes({ message, type: t.suite === 'setup' ? 'SetupError' : 'TestFailure' });
-  return `${open}>\n      <failure${failure}>${xmlText(error)}</failure>\n    </testcase>`;
+  return [`${open}>`, ...props, `      <failure${failure}>${xmlText(error)}</failure>`, '    </testcase>'].join('\n');
 }
 
 export function renderJUnit(tests: readonly TestRecord[], options: JUnitOptions = {}): string {

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.ts';
 import { claimReportDir, REPORT_DIR_LOCK } from './report-dir.ts';
+import { writeTimings } from './timings.ts';
 
 const base = () => mkdtempSync(join(tmpdir(), 'kg-rd-'));
 
@@ -111,6 +112,21 @@ describe('--report-dir claims (issue 9, defect 4)', () => {
       `--report-dir ${dir} holds a junit.xml kindgate did not write; move it, or pass another --report-dir.`,
     );
     expect(readdirSync(dir).sort()).toEqual(['conformance-report.yaml', 'junit.xml']);
+  });
+
+  it("clears a previous run's timings.json as it clears its other reports; one another tool wrote is refused and kept", async () => {
+    const dir = base();
+    const earlier = [{ phase: 'start-up', startedAt: new Date().toISOString(), durationMs: 900 }];
+    await writeTimings(dir, earlier);
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    claimReportDir(dir).release();
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
+
+    writeFileSync(join(dir, 'timings.json'), '{"webpack": {"build": 1200}}');
+    expect(refusal(() => claimReportDir(dir))).toBe(
+      `--report-dir ${dir} holds a timings.json kindgate did not write; move it, or pass another --report-dir.`,
+    );
+    expect(readFileSync(join(dir, 'timings.json'), 'utf8')).toBe('{"webpack": {"build": 1200}}');
   });
 
   it('refuses a path that is a file or cannot be created, naming the flag', () => {

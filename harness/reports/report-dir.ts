@@ -18,13 +18,14 @@ import { UsageError } from '../errors.ts';
 import { conformanceReportFileName } from './conformance.ts';
 import { BUNDLE_MARKER, diagnosticsDirName } from './diagnostics.ts';
 import { junitFileName } from './junit.ts';
+import { TIMINGS_MARKER, timingsFileName } from './timings.ts';
 import { ensureWritableDir } from './writable-dir.ts';
 
 /**
  * One run's hold on `--report-dir`. CI uploads `reports/junit.xml` from a fixed path, so the
  * reports stay where they always were, and each run's reports describe that run only: a report dir
  * another live run is writing is refused (a lock file names the run), and what a previous run left
- * there (junit.xml, conformance-report.yaml, diagnostics/) is removed before this run starts. Any
+ * there (junit.xml, conformance-report.yaml, timings.json, diagnostics/) is removed before this run starts. Any
  * other file in the directory is the user's and stays.
  */
 
@@ -125,10 +126,11 @@ function releaseLock(lockPath: string): void {
 const REPORT_MARKERS: [string, string][] = [
   [junitFileName, '<testsuites name="kindgate"'],
   [conformanceReportFileName, 'kind: ConformanceReport'],
+  [timingsFileName, TIMINGS_MARKER],
 ];
 
 /**
- * junit.xml, conformance-report.yaml and a diagnostics/ bundle of an earlier run; nothing else.
+ * junit.xml, conformance-report.yaml, timings.json and a diagnostics/ bundle of an earlier run; nothing else.
  * All are checked before any is removed: a file of those names kindgate did not write is refused.
  */
 function clearPreviousRun(dir: string, flag: string): void {

@@ -1,3 +1,5 @@
+import type { CheckRecord } from '../convergence.ts';
+
 /** The plain result model every report is built from (filled by the vitest collector). */
 
 export type TestState = 'passed' | 'failed' | 'skipped';
@@ -18,6 +20,8 @@ export interface TestRecord {
   /** Failure message(s), ANSI codes stripped. */
   error?: string;
   skipReason?: string;
+  /** How each eventual check of the test converged (or why not), in the order they ended. */
+  checks?: CheckRecord[];
 }
 
 export interface SuiteCounts {

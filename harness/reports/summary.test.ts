@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TestRecord } from './results.ts';
 import { formatSummary } from './summary.ts';
+import { wrongBackend } from './check-records.test-helper.ts';
 
 const tests: TestRecord[] = [
   { suite: 'header-routing', title: 'x-version: v2 routes /env to v2', state: 'passed', durationMs: 1 },
@@ -77,5 +78,44 @@ describe('formatSummary', () => {
     expect(text.split('\n')[0]).toBe('Setup failed before the suites ran: Cluster did not come up');
     expect(text).toContain('JUnit  r/junit.xml');
     expect(formatSummary({ tests: [] })).toBe('No tests ran.\n');
+  });
+
+  it('says how a failed check failed under its failure, and shows the three slowest phases', () => {
+    const text = formatSummary({
+      tests: [
+        {
+          suite: 'header-routing',
+          title: 'x-version: v2 routes /env to v2',
+          state: 'failed',
+          durationMs: 30_000,
+          error: 'GET http://127.0.0.1:8080/env did not give 3 consecutive matching responses within 30 s',
+          checks: [wrongBackend],
+        },
+      ],
+      slowest: [
+        { phase: 'cluster created', startedAt: '2026-01-01T00:00:00.000Z', durationMs: 31_200 },
+        { phase: 'suites', startedAt: '2026-01-01T00:00:40.000Z', durationMs: 30_400 },
+        { phase: 'MetalLB ready', startedAt: '2026-01-01T00:00:31.000Z', durationMs: 9_000 },
+      ],
+      reports: { junit: 'reports/junit.xml', timings: 'reports/timings.json' },
+    });
+    expect(text).toContain(
+      [
+        'Failed:',
+        '  ✗ header-routing › x-version: v2 routes /env to v2',
+        '      GET http://127.0.0.1:8080/env did not give 3 consecutive matching responses within 30 s',
+        '      wrong-backend: 0 of 7 answers matched; last non-matching: 200 from HTTPBIN_ENV_VERSION=v1',
+        '',
+        'Slowest phases:',
+        '  cluster created    31.2 s',
+        '  suites             30.4 s',
+        '  MetalLB ready       9.0 s',
+        '',
+        'Reports:',
+        '  JUnit    reports/junit.xml',
+        '  Timings  reports/timings.json',
+        '',
+      ].join('\n'),
+    );
   });
 });

@@ -1,16 +1,21 @@
 import { suiteFiles } from '../../suites/catalog.ts';
+import { classifiedFailure } from '../convergence.ts';
+import { formatSeconds } from '../log.ts';
+import type { PhaseTiming } from '../timings.ts';
 import { countBySuite, totals, type TestRecord } from './results.ts';
 import { firstLine, stripAnsi, truncate } from './text.ts';
 
 /**
  * The end-of-run summary for a person: suites with their counts, each failure with its first
- * error line, and where the reports are. Plain text; colour only when the caller says so
+ * error line (and how its check failed: never-matched, flapped, wrong-backend, unreachable), the
+ * three slowest phases of the run, and where the reports are. Plain text; colour only when the caller says so
  * (log.useColor decides for the terminal).
  */
 
 export interface ReportPaths {
   junit?: string;
   conformance?: string;
+  timings?: string;
   diagnostics?: string;
 }
 
@@ -22,6 +27,8 @@ export interface SummaryInput {
   color?: boolean;
   /** Width of the error excerpt per failed test (default 160). */
   width?: number;
+  /** The run's phases so far: the three slowest are shown. */
+  slowest?: readonly PhaseTiming[];
 }
 
 /** The skip reason of tests whose suite was left out with --suites. */
@@ -69,6 +76,8 @@ export function formatSummary(input: SummaryInput): string {
       lines.push(`  ${paint(31, '✗')} ${t.suite} › ${t.title}`);
       const reason = firstLine(stripAnsi(t.error ?? ''));
       if (reason) lines.push(`      ${truncate(reason, width)}`);
+      const classified = classifiedFailure(t.checks);
+      if (classified) lines.push(`      ${truncate(classified, width)}`);
     }
   }
   const skipped = input.tests.filter((t) => t.state === 'skipped');
@@ -87,10 +96,19 @@ export function formatSummary(input: SummaryInput): string {
     }
   }
 
+  if (input.slowest?.length) {
+    lines.push('', 'Slowest phases:');
+    const nameWidth = Math.max(...input.slowest.map((p) => p.phase.length));
+    for (const p of input.slowest) {
+      lines.push(`  ${p.phase.padEnd(nameWidth)}  ${formatSeconds(p.durationMs / 1000).padStart(8)}`);
+    }
+  }
+
   const reports = input.reports ?? {};
   const where = [
     ['JUnit', reports.junit],
     ['Conformance report', reports.conformance],
+    ['Timings', reports.timings],
     ['Diagnostics', reports.diagnostics],
   ].filter((r): r is [string, string] => r[1] !== undefined);
   if (where.length > 0) {

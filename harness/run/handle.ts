@@ -1,5 +1,6 @@
 import type { ProviderName, Timeouts } from '../config/options.ts';
 import type { Endpoint } from '../providers/types.ts';
+import { describeRef } from '../kube/types.ts';
 
 /**
  * What the suites get from the run: plain data (it crosses into vitest workers), never a provider.
@@ -44,4 +45,9 @@ export interface RouteInfo {
   hostnames: string[];
   /** Gateway parents only, namespace defaulted to the route's. */
   parents: ParentInfo[];
+}
+
+/** The fixtures' routes as check records name them (`HTTPRoute ns/name`), with their names. */
+export function fixtureRouteSubjects(handle: Pick<ClusterHandle, 'routes'>): { subject: string; name: string }[] {
+  return handle.routes.map((r) => ({ subject: describeRef(r), name: r.name }));
 }

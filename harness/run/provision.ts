@@ -5,6 +5,7 @@ import { conditionsOf, findCondition } from '../kube/conditions.ts';
 import { SetupError } from '../errors.ts';
 import { describeRef, type KubeObject, type ObjectRef } from '../kube/types.ts';
 import { timedStep, type Logger } from '../log.ts';
+import { timedPhase } from '../timings.ts';
 import type { Profile } from '../profiles/types.ts';
 import type { Provider, StartHooks } from '../providers/types.ts';
 import { endpointKey, type ClusterHandle, type ParentInfo, type RouteInfo } from './handle.ts';
@@ -59,10 +60,15 @@ export async function provision(
   for (const name of options.ownedNamespaces) {
     if (!(await kube.get({ apiVersion: 'v1', kind: 'Namespace', name }))) footprint.createdNamespaces.push(name);
   }
-  await timedStep(log, `fixtures applied (${objects.length} objects)`, () =>
-    kube.apply(objects, { fieldManager: 'kindgate', namespace: options.namespace }),
+  await timedStep(
+    log,
+    `fixtures applied (${objects.length} objects)`,
+    () => kube.apply(objects, { fieldManager: 'kindgate', namespace: options.namespace }),
+    { phase: 'fixtures applied', detail: `${objects.length} objects` },
   );
-  await timedStep(log, 'backends available', () => waitForDeployments(kube, objects, options.timeouts.backendsMs));
+  await timedStep(log, 'backends available', () => waitForDeployments(kube, objects, options.timeouts.backendsMs), {
+    phase: 'backends Available',
+  });
 
   const gateways = objects.filter(isGateway).map((gw) => ({
     namespace: gw.metadata.namespace ?? options.namespace,
@@ -70,8 +76,11 @@ export async function provision(
     listeners: ((gw.spec as { listeners?: { name: string }[] }).listeners ?? []).map((l) => l.name),
     className: (gw.spec as { gatewayClassName?: string } | undefined)?.gatewayClassName,
   }));
-  const endpoints = await timedStep(log, 'gateway endpoints resolved', () =>
-    resolveEndpoints(kube, provider, gateways, options, profile, log),
+  const endpoints = await timedStep(
+    log,
+    'gateway endpoints resolved',
+    () => resolveEndpoints(kube, provider, gateways, options, profile, log),
+    { phase: 'endpoints resolved' },
   );
 
   const handle: ClusterHandle = {
@@ -199,13 +208,20 @@ async function resolveEndpoints(
   await Promise.all(
     gateways.map(async (gw) => {
       try {
-        await kube.waitFor(
-          { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: gw.namespace, name: gw.name },
-          (obj) =>
-            ((obj?.status as { addresses?: { value?: string }[] } | undefined)?.addresses ?? []).some((a) => a.value),
-          { timeoutMs: options.timeouts.gatewayMs, what: 'an address in status.addresses' },
+        await timedPhase(
+          log.phases,
+          `Gateway ${gw.name} Programmed with an address`,
+          () =>
+            kube.waitFor(
+              { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', namespace: gw.namespace, name: gw.name },
+              (obj) => addressesOf(obj).length > 0,
+              { timeoutMs: options.timeouts.gatewayMs, what: 'an address in status.addresses' },
+            ),
+          (obj) => gatewayDetail(gw, obj),
         );
-        await waitForNamespaceReady(kube, gw.namespace, options.timeouts.gatewayMs);
+        await timedPhase(log.phases, `Gateway ${gw.name} pods Ready`, () =>
+          waitForNamespaceReady(kube, gw.namespace, options.timeouts.gatewayMs),
+        );
       } catch (error) {
         for (const listener of gw.listeners)
           endpoints[endpointKey(gw.namespace, gw.name, listener)] = { error: (error as Error).message };
@@ -223,6 +239,23 @@ async function resolveEndpoints(
     }),
   );
   return endpoints;
+}
+
+function addressesOf(gw: KubeObject | undefined): string[] {
+  const addresses = (gw?.status as { addresses?: { value?: string }[] } | undefined)?.addresses ?? [];
+  return addresses.map((a) => a.value).filter((v): v is string => !!v);
+}
+
+/**
+ * The phase detail of a Gateway that got its address: the address, and whether it was Programmed
+ * then (the run waits for the address; the gateway suite checks Programmed).
+ */
+function gatewayDetail(gw: { namespace: string; name: string }, obj: KubeObject): string {
+  const programmed = findCondition(conditionsOf(obj), 'Programmed');
+  const state = programmed
+    ? `Programmed=${programmed.status}${programmed.status === 'True' ? '' : ` (${programmed.reason})`}`
+    : 'no Programmed condition yet';
+  return `${gw.namespace}/${gw.name}: ${addressesOf(obj).join(', ')}; ${state}`;
 }
 
 function missingClassMessage(gateway: ObjectRef, className: string, profileClass: string): string {

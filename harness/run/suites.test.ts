@@ -1,24 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { suitePasses } from './suites.ts';
+import { runOrder, suiteSelection } from './suites.ts';
 
-describe('suite passes', () => {
-  it('runs every suite, troubleshooting last (it attaches extra routes to the fixture Gateway)', () => {
-    expect(suitePasses()).toEqual([
-      {
-        include: ['suites/**/*.test.ts'],
-        exclude: ['suites/troubleshooting/*.test.ts', 'suites/**/*.unit.test.ts'],
-        sequential: false,
-      },
-      { include: ['suites/troubleshooting/*.test.ts'], exclude: [], sequential: true },
-    ]);
+describe('suite files', () => {
+  it('runs every suite file, the catalog check (a unit test) left out', () => {
+    expect(suiteSelection()).toEqual({ include: ['suites/**/*.test.ts'], exclude: ['suites/**/*.unit.test.ts'] });
   });
 
   it('runs only the chosen suites', () => {
-    expect(suitePasses(['routing', 'gateway'])).toEqual([
-      { include: ['suites/routing.test.ts', 'suites/gateway-status.test.ts'], exclude: [], sequential: false },
-    ]);
-    expect(suitePasses(['troubleshooting'])).toEqual([
-      { include: ['suites/troubleshooting/*.test.ts'], exclude: [], sequential: true },
+    expect(suiteSelection(['routing', 'gateway'])).toEqual({
+      include: ['suites/routing.test.ts', 'suites/gateway-status.test.ts'],
+      exclude: [],
+    });
+    expect(suiteSelection(['troubleshooting'])).toEqual({ include: ['suites/troubleshooting/*.test.ts'], exclude: [] });
+  });
+
+  it('runs troubleshooting last (it attaches extra routes to the fixture Gateway), its case files in name order', () => {
+    const files = [
+      '/pkg/suites/troubleshooting/20-no-matching-parent.test.ts',
+      '/pkg/suites/routing.test.ts',
+      '/pkg/suites/troubleshooting/10-not-allowed-by-listeners.test.ts',
+      '/pkg/suites/gateway-status.test.ts',
+      '/pkg/suites/header-routing.test.ts',
+    ];
+    expect([...files].sort(runOrder)).toEqual([
+      '/pkg/suites/gateway-status.test.ts',
+      '/pkg/suites/header-routing.test.ts',
+      '/pkg/suites/routing.test.ts',
+      '/pkg/suites/troubleshooting/10-not-allowed-by-listeners.test.ts',
+      '/pkg/suites/troubleshooting/20-no-matching-parent.test.ts',
     ]);
   });
 });

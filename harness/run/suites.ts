@@ -1,8 +1,13 @@
-import type { Reporter, TestCase, TestSpecification } from 'vitest/node';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Reporter, TestCase, TestSpecification, Vitest } from 'vitest/node';
+import { classifiedFailure } from '../convergence.ts';
 import { type Logger } from '../log.ts';
 import { packageRoot } from '../package-paths.ts';
 import { keepNewSignalListenersOut } from './signal-guard.ts';
-import { suiteGlob, type SuiteName } from '../../suites/catalog.ts';
+import { timedPhase } from '../timings.ts';
+import { suiteFiles, suiteGlob, type SuiteName } from '../../suites/catalog.ts';
+import { checksOf } from '../../suites/check-meta.ts';
 import type { ClusterHandle } from './handle.ts';
 
 export interface SuiteRunOptions {
@@ -11,9 +16,29 @@ export interface SuiteRunOptions {
   /** Extra vitest reporters (result collection for JUnit and the conformance report). */
   reporters?: Reporter[];
   log: Logger;
+  /** kindgate's cache directory: vitest keeps the suites' transformed modules under it between runs. */
+  cacheDir?: string;
 }
 
-/** One line per test as it finishes; the failure reason under a failed one. */
+/**
+ * vitest's module cache on disk (keyed by each file's content, vitest's and vite's versions and the
+ * lockfile): a run then skips transforming the suites and the harness they import. In kindgate's
+ * own cache directory, never the package's (it may be read-only); none when that is not writable.
+ */
+function transformCache(cacheDir: string | undefined, log: Logger): object {
+  if (!cacheDir) return {};
+  const dir = join(cacheDir, 'vitest');
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    log.debug(`no vitest module cache: ${dir} is not writable (${(error as Error).message})`);
+    return {};
+  }
+  return { experimental: { fsModuleCache: true, fsModuleCachePath: dir } };
+}
+
+/** One line per test as it finishes; the failure reason under a failed one, and how its check failed. */
 function progressReporter(log: Logger): Reporter {
   return {
     onTestCaseResult(test: TestCase) {
@@ -25,87 +50,94 @@ function progressReporter(log: Logger): Reporter {
       else if (result.state === 'failed') {
         log.fail(name, seconds);
         for (const error of result.errors ?? []) log.info(`  ${String(error.message).split('\n')[0]}`);
+        const classified = classifiedFailure(checksOf(test));
+        if (classified) log.info(`  ${classified}`);
       } else if (result.state === 'skipped') log.warn(`${name} skipped${result.note ? `: ${result.note}` : ''}`);
     },
   };
 }
 
 /**
- * The suites run in two passes: the troubleshooting suite attaches routes of its own to the
- * fixture Gateway, which would change the listener's attachedRoutes while the gateway suite
- * asserts the exact count. So it runs after the others, one case file after another as its
- * cases always ran.
+ * The troubleshooting suite attaches routes of its own to the fixture Gateway, which would change
+ * the listener's attachedRoutes while the gateway suite asserts the exact count. So its files run
+ * after every other suite file, one after another in file-name order (the case files are
+ * numbered), as its cases always ran.
  */
-const LAST = suiteGlob('troubleshooting');
+const TROUBLESHOOTING_DIR = suiteFiles.troubleshooting;
 
-export interface SuitePass {
-  include: string[];
-  exclude: string[];
-  /** One file at a time, in file-name order. */
-  sequential: boolean;
+/** The vitest file patterns of the chosen suites (default: every suite file). */
+export function suiteSelection(suites?: readonly string[]): { include: string[]; exclude: string[] } {
+  if (suites) return { include: suites.map((s) => suiteGlob(s as SuiteName)), exclude: [] };
+  return { include: ['suites/**/*.test.ts'], exclude: ['suites/**/*.unit.test.ts'] };
 }
 
-/** The vitest file patterns of each pass; only the chosen suites (default: every suite file). */
-export function suitePasses(suites?: readonly string[]): SuitePass[] {
-  const chosen = suites?.map((s) => suiteGlob(s as SuiteName));
-  const first = chosen
-    ? { include: chosen.filter((f) => f !== LAST), exclude: [], sequential: false }
-    : { include: ['suites/**/*.test.ts'], exclude: [LAST, 'suites/**/*.unit.test.ts'], sequential: false };
-  const last = !chosen || chosen.includes(LAST) ? [{ include: [LAST], exclude: [], sequential: true }] : [];
-  return [...(first.include.length ? [first] : []), ...last];
+/** The order the suite files run in: the other suites' files first, then troubleshooting's; each by name. */
+export function runOrder(a: string, b: string): number {
+  const last = (file: string) => (file.includes(TROUBLESHOOTING_DIR) ? 1 : 0);
+  return last(a) - last(b) || a.localeCompare(b);
 }
 
 /**
  * Run the conformance suites (suites/*.test.ts) with vitest against a provisioned cluster.
  * Returns true when every test passed.
+ *
+ * Every file runs in one worker, one after another (troubleshooting last): a worker costs a
+ * second of start-up (the Kubernetes client, undici and the harness load in it), more than the
+ * suites' own waits overlapping in parallel workers would save; with isolate off the files share
+ * the one module graph and its Kubernetes client.
  */
 export async function runSuites(handle: ClusterHandle, options: SuiteRunOptions): Promise<boolean> {
-  const { BaseSequencer, createVitest } = await import('vitest/node');
-  /** File-name order (the case files are numbered), instead of vitest's slowest-first. */
-  class FileNameOrder extends BaseSequencer {
-    override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-      return [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId));
-    }
-  }
+  const phases = options.log.phases;
   const t = handle.timeouts;
   // A test may wait for a Gateway, then for consistent responses; leave room for both.
   const testTimeout = Math.max(t.gatewayMs, t.routeMs) + t.consistencyMs + 30_000;
-  let allPassed = true;
-  for (const pass of suitePasses(options.suites)) {
-    // vitest exits the process on SIGINT/SIGTERM within a millisecond; the run's own handler must
-    // tear the cluster down first, so vitest's are kept out from the moment it is created.
-    const releaseSignals = keepNewSignalListenersOut();
-    const vitest = await createVitest(
-      'test',
-      {
-        root: packageRoot,
-        config: false,
-        watch: false,
-        include: pass.include,
-        exclude: pass.exclude,
-        ...(pass.sequential ? { fileParallelism: false, sequence: { sequencer: FileNameOrder } } : {}),
-        reporters: [progressReporter(options.log), ...(options.reporters ?? [])],
-        provide: { kindgate: handle },
-        testTimeout,
-        hookTimeout: testTimeout,
-        passWithNoTests: false,
-        // The suites share one module graph: each file would otherwise re-import the Kubernetes client.
-        isolate: false,
-      } as never,
-      { logLevel: 'silent' },
-    ).catch((error: unknown) => {
-      releaseSignals();
-      throw error;
+  // vitest exits the process on SIGINT/SIGTERM within a millisecond; the run's own handler must
+  // tear the cluster down first, so vitest's are kept out from the moment it is created.
+  const releaseSignals = keepNewSignalListenersOut();
+  let vitest: Vitest;
+  try {
+    vitest = await timedPhase(phases, 'vitest loaded', async () => {
+      const { BaseSequencer, createVitest } = await import('vitest/node');
+      class RunOrder extends BaseSequencer {
+        override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+          return [...files].sort((a, b) => runOrder(a.moduleId, b.moduleId));
+        }
+      }
+      return createVitest(
+        'test',
+        {
+          root: packageRoot,
+          config: false,
+          watch: false,
+          ...suiteSelection(options.suites),
+          fileParallelism: false,
+          sequence: { sequencer: RunOrder },
+          reporters: [progressReporter(options.log), ...(options.reporters ?? [])],
+          provide: { kindgate: handle },
+          testTimeout,
+          hookTimeout: testTimeout,
+          passWithNoTests: false,
+          // The suites share one module graph: each file would otherwise re-import the Kubernetes client.
+          isolate: false,
+          ...transformCache(options.cacheDir, options.log),
+        } as never,
+        { logLevel: 'silent' },
+      );
     });
+  } catch (error) {
+    releaseSignals();
+    throw error;
+  }
+  try {
     await vitest.start();
     const failed =
       vitest.state.getCountOfFailedTests() > 0 ||
       vitest.state.getUnhandledErrors().length > 0 ||
       vitest.state.getFiles().some((file) => file.result?.state === 'fail');
     const ran = vitest.state.getFiles().length > 0;
+    return ran && !failed;
+  } finally {
     await vitest.close();
     releaseSignals();
-    allPassed &&= ran && !failed;
   }
-  return allPassed;
 }

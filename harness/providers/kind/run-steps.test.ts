@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { alive, sleepingChild } from '../../child-process.test-helper.ts';
 import { runCommand } from '../../exec.ts';
 import { createMemoryLogger, type Logger } from '../../log.ts';
+import { PhaseRecorder } from '../../timings.ts';
+import { kindPipeline } from './steps/pipeline.ts';
 import { StepRunner, type PipelineEntry, type Step, type StepContext } from './run-steps.ts';
 
 interface TestContext extends StepContext {
@@ -48,6 +50,43 @@ describe('StepRunner', () => {
     await runner.teardown(ctx, log);
     await runner.teardown(ctx, log);
     expect(ctx.events).toEqual(['run one', 'run two', 'run three', 'undo three', 'undo one']);
+  });
+
+  it("records each timed step in the run's phase timings under its stable phase name, a failed one as failed", async () => {
+    const runner = new StepRunner<TestContext>();
+    const phases = new PhaseRecorder();
+    const ctx = context(runner, createMemoryLogger(phases));
+    const named = (id: string, phase: string, work?: (ctx: TestContext) => Promise<void>) => ({
+      ...step(id, work),
+      label: () => `${id} kindgate-1a2b3c`,
+      phase: () => phase,
+    });
+    const pipeline = [
+      named('cluster', 'cluster created'),
+      step('tools'),
+      named('api', 'API server answering', fail('no')),
+    ];
+    await runner.run(pipeline, ctx).catch(() => undefined);
+    expect(phases.phases.map((p) => [p.phase, p.failed ?? false])).toEqual([
+      ['cluster created', false],
+      ['tools done', false],
+      ['API server answering', true],
+    ]);
+  });
+
+  it('gives every step of the kind pipeline that logs a step line a stable phase name (no cluster name in it)', () => {
+    const steps = kindPipeline.flatMap((entry) => ('concurrent' in entry ? entry.concurrent : [entry]));
+    const phases = steps.filter((s) => s.label).map((s) => s.phase?.({ plan: { reuse: false } } as never));
+    expect(phases).toEqual([
+      'preflight',
+      'tools',
+      'cluster created',
+      'API server answering',
+      'images preloaded',
+      'MetalLB ready',
+      'CRDs Established',
+      'implementation installed',
+    ]);
   });
 
   it('stops at the first failure, calls beforeCleanup while nothing is undone yet, then undoes what started (the failed step too)', async () => {

@@ -16,6 +16,8 @@ export interface Step<C extends StepContext> {
   label?(ctx: C): string | undefined;
   /** The step line once `run` succeeded, when it should say what `run` found; default: `label`. */
   doneLabel?(ctx: C): string;
+  /** Its name in the run's phase timings, the same every run (`cluster created`); default the label. */
+  phase?(ctx: C): string;
   run(ctx: C): Promise<void>;
   /**
    * Remove what `run` created, reading the context for what that was (run may have failed
@@ -140,8 +142,10 @@ export class StepRunner<C extends StepContext> {
     this.started.push(step);
     const outcome = this.outcome(step.id);
     const label = step.label?.(ctx);
-    const done = step.doneLabel && (() => step.doneLabel!(ctx));
-    const work = label ? timedStep(ctx.log, label, () => step.run(ctx), done) : step.run(ctx);
+    const doneLabel = step.doneLabel && (() => step.doneLabel!(ctx));
+    const work = label
+      ? timedStep(ctx.log, label, () => step.run(ctx), { doneLabel, phase: step.phase?.(ctx) })
+      : step.run(ctx);
     this.running.add(work);
     try {
       await work;

@@ -67,6 +67,7 @@ export function createSimProvider(
         'simulated cluster started (proves the harness, not an implementation)',
         (performance.now() - started) / 1000,
       );
+      log.phases?.add('cluster created', started, performance.now(), { detail: 'simulated, in process' });
       log.debug(`simulated API server at ${cluster.api.url}`);
     },
     async stop() {

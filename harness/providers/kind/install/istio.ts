@@ -1,5 +1,6 @@
 import { conditionHolds } from '../../../kube/conditions.ts';
 import type { Logger } from '../../../log.ts';
+import { timedPhase } from '../../../timings.ts';
 import type { IstioPlan } from '../plan.ts';
 import { withTools } from '../tools/with-tools.ts';
 import type { InstallDeps } from './deps.ts';
@@ -22,9 +23,15 @@ export async function installIstio(
     signal: deps.signal,
   });
   await deps.crdsReady;
-  await deps.kube.waitFor(plan.gatewayClass, (gc) => conditionHolds(gc, 'Accepted'), {
-    timeoutMs: plan.gatewayClassTimeoutMs,
-    what: 'Accepted=True',
-    signal: deps.signal,
-  });
+  await timedPhase(
+    log.phases,
+    'GatewayClass Accepted',
+    () =>
+      deps.kube.waitFor(plan.gatewayClass, (gc) => conditionHolds(gc, 'Accepted'), {
+        timeoutMs: plan.gatewayClassTimeoutMs,
+        what: 'Accepted=True',
+        signal: deps.signal,
+      }),
+    plan.gatewayClass.name,
+  );
 }

@@ -4,6 +4,7 @@ import { SetupError } from '../../../errors.ts';
 import { conditionHolds } from '../../../kube/conditions.ts';
 import { describeRef, type KubeObject } from '../../../kube/types.ts';
 import type { Logger } from '../../../log.ts';
+import { timedPhase } from '../../../timings.ts';
 import { retry } from '../../../retry.ts';
 import type { Engine } from '../engine.ts';
 import { poolFromInspect, type Ipv4Pool } from '../pool.ts';
@@ -120,22 +121,24 @@ export async function installMetallb(
   const manifest = metallbPoolManifest(plan, pool);
   const started = Date.now();
   let attempts = 0;
-  await retry(
-    async () => {
-      attempts += 1;
-      await deps.kube.apply(manifest, { fieldManager: FIELD_MANAGER, force: true, signal });
-    },
-    {
-      windowMs: plan.poolRetryMs,
-      minDelayMs: 1_000,
-      maxDelayMs: 5_000,
-      shouldRetry: isWebhookNotReady,
-      onRetry: (error, attempt) => log.debug(`MetalLB pool apply attempt ${attempt} refused: ${error.message}`),
-      signal,
-    },
-  ).catch((error: Error) => {
-    const waited = Math.round((Date.now() - started) / 1000);
-    throw new SetupError(poolRefusedMessage(plan, pool, attempts, waited, error), { cause: error });
-  });
+  const applyPool = () =>
+    retry(
+      async () => {
+        attempts += 1;
+        await deps.kube.apply(manifest, { fieldManager: FIELD_MANAGER, force: true, signal });
+      },
+      {
+        windowMs: plan.poolRetryMs,
+        minDelayMs: 1_000,
+        maxDelayMs: 5_000,
+        shouldRetry: isWebhookNotReady,
+        onRetry: (error, attempt) => log.debug(`MetalLB pool apply attempt ${attempt} refused: ${error.message}`),
+        signal,
+      },
+    ).catch((error: Error) => {
+      const waited = Math.round((Date.now() - started) / 1000);
+      throw new SetupError(poolRefusedMessage(plan, pool, attempts, waited, error), { cause: error });
+    });
+  await timedPhase(log.phases, 'pool applied', applyPool, () => `${pool.range} (${attempts} attempts)`);
   return pool;
 }

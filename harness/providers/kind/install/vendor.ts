@@ -5,6 +5,7 @@ import { isUnknownKind } from '../../../kube/api-error.ts';
 import { conditionHolds } from '../../../kube/conditions.ts';
 import { UNKNOWN_KIND_GRACE_MS } from '../../../kube/wait.ts';
 import type { Logger } from '../../../log.ts';
+import { timedPhase } from '../../../timings.ts';
 import { retry } from '../../../retry.ts';
 import type { VendorInstallPlan } from '../plan.ts';
 import { waitForCrdsEstablished } from './crds-established.ts';
@@ -106,9 +107,15 @@ export async function installVendor(
       throw new SetupError(failedManifestMessage(plan, path, i, error), { cause: error });
     }
   }
-  await deps.kube.waitFor(plan.gatewayClass, (gc) => conditionHolds(gc, 'Accepted'), {
-    timeoutMs: plan.gatewayClassTimeoutMs,
-    what: `Accepted=True (does ${plan.profile}'s controller run and own controllerName of this class?)`,
-    signal: deps.signal,
-  });
+  await timedPhase(
+    log.phases,
+    'GatewayClass Accepted',
+    () =>
+      deps.kube.waitFor(plan.gatewayClass, (gc) => conditionHolds(gc, 'Accepted'), {
+        timeoutMs: plan.gatewayClassTimeoutMs,
+        what: `Accepted=True (does ${plan.profile}'s controller run and own controllerName of this class?)`,
+        signal: deps.signal,
+      }),
+    plan.gatewayClass.name,
+  );
 }

@@ -16,6 +16,7 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 export const apiServerStep: KindStep = {
   id: 'api-server',
   label: () => 'API server answers',
+  phase: () => 'API server answering',
   continuesSection: true,
   async run(ctx) {
     const kube = ctx.deps.kube(ctx.plan.kubeconfigPath);

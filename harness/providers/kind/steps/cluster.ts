@@ -56,9 +56,9 @@ async function deleteCluster(ctx: KindContext, log: Logger): Promise<void> {
   if (plan.teardown.delete && ctx.tools.kind) {
     // Not under the run's signal: that is aborted by now, and the deletion must run.
     const command = withTools(plan.teardown.delete, ctx.tools);
-    await timedStep(log, `cluster ${name} deleted`, () => ctx.deps.run(command, log)).catch((e: Error) =>
-      log.warn(deleteFailedMessage(name, e)),
-    );
+    await timedStep(log, `cluster ${name} deleted`, () => ctx.deps.run(command, log), {
+      phase: 'cluster deleted',
+    }).catch((e: Error) => log.warn(deleteFailedMessage(name, e)));
   } else if (ctx.options.keep) {
     log.info(`cluster ${name} kept (--keep); KUBECONFIG=${plan.kubeconfigPath}`);
   }
@@ -68,6 +68,7 @@ async function deleteCluster(ctx: KindContext, log: Logger): Promise<void> {
 export const clusterStep: KindStep = {
   id: 'cluster',
   label: ({ plan }) => `cluster ${plan.clusterName} ${plan.reuse ? 'reused' : 'created'}`,
+  phase: ({ plan }) => (plan.reuse ? 'cluster reused' : 'cluster created'),
   async run(ctx) {
     const listed = parseClusterList((await runPlanCommand(ctx, ctx.plan.cluster.list)).stdout);
     await (ctx.plan.reuse ? reuseCluster(ctx, listed) : createCluster(ctx, listed));

@@ -10,6 +10,7 @@ export const gatewayApiCrdsStep: KindStep = {
     const crds = plan.installs.gatewayApiCrds;
     return `Gateway API ${crds.version} CRDs (${crds.channel}) Established`;
   },
+  phase: () => 'CRDs Established',
   async run(ctx) {
     await installGatewayApiCrds(ctx.plan.installs.gatewayApiCrds, installDeps(ctx), ctx.log);
   },

@@ -41,6 +41,7 @@ export const imagesStep: KindStep = {
     const count = plan.images.preload?.pulls.length;
     return count ? `${count} images preloaded into the node` : undefined;
   },
+  phase: () => 'images preloaded',
   run: preload,
   describe(plan) {
     return {

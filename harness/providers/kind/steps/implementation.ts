@@ -48,6 +48,7 @@ export const implementationStep: KindStep = {
       ? `Istio ${implementation.version} ready (istiod Available, ${accepted})`
       : `${implementation.profile} installed (${accepted})`;
   },
+  phase: () => 'implementation installed',
   async run(ctx) {
     const implementation = ctx.plan.installs.implementation;
     const deps = { ...installDeps(ctx), crdsReady: ctx.after(gatewayApiCrdsStep.id) };

@@ -30,6 +30,7 @@ function poolApplyLine(plan: KindRunPlan): string {
 export const metallbStep: KindStep = {
   id: 'metallb',
   label: ({ plan }) => `MetalLB ${plan.installs.metallb.version} ready`,
+  phase: () => 'MetalLB ready',
   async run(ctx) {
     const { plan } = ctx;
     const deps = { ...installDeps(ctx), engine: plan.engine, network: plan.network, clusterName: plan.clusterName };

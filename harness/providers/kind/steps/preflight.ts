@@ -27,6 +27,7 @@ async function vendorCommandFound(ctx: KindContext): Promise<void> {
 export const preflightStep: KindStep = {
   id: 'preflight',
   label: () => 'preflight',
+  phase: () => 'preflight',
   async run(ctx) {
     const { plan, options } = ctx;
     await checkKubeconfigTarget(plan.kubeconfigPath, defaultKubeconfigPath(options.cacheDir, plan.clusterName));

@@ -20,6 +20,7 @@ export const toolsStep: KindStep = {
   label: ({ plan }) => `tools: ${listed(plan.tools)}`,
   doneLabel: ({ plan, toolOrigins }) =>
     `tools: ${plan.tools.map((t) => (toolOrigins[t.name] ? describeResolvedTool(t, toolOrigins[t.name]) : `${t.name} ${t.version}`)).join(', ')}`,
+  phase: () => 'tools',
   async run(ctx) {
     for (const spec of ctx.plan.tools) {
       const resolved = await resolveTool(spec, ctx.deps, ctx.log, ctx.signal);
