@@ -64,10 +64,13 @@ function attributes(values: Record<string, string | number>): string {
     .join('');
 }
 
-/** The counts every <testsuites> and <testsuite> carries (kindgate reports no errors apart from failures). */
+/**
+ * The counts every <testsuites> and <testsuite> carries (kindgate reports no errors apart from
+ * failures). An interrupted test did not run to its end: it counts as skipped, its message says why.
+ */
 function counts(cases: readonly TestRecord[]): Record<string, number> {
-  const count = (state: TestRecord['state']) => cases.filter((c) => c.state === state).length;
-  return { tests: cases.length, failures: count('failed'), errors: 0, skipped: count('skipped') };
+  const count = (...states: TestRecord['state'][]) => cases.filter((c) => states.includes(c.state)).length;
+  return { tests: cases.length, failures: count('failed'), errors: 0, skipped: count('skipped', 'interrupted') };
 }
 
 const totalSeconds = (cases: readonly TestRecord[]) => seconds(cases.reduce((sum, c) => sum + c.durationMs, 0));
@@ -75,8 +78,9 @@ const totalSeconds = (cases: readonly TestRecord[]) => seconds(cases.reduce((sum
 function testcase(t: TestRecord, classname: string): string {
   const open = `    <testcase${attributes({ name: t.title, classname, time: seconds(t.durationMs) })}`;
   if (t.state === 'passed') return `${open}/>`;
-  if (t.state === 'skipped') {
-    return `${open}>\n      <skipped${attributes({ message: t.skipReason ?? 'skipped' })}/>\n    </testcase>`;
+  if (t.state === 'skipped' || t.state === 'interrupted') {
+    const message = t.skipReason ?? t.state;
+    return `${open}>\n      <skipped${attributes({ message })}/>\n    </testcase>`;
   }
   const error = t.error ?? 'failed';
   const message = truncate(firstLine(stripAnsi(error)) || 'failed', 500);
