@@ -14,12 +14,16 @@ import {
   formatSummary,
   ResultCollector,
   writeRunReports,
+  type ExpectedTest,
   type TestRecord,
 } from '../reports/index.ts';
 import { runSuites } from '../run/suites.ts';
 import { catalogEntries } from '../../suites/catalog.ts';
 import { printPlan } from './dry-run.ts';
 import type { Session } from '../run/session.ts';
+import { INTERRUPT_EXIT_CODES } from '../run/interrupt.ts';
+import { tearDownWhenAbandoned } from '../run/parent-watch.ts';
+import { useRunTempDir } from '../run/temp-dir.ts';
 
 /**
  * `kindgate test`: provision, run the suites, write JUnit + ConformanceReport (always) and a
@@ -31,16 +35,32 @@ export async function testCommand(argv: string[]): Promise<number> {
   const profile = getProfile(options.profile);
   if (options.dryRun) return printPlan(options, profile, 'test');
   ensureWritableDir(options.reportDir, '--report-dir');
+  useRunTempDir();
+  tearDownWhenAbandoned((m) => log.warn(m));
 
   // Loaded only once the options are known to be good: the Kubernetes client takes a second.
   const { Session } = await import('../run/session.ts');
   const session = await Session.create(options, profile, log);
   const collector = new ResultCollector();
+  const reports = new RunReports(options, profile);
   let setupError: KindgateError | undefined;
   let diagnostics: string | undefined;
   const diagnose = async (tests: readonly TestRecord[], failure?: string) => {
     diagnostics ??= await collectBundle(session, options, profile, log, tests, failure);
   };
+  const stopSuites = new AbortController();
+  let suites: Promise<boolean> | undefined;
+  // Interrupted once the suites have started: the reports say what finished and what did not,
+  // written before the teardown; vitest is stopped so no test starts against a vanishing cluster.
+  session.beforeInterruptTeardown(async () => {
+    if (!suites) return;
+    const why = `interrupted (${session.interrupted}) before it finished`;
+    const tests = [...collector.interruptedResults(expectedTests(options.suites), why), ...notSelected(options.suites)];
+    const written = await reports.write(tests);
+    process.stderr.write(`\n${formatSummary({ tests, reports: written, color: useColor(process.stderr) })}\n`);
+    stopSuites.abort();
+    await suites.catch(() => false);
+  });
   try {
     let passed = false;
     try {
@@ -53,32 +73,73 @@ export async function testCommand(argv: string[]): Promise<number> {
             await diagnose([], setup.message);
         },
       });
-      passed = await runSuites(provisioned.handle, { log, suites: options.suites, reporters: [collector] });
+      if (session.interrupted) return interruptedExitCode(session);
+      suites = runSuites(provisioned.handle, {
+        log,
+        suites: options.suites,
+        reporters: [collector],
+        signal: stopSuites.signal,
+      });
+      passed = await suites;
     } catch (error) {
+      // An interrupt tears the cluster down under the run: what fails then is no setup failure.
+      if (session.interrupted) return interruptedExitCode(session);
       setupError = asSetupError(error);
       // Nothing was provisioned when preflight or usage failed: no reports for a run that never was.
       if (!session.started || setupError.exitCode !== ExitCode.setup) throw setupError;
     }
+    if (session.interrupted) return interruptedExitCode(session);
     // Suites left out with --suites are reported as skipped: a subset run must not read as a
     // full success in the conformance report.
     const tests = [...collector.results, ...notSelected(options.suites)];
-    const reports = await writeRunReports(options.reportDir, {
-      tests,
-      setupFailure: setupError?.message,
-      profile,
-      gatewayAPIVersion: pins.gatewayApi.version,
-      channel: options.channel,
-      provider: options.provider,
-    });
-    if (setupError || !passed) await diagnose(tests, setupError?.message);
+    const written = await reports.write(tests, setupError?.message);
+    if ((setupError || !passed) && !session.interrupted) await diagnose(tests, setupError?.message);
     process.stderr.write(
-      `\n${formatSummary({ tests, setupFailure: setupError?.message, reports: { ...reports, diagnostics }, color: useColor(process.stderr) })}\n`,
+      `\n${formatSummary({ tests, setupFailure: setupError?.message, reports: { ...written, diagnostics }, color: useColor(process.stderr) })}\n`,
     );
     if (setupError) throw setupError;
     return passed ? ExitCode.ok : ExitCode.suiteFailed;
   } finally {
+    // When interrupted, this waits for the interrupt's teardown, which exits the process.
     await session.teardown();
   }
+}
+
+/** The exit code of an interrupted run (the interrupt itself exits with it; this is for the record). */
+function interruptedExitCode(session: Session): number {
+  return INTERRUPT_EXIT_CODES[session.interrupted!];
+}
+
+/**
+ * JUnit and the ConformanceReport, written once: an interrupt writes them first with what
+ * finished, and the run's own flow, still going while the teardown runs, cannot overwrite them.
+ */
+class RunReports {
+  private written?: Promise<{ junit: string; conformance: string }>;
+
+  constructor(
+    private readonly options: RunOptions,
+    private readonly profile: Profile,
+  ) {}
+
+  write(tests: readonly TestRecord[], setupFailure?: string): Promise<{ junit: string; conformance: string }> {
+    this.written ??= writeRunReports(this.options.reportDir, {
+      tests,
+      setupFailure,
+      profile: this.profile,
+      gatewayAPIVersion: pins.gatewayApi.version,
+      channel: this.options.channel,
+      provider: this.options.provider,
+    });
+    return this.written;
+  }
+}
+
+/** The catalog's tests of the chosen suites: what an interrupted run reports as not finished. */
+function expectedTests(suites: readonly string[] | undefined): ExpectedTest[] {
+  return catalogEntries
+    .filter((entry) => !suites || suites.includes(entry.suite))
+    .map(({ suite, title, id }) => ({ suite, title, id }));
 }
 
 /** The diagnostics bundle, best-effort: a run's failure must never be hidden by a failing collection. */

@@ -3,6 +3,8 @@ import { createLogger } from '../log.ts';
 import { getProfile } from '../profiles/index.ts';
 import { printPlan } from './dry-run.ts';
 import { asSetupError } from '../errors.ts';
+import { tearDownWhenAbandoned } from '../run/parent-watch.ts';
+import { useRunTempDir } from '../run/temp-dir.ts';
 
 /**
  * `kindgate up`: provision and keep serving until interrupted. stdout gets only
@@ -13,9 +15,14 @@ export async function upCommand(argv: string[]): Promise<number> {
   const log = createLogger({ verbose: options.verbose });
   const profile = getProfile(options.profile);
   if (options.dryRun) return printPlan(options, profile, 'up');
+  useRunTempDir();
+  tearDownWhenAbandoned((m) => log.warn(m));
 
   const { Session } = await import('../run/session.ts'); // the Kubernetes client: only for valid options
   const session = await Session.create(options, profile, log);
+  // stdout is up's contract (the KUBECONFIG= and GATEWAY_URL= lines): once nobody can read it,
+  // the environment is of no use to anyone, so it is torn down (exit 141, as SIGPIPE would).
+  process.stdout.on('error', () => session.interrupt('SIGPIPE'));
   let provisioned;
   try {
     provisioned = await session.provision();
@@ -35,7 +42,7 @@ export async function upCommand(argv: string[]): Promise<number> {
     else log.info(`listener ${key} → http://${endpoint.host}:${endpoint.port} (Host: ${handle.hostname})`);
   }
   log.info('serving; press Ctrl-C to stop');
-  // Teardown and exit happen in the session's SIGINT/SIGTERM handler.
+  // Teardown and exit happen in the session's interrupt handler (a signal, a closed stdout).
   await new Promise<never>(() => {});
   return 0;
 }

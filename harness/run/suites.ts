@@ -11,6 +11,8 @@ export interface SuiteRunOptions {
   /** Extra vitest reporters (result collection for JUnit and the conformance report). */
   reporters?: Reporter[];
   log: Logger;
+  /** Aborting it (an interrupt) cancels the run under way, closes vitest and starts no further pass. */
+  signal?: AbortSignal;
 }
 
 /** One line per test as it finishes; the failure reason under a failed one. */
@@ -72,6 +74,7 @@ export async function runSuites(handle: ClusterHandle, options: SuiteRunOptions)
   const testTimeout = Math.max(t.gatewayMs, t.routeMs) + t.consistencyMs + 30_000;
   let allPassed = true;
   for (const pass of suitePasses(options.suites)) {
+    if (options.signal?.aborted) return false;
     // vitest exits the process on SIGINT/SIGTERM within a millisecond; the run's own handler must
     // tear the cluster down first, so vitest's are kept out from the moment it is created.
     const releaseSignals = keepNewSignalListenersOut();
@@ -97,15 +100,23 @@ export async function runSuites(handle: ClusterHandle, options: SuiteRunOptions)
       releaseSignals();
       throw error;
     });
-    await vitest.start();
-    const failed =
-      vitest.state.getCountOfFailedTests() > 0 ||
-      vitest.state.getUnhandledErrors().length > 0 ||
-      vitest.state.getFiles().some((file) => file.result?.state === 'fail');
-    const ran = vitest.state.getFiles().length > 0;
-    await vitest.close();
-    releaseSignals();
-    allPassed &&= ran && !failed;
+    // An interrupt stops the run: no new test starts; close() below ends the workers.
+    const cancel = () => void vitest.cancelCurrentRun('keyboard-input');
+    options.signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      if (options.signal?.aborted) return false;
+      await vitest.start();
+      const failed =
+        vitest.state.getCountOfFailedTests() > 0 ||
+        vitest.state.getUnhandledErrors().length > 0 ||
+        vitest.state.getFiles().some((file) => file.result?.state === 'fail');
+      const ran = vitest.state.getFiles().length > 0;
+      allPassed &&= ran && !failed;
+    } finally {
+      options.signal?.removeEventListener('abort', cancel);
+      await vitest.close();
+      releaseSignals();
+    }
   }
   return allPassed;
 }
