@@ -244,6 +244,24 @@ export const flagSpecs: readonly FlagSpec[] = [
     help: "how long the fixtures' Deployments may take to become Available",
   },
   {
+    flag: 'sim-faults',
+    key: 'simFaults',
+    type: 'string',
+    value: 'LIST',
+    help:
+      'faults the sim injects, comma-separated: api-errors=RATE (that fraction of API requests answered 500, 503 or 429 ' +
+      'with Retry-After), api-latency=MS, watch-drop=SECONDS (every watch closed after that long), ' +
+      "dataplane-503=N (each route's first N requests answered 503); --provider sim only",
+  },
+  {
+    flag: 'sim-seed',
+    key: 'simSeed',
+    type: 'number',
+    value: 'N',
+    default: 'random, printed',
+    help: 'seed of the sim faults, to repeat a run (a positive whole number); --provider sim only',
+  },
+  {
     flag: 'verbose',
     key: 'verbose',
     type: 'boolean',

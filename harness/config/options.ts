@@ -3,6 +3,7 @@
  * Parsing lives in ./parse.ts; this module only holds the shape and the defaults.
  */
 import type { ProfileConfig } from '../profiles/config.ts';
+import type { SimFaults } from './sim-faults.ts';
 
 /** Kind cluster names kindgate creates start with this prefix so `gc` can find stale ones. */
 export const CLUSTER_PREFIX = 'kindgate-';
@@ -64,6 +65,10 @@ export interface RunOptions {
   suites?: string[];
   verbose: boolean;
   timeouts: Timeouts;
+  /** sim provider: the faults it injects (--sim-faults); undefined = none. */
+  simFaults?: SimFaults;
+  /** sim provider: seed of the faults' random choices; undefined = a random one. */
+  simSeed?: number;
 }
 
 export const defaultTimeouts: Timeouts = {

@@ -10,6 +10,7 @@ import { pins } from '../pins.ts';
 import { suiteFiles } from '../../suites/catalog.ts';
 import { checkInstallableByKind, parseProfileConfig, type ProfileConfig } from '../profiles/config.ts';
 import { flagsFor, flagSpecs, type FlagSpec } from './flags.ts';
+import { parseSimFaults } from './sim-faults.ts';
 import { CLUSTER_PREFIX, defaultTimeouts, type ProviderName, type RunOptions, type Timeouts } from './options.ts';
 
 type Raw = Record<string, unknown>;
@@ -128,6 +129,8 @@ const PROVIDER_ONLY_OPTIONS: [string, string, ProviderName[]][] = [
   ['keep', 'keep', ['kind', 'existing']],
   ['channel', 'channel', ['kind', 'existing']],
   ['allowExisting', 'allow-existing', ['existing']],
+  ['simFaults', 'sim-faults', ['sim']],
+  ['simSeed', 'sim-seed', ['sim']],
 ];
 
 /** Checks run in this order, so the first mistake reported is the same whatever else is wrong. */
@@ -176,6 +179,18 @@ function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
     suites,
     verbose: Boolean(raw.verbose) || Boolean(env.KINDGATE_DEBUG),
     timeouts,
+    ...simFaultsOf(raw),
+  };
+}
+
+/** --sim-faults and --sim-seed (the provider check already refused them for other providers). */
+function simFaultsOf(raw: Raw): Pick<RunOptions, 'simFaults' | 'simSeed'> {
+  const seed = raw.simSeed as number | undefined;
+  if (seed !== undefined && (!Number.isInteger(seed) || seed > 2 ** 32 - 1))
+    throw new UsageError(`--sim-seed must be a whole number from 1 to ${2 ** 32 - 1}, got ${seed}.`);
+  return {
+    ...(raw.simFaults !== undefined ? { simFaults: parseSimFaults(String(raw.simFaults)) } : {}),
+    ...(seed !== undefined ? { simSeed: seed } : {}),
   };
 }
 

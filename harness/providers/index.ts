@@ -7,7 +7,11 @@ import type { Provider } from './types.ts';
 export async function createProvider(options: RunOptions, profile: Profile): Promise<Provider> {
   switch (options.provider) {
     case 'sim':
-      return createSimProvider(profile, { kubeconfig: options.kubeconfig });
+      return createSimProvider(profile, {
+        kubeconfig: options.kubeconfig,
+        faults: options.simFaults,
+        seed: options.simSeed,
+      });
     case 'kind': {
       const { createKindProvider } = await import('./kind/provider.ts');
       return createKindProvider(options, profile);

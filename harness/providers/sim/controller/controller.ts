@@ -37,6 +37,8 @@ export interface SimControllerOptions {
   serverHeader: string;
   /** Delay before the LoadBalancer address appears (default 300 ms). */
   addressDelayMs?: number;
+  /** --sim-faults dataplane-503=N: each route's first N requests answered 503. */
+  unavailableFirstRequests?: number;
 }
 
 export interface SimController {
@@ -95,6 +97,7 @@ class Controller {
     this.dataPlane = new DataPlane({
       serverHeader: opts.serverHeader,
       resolve: (ns, svc) => this.resolveService(ns, svc),
+      unavailableFirstRequests: opts.unavailableFirstRequests,
     });
     this.provisioner = new GatewayProvisioner(this.ctx, opts.addressDelayMs ?? 300, (gw) => {
       void this.dataPlane.closeGateway(gw);

@@ -4,8 +4,9 @@ import type { Endpoint, GatewayRef } from '../../types.ts';
 import { AccessLogs, accessLogLine } from './access-log.ts';
 import { chooseBackend } from './backends.ts';
 import { openExchange } from './exchange.ts';
-import { NO_ROUTE, replyLocally, replyWithRedirect } from './local-replies.ts';
+import { NO_HEALTHY_UPSTREAM, NO_ROUTE, replyLocally, replyWithRedirect } from './local-replies.ts';
 import { forward } from './proxy.ts';
+import { FirstRequestsUnavailable } from './route-faults.ts';
 import { selectRoute } from './route-match.ts';
 import type { ListenerRoutes, ResolvedService } from './route-table.ts';
 
@@ -26,6 +27,8 @@ export interface DataPlaneOptions {
   resolve(namespace: string, service: string): ResolvedService;
   /** Random source for weighted picks (tests pass a fixed one). */
   random?: () => number;
+  /** --sim-faults dataplane-503=N: each route's first N requests answered 503. */
+  unavailableFirstRequests?: number;
 }
 
 interface ListenerState {
@@ -47,9 +50,11 @@ export class DataPlane {
   private readonly logs = new AccessLogs();
   private readonly agent = new Agent({ keepAlive: false });
   private readonly random: () => number;
+  private readonly unavailable?: FirstRequestsUnavailable;
 
   constructor(private readonly opts: DataPlaneOptions) {
     this.random = opts.random ?? Math.random;
+    if (opts.unavailableFirstRequests) this.unavailable = new FirstRequestsUnavailable(opts.unavailableFirstRequests);
   }
 
   /** Start (once) the server for a listener; returns where it listens. */
@@ -134,6 +139,7 @@ export class DataPlane {
     const { serverHeader } = this.opts;
     const selected = selectRoute(state.routes, ex.facts);
     if (!selected) return replyLocally(ex, serverHeader, NO_ROUTE);
+    if (this.unavailable?.take(selected.route)) return replyLocally(ex, serverHeader, NO_HEALTHY_UPSTREAM);
     const { rule, match } = selected;
     const redirect = rule.filters?.find((f) => f.type === 'RequestRedirect')?.requestRedirect;
     if (redirect) return replyWithRedirect(ex, serverHeader, redirect, match, state.specPort);
