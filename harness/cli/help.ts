@@ -2,8 +2,9 @@ import { flagsFor } from '../config/flags.ts';
 
 export const commands = {
   test: 'provision a cluster, apply the fixtures, run the conformance suites, write reports, tear down',
-  up: 'provision a cluster with the fixtures and keep it serving until Ctrl-C (prints KUBECONFIG= and GATEWAY_URL=)',
+  up: 'provision a cluster with the fixtures and keep it serving until Ctrl-C, or with --detach until `kindgate down` (prints KUBECONFIG= and GATEWAY_URL=)',
   gc: 'delete Kind clusters named kindgate-* and relay containers left behind by interrupted or --keep runs',
+  down: 'stop an environment `kindgate up --detach` left running (by --kubeconfig, --name, or --all)',
 } as const;
 
 export function usage(): string {

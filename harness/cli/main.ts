@@ -7,6 +7,7 @@ const run: Record<keyof typeof commands, (argv: string[]) => Promise<number>> = 
   test: async (argv) => (await import('./test-command.ts')).testCommand(argv),
   up: async (argv) => (await import('./up-command.ts')).upCommand(argv),
   gc: async (argv) => (await import('./gc-command.ts')).gcCommand(argv),
+  down: async (argv) => (await import('./down-command.ts')).downCommand(argv),
 };
 
 /** Entry point of the `kindgate` bin; returns the process exit code. */

@@ -98,7 +98,8 @@ export const flagSpecs: readonly FlagSpec[] = [
     key: 'kubeconfig',
     type: 'string',
     value: 'FILE',
-    help: 'kubeconfig file: written for sim and kind (mode 0600), read for existing',
+    help: 'kubeconfig file: written for sim and kind (mode 0600), read for existing; for down, which environment to stop',
+    commands: ['up', 'test', 'down'],
   },
   {
     flag: 'context',
@@ -119,7 +120,10 @@ export const flagSpecs: readonly FlagSpec[] = [
     type: 'string',
     value: 'NAME',
     default: 'kindgate-<random>',
-    help: 'Kind cluster name (kindgate- is prefixed when missing, so stale clusters can be found)',
+    help:
+      'Kind cluster name (kindgate- is prefixed when missing, so stale clusters can be found); ' +
+      'with --detach also the name of a sim environment; for down, which environment to stop',
+    commands: ['up', 'test', 'down'],
   },
   {
     flag: 'reuse',
@@ -165,8 +169,8 @@ export const flagSpecs: readonly FlagSpec[] = [
     type: 'string',
     value: 'DIR',
     default: '$XDG_CACHE_HOME/kindgate',
-    help: 'where downloaded tools and manifests are kept (verified by sha256)',
-    commands: ['up', 'test', 'gc'],
+    help: 'where downloaded tools and manifests are kept (verified by sha256), and the records of detached environments',
+    commands: ['up', 'test', 'gc', 'down'],
   },
   {
     flag: 'dry-run',
@@ -174,6 +178,22 @@ export const flagSpecs: readonly FlagSpec[] = [
     type: 'boolean',
     help: 'print the plan (commands, URLs, sha256, order) and change nothing; for gc, list what would be removed',
     commands: ['up', 'test', 'gc'],
+  },
+  {
+    flag: 'detach',
+    key: 'detach',
+    type: 'boolean',
+    help:
+      'return once the environment is ready, leaving it up until `kindgate down` (sim: a background process ' +
+      'serving it, its log in a file the output names; kind: the cluster as --keep leaves it)',
+    commands: ['up'],
+  },
+  {
+    flag: 'all',
+    key: 'all',
+    type: 'boolean',
+    help: 'stop every detached environment of this user (instead of --kubeconfig or --name)',
+    commands: ['down'],
   },
   {
     flag: 'suites',
@@ -266,7 +286,7 @@ export const flagSpecs: readonly FlagSpec[] = [
     key: 'verbose',
     type: 'boolean',
     help: 'show the output of every command and stack traces of errors',
-    commands: ['up', 'test', 'gc'],
+    commands: ['up', 'test', 'gc', 'down'],
   },
 ];
 

@@ -58,6 +58,8 @@ export interface RunOptions {
   channel: Channel;
   cacheDir: string;
   dryRun: boolean;
+  /** up: return once ready, leaving the environment up until `kindgate down`. */
+  detach?: boolean;
   /** existing provider: allow installing into / deleting from a cluster kindgate did not create. */
   allowExisting: boolean;
   reportDir: string;

@@ -20,7 +20,7 @@ type Raw = Record<string, unknown>;
  * Precedence: flags > config file > defaults. Every mistake is a UsageError naming the flag or key.
  */
 export function parseRunOptions(
-  command: 'up' | 'test' | 'gc',
+  command: 'up' | 'test' | 'gc' | 'down',
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): RunOptions {
@@ -141,6 +141,7 @@ function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
   const hostname = hostnameOf(raw);
   const listenerPort = listenerPortOf(raw);
   const clusterName = clusterNameOf(raw, runId);
+  checkDetach(raw, provider);
   refuseOtherProvidersOptions(raw, provider);
   checkProviderNeeds(raw, provider, env);
   const profile = (raw.profile as string | ProfileConfig | undefined) ?? 'istio';
@@ -174,6 +175,7 @@ function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
     channel,
     cacheDir: resolve(cacheDir),
     dryRun: Boolean(raw.dryRun),
+    detach: Boolean(raw.detach),
     allowExisting: Boolean(raw.allowExisting),
     reportDir: resolve((raw.reportDir as string | undefined) ?? 'reports'),
     suites,
@@ -251,9 +253,37 @@ function clusterNameOf(raw: Raw, runId: string): string {
   return clusterName;
 }
 
+/**
+ * --detach: sim and kind only; it keeps the environment by itself (no --keep), and a --reuse'd
+ * cluster is not kindgate's to stop. A detached sim takes --name, the name `down --name` finds it by.
+ */
+function checkDetach(raw: Raw, provider: ProviderName): void {
+  if (!raw.detach) return;
+  if (provider === 'existing') throw new UsageError(detachExistingMessage());
+  for (const [key, flag] of [
+    ['keep', 'keep'],
+    ['reuse', 'reuse'],
+    ['dryRun', 'dry-run'],
+  ] as const) {
+    if (raw[key]) throw new UsageError(`--detach and --${flag} do not go together; ${detachHint(flag)}.`);
+  }
+}
+
+function detachExistingMessage(): string {
+  return '--detach applies to --provider sim or kind: kindgate starts nothing to leave running with --provider existing.';
+}
+
+function detachHint(flag: string): string {
+  if (flag === 'keep') return '--detach already leaves the environment up until `kindgate down`';
+  if (flag === 'reuse')
+    return "a reused cluster is not kindgate's to stop: run `kindgate up --reuse` in the foreground";
+  return 'drop --detach to see the plan';
+}
+
 function refuseOtherProvidersOptions(raw: Raw, provider: ProviderName): void {
   for (const [key, flag, providers] of PROVIDER_ONLY_OPTIONS) {
     if (raw[key] === undefined || raw[key] === false || providers.includes(provider)) continue;
+    if (key === 'clusterName' && provider === 'sim' && raw.detach) continue; // names the detached environment
     const hint =
       provider === 'sim' && key === 'keep'
         ? '; to keep a simulated cluster serving, use `kindgate up --provider sim`'

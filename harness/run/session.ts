@@ -46,6 +46,11 @@ export class Session {
     this.interrupts.interrupt(reason);
   }
 
+  /** Leave the environment up and stop listening for interrupts (`up --detach`: `kindgate down` removes it). */
+  leaveRunning(): void {
+    this.interrupts.release();
+  }
+
   /** Work an interrupt does before the teardown, while the cluster is still there (write the reports). */
   beforeInterruptTeardown(hook: () => Promise<void>): void {
     this.beforeTeardownHooks.push(hook);
