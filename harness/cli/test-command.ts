@@ -53,7 +53,7 @@ export async function testCommand(argv: string[]): Promise<number> {
   // Interrupted once the suites have started: the reports say what finished and what did not,
   // written before the teardown; vitest is stopped so no test starts against a vanishing cluster.
   session.beforeInterruptTeardown(async () => {
-    if (!suites) return;
+    if (!suites) return reports.settled(); // reports of a setup failure may be under way: not cut short
     const why = `interrupted (${session.interrupted}) before it finished`;
     const tests = [...collector.interruptedResults(expectedTests(options.suites), why), ...notSelected(options.suites)];
     const written = await reports.write(tests);
@@ -94,6 +94,8 @@ export async function testCommand(argv: string[]): Promise<number> {
     const tests = [...collector.results, ...notSelected(options.suites)];
     const written = await reports.write(tests, setupError?.message);
     if ((setupError || !passed) && !session.interrupted) await diagnose(tests, setupError?.message);
+    // Interrupted meanwhile: the interrupt printed the summary (of the reports written once).
+    if (session.interrupted) return interruptedExitCode(session);
     process.stderr.write(
       `\n${formatSummary({ tests, setupFailure: setupError?.message, reports: { ...written, diagnostics }, color: useColor(process.stderr) })}\n`,
     );
@@ -132,6 +134,11 @@ class RunReports {
       provider: this.options.provider,
     });
     return this.written;
+  }
+
+  /** Resolves once reports being written (if any) are on disk. */
+  async settled(): Promise<void> {
+    await this.written?.catch(() => undefined);
   }
 }
 
