@@ -73,13 +73,21 @@ export function createMemoryLogger(): Logger & { lines: string[] } {
   };
 }
 
-/** Run `work`, log its duration as a step line, and log a failure line if it throws. */
-export async function timedStep<T>(log: Logger, label: string, work: () => Promise<T>): Promise<T> {
+/**
+ * Run `work`, log its duration as a step line, and log a failure line if it throws. `doneLabel`
+ * words the success line when the work learnt something it should say (`kind v0.33.0 (cached, …)`).
+ */
+export async function timedStep<T>(
+  log: Logger,
+  label: string,
+  work: () => Promise<T>,
+  doneLabel?: () => string,
+): Promise<T> {
   const started = performance.now();
   log.begin?.(label);
   try {
     const result = await work();
-    log.step(label, (performance.now() - started) / 1000);
+    log.step(doneLabel?.() ?? label, (performance.now() - started) / 1000);
     return result;
   } catch (error) {
     log.fail(label, (performance.now() - started) / 1000);

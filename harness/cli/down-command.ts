@@ -3,13 +3,7 @@ import { parseRunOptions } from '../config/parse.ts';
 import { runCommand } from '../exec.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { getProfile } from '../profiles/index.ts';
-import {
-  listRecords,
-  matching,
-  removeOwnKubeconfig,
-  removeStateDir,
-  type DetachedRecord,
-} from '../run/detached-state.ts';
+import { listRecords, matching, removeStateDir, undoKubeconfig, type DetachedRecord } from '../run/detached-state.ts';
 import { isSameProcess } from '../run/process-identity.ts';
 import { downKind } from './down-kind.ts';
 
@@ -42,8 +36,10 @@ export async function downCommand(argv: string[]): Promise<number> {
   for (const { dir, record } of chosen) {
     try {
       if (record.provider === 'kind') await downKind(record, kindDeps(options, log), log);
-      else await stopBackgroundProcess(record, log);
-      await removeOwnKubeconfig(record);
+      else {
+        await stopBackgroundProcess(record, log);
+        await undoKubeconfig(record); // the process undid it, unless it died first
+      }
       await removeStateDir(dir);
     } catch (error) {
       failed++;
@@ -74,20 +70,22 @@ async function stopBackgroundProcess(record: DetachedRecord, log: Logger): Promi
   log.step(`${record.name} stopped (pid ${proc.pid})`, (performance.now() - started) / 1000);
 }
 
-/** A kind binary as `kindgate gc` finds one: on PATH, else the pinned one (cached or downloaded). */
+/** A kind binary as `kindgate gc` finds one: on PATH (any release deletes), cached, else the pinned one downloaded. */
 function kindDeps(options: DownOptions, log: Logger) {
   return {
     run: runCommand,
     async kind() {
-      const { whichOnPath, resolveTool } = await import('../providers/kind/tools/resolve.ts');
+      const { whichOnPath, resolveTool, toolCached } = await import('../providers/kind/tools/resolve.ts');
       const { httpDownloader } = await import('../providers/kind/tools/download.ts');
       const { planKindRun } = await import('../providers/kind/plan.ts');
       const run = parseRunOptions('gc', ['--cache-dir', options.cacheDir]);
       const spec = planKindRun({ ...run, provider: 'kind' }, getProfile(run.profile)).tools.find(
         (t) => t.name === 'kind',
       )!;
+      const onPath = (await whichOnPath('kind')) ?? (toolCached(spec) ? spec.binPath : undefined);
+      if (onPath) return onPath;
       const deps = { run: runCommand, download: httpDownloader, which: (name: string) => whichOnPath(name) };
-      return (await whichOnPath('kind')) ?? resolveTool(spec, deps, log);
+      return (await resolveTool(spec, deps, log)).path;
     },
   };
 }

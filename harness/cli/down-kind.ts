@@ -1,16 +1,16 @@
-import { readFile, rm } from 'node:fs/promises';
 import type { RunCommand } from '../exec.ts';
 import { timedStep, type Logger } from '../log.ts';
 import { kindCommands } from '../providers/kind/cluster.ts';
 import type { Engine } from '../providers/kind/engine.ts';
 import { removeLabelledContainers } from '../providers/kind/reach/relay.ts';
 import { withTools } from '../providers/kind/tools/with-tools.ts';
-import { sha256, type DetachedRecord } from '../run/detached-state.ts';
+import { holdsWhatKindgateWrote, undoKubeconfig, type DetachedRecord } from '../run/detached-state.ts';
 
 /**
  * `kindgate down` for a cluster `up --provider kind --detach` left: the recorded cluster is
  * deleted (kind never touches another), then the relay containers of that run (by its label),
- * then the kubeconfig kindgate wrote, if it still holds what kindgate wrote.
+ * then the kubeconfig is undone (deleted, or emptied again when the user gave it empty), if it
+ * still held what kindgate wrote before kind edited it.
  */
 export interface DownKindDeps {
   run: RunCommand;
@@ -29,11 +29,5 @@ export async function downKind(record: DetachedRecord, deps: DownKindDeps, log: 
   await timedStep(log, `kind cluster ${kind.cluster} deleted`, () => deps.run(command, log));
   const relays = await removeLabelledContainers(kind.engine as Engine, kind.relayLabel, deps.run, log);
   if (relays > 0) log.step(`removed ${relays} relay container(s)`);
-  if (ownKubeconfig) await rm(record.kubeconfig, { force: true });
-}
-
-async function holdsWhatKindgateWrote(record: DetachedRecord): Promise<boolean> {
-  if (!record.kubeconfigCreated || !record.kubeconfigSha256) return false;
-  const text = await readFile(record.kubeconfig, 'utf8').catch(() => undefined);
-  return text !== undefined && sha256(text) === record.kubeconfigSha256;
+  await undoKubeconfig(record, ownKubeconfig);
 }

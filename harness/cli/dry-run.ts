@@ -1,5 +1,6 @@
 import type { RunOptions } from '../config/options.ts';
 import { UsageError } from '../errors.ts';
+import { checkCacheDir } from './cache-dir.ts';
 import { describeRef, refOf } from '../kube/types.ts';
 import type { Profile } from '../profiles/types.ts';
 import { suiteFiles } from '../../suites/catalog.ts';
@@ -10,6 +11,7 @@ export async function printPlan(options: RunOptions, profile: Profile, command: 
   if (options.provider !== 'kind') {
     throw new UsageError(`--dry-run shows the plan of --provider kind; ${options.provider} has nothing to plan.`);
   }
+  checkCacheDir(options);
   const { planKindRun, formatPlan } = await import('../providers/kind/provider.ts');
   process.stdout.write(`${formatPlan(planKindRun(options, profile), runSteps(options, profile, command))}\n`);
   return 0;

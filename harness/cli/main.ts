@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ExitCode, KindgateError } from '../errors.ts';
+import { terminalSentence } from './error-text.ts';
 import { commandHelp, commands, usage } from './help.ts';
 
 // Commands load lazily: `--help` and usage errors should not pay for the Kubernetes client.
@@ -7,6 +8,7 @@ const run: Record<keyof typeof commands, (argv: string[]) => Promise<number>> = 
   test: async (argv) => (await import('./test-command.ts')).testCommand(argv),
   up: async (argv) => (await import('./up-command.ts')).upCommand(argv),
   gc: async (argv) => (await import('./gc-command.ts')).gcCommand(argv),
+  conformance: async (argv) => (await import('./conformance-command.ts')).conformanceCommand(argv),
   down: async (argv) => (await import('./down-command.ts')).downCommand(argv),
 };
 
@@ -25,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (!(command in run)) {
     process.stderr.write(
-      `kindgate: unknown command "${command}"; use one of ${Object.keys(run).join(', ')} (see kindgate --help).\n`,
+      `kindgate: unknown command ${terminalSentence(JSON.stringify(command))}; use one of ${Object.keys(run).join(', ')} (see kindgate --help).\n`,
     );
     return ExitCode.usage;
   }
@@ -45,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
 function report(error: unknown, verbose: boolean): number {
   const known = error instanceof KindgateError;
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`kindgate: ${message}\n`);
+  process.stderr.write(`kindgate: ${terminalSentence(message)}\n`);
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   else if (!known)
     process.stderr.write(

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { RunOptions } from '../config/options.ts';
 import { parseRunOptions } from '../config/parse.ts';
 import { asSetupError, ExitCode, KindgateError } from '../errors.ts';
-import { ensureWritableDir } from '../reports/writable-dir.ts';
+import { claimReportDir } from '../reports/report-dir.ts';
 import { createLogger, useColor, type Logger } from '../log.ts';
 import { pins } from '../pins.ts';
 import { getProfile } from '../profiles/index.ts';
@@ -19,6 +19,7 @@ import {
 } from '../reports/index.ts';
 import { runSuites } from '../run/suites.ts';
 import { catalogEntries } from '../../suites/catalog.ts';
+import { checkCacheDir } from './cache-dir.ts';
 import { printPlan } from './dry-run.ts';
 import type { Session } from '../run/session.ts';
 import { INTERRUPT_EXIT_CODES } from '../run/interrupt.ts';
@@ -34,13 +35,21 @@ export async function testCommand(argv: string[]): Promise<number> {
   const log = createLogger({ verbose: options.verbose });
   const profile = getProfile(options.profile);
   if (options.dryRun) return printPlan(options, profile, 'test');
-  ensureWritableDir(options.reportDir, '--report-dir');
+  checkCacheDir(options);
   useRunTempDir();
   tearDownWhenAbandoned((m) => log.warn(m));
 
   // Loaded only once the options are known to be good: the Kubernetes client takes a second.
   const { Session } = await import('../run/session.ts');
   const session = await Session.create(options, profile, log);
+  // After the fixtures were read (a typo there leaves the last run's reports alone), before anything is provisioned.
+  let reportDir: ReturnType<typeof claimReportDir>;
+  try {
+    reportDir = claimReportDir(options.reportDir);
+  } catch (error) {
+    await session.teardown();
+    throw error;
+  }
   const collector = new ResultCollector();
   const reports = new RunReports(options, profile);
   let setupError: KindgateError | undefined;
@@ -104,6 +113,7 @@ export async function testCommand(argv: string[]): Promise<number> {
   } finally {
     // When interrupted, this waits for the interrupt's teardown, which exits the process.
     await session.teardown();
+    reportDir.release();
   }
 }
 

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunOptions } from '../config/options.ts';
@@ -6,6 +6,7 @@ import { parseRunOptions } from '../config/parse.ts';
 import { createLogger } from '../log.ts';
 import { getProfile } from '../profiles/index.ts';
 import type { Profile } from '../profiles/types.ts';
+import { checkCacheDir } from './cache-dir.ts';
 import { printPlan } from './dry-run.ts';
 import { asSetupError } from '../errors.ts';
 import type { ClusterHandle } from '../run/handle.ts';
@@ -30,6 +31,7 @@ export async function upCommand(argv: string[]): Promise<number> {
   const log = createLogger({ verbose: options.verbose });
   const profile = getProfile(options.profile);
   if (options.dryRun) return printPlan(options, profile, 'up');
+  checkCacheDir(options);
   const background = process.env[DETACHED_STATE_ENV];
   if (options.detach && options.provider === 'sim' && !background) {
     return (await import('./detach-sim.ts')).startDetachedSim(argv, options, log);
@@ -38,6 +40,8 @@ export async function upCommand(argv: string[]): Promise<number> {
   // A background process is meant to outlive its parent, once it is ready.
   const stopWatching = tearDownWhenAbandoned((m) => log.warn(m));
   const recordDir = background ?? (options.detach ? await claimKindRecord(options) : undefined);
+  // A --kubeconfig that exists already is the user's (empty) file: down empties it, never deletes it.
+  const kubeconfigExisted = options.kubeconfig !== undefined && existsSync(options.kubeconfig);
 
   const { Session } = await import('../run/session.ts'); // the Kubernetes client: only for valid options
   const session = await Session.create(options, profile, log);
@@ -62,7 +66,7 @@ export async function upCommand(argv: string[]): Promise<number> {
     else log.info(`listener ${key} → http://${endpoint.host}:${endpoint.port} (Host: ${handle.hostname})`);
   }
   if (recordDir) {
-    const record = await detachedRecord(options, profile, session, handle);
+    const record = await detachedRecord(options, profile, session, handle, kubeconfigExisted);
     if (background) {
       await writeRecord(recordDir, { ...record, process: await identityOf(process.pid) });
       stopWatching();
@@ -107,6 +111,7 @@ async function detachedRecord(
   profile: Profile,
   session: Session,
   handle: ClusterHandle,
+  kubeconfigExisted: boolean,
 ): Promise<DetachedRecord> {
   const kubeconfig = handle.kubeconfigPath;
   const text = await readFile(kubeconfig, 'utf8').catch(() => undefined);
@@ -118,7 +123,7 @@ async function detachedRecord(
     name: options.clusterName,
     provider: options.provider === 'kind' ? 'kind' : 'sim',
     kubeconfig,
-    kubeconfigCreated: text !== undefined,
+    kubeconfigCreated: !kubeconfigExisted,
     ...(text !== undefined ? { kubeconfigSha256: sha256(text) } : {}),
     ...(gatewayUrl ? { gatewayUrl } : {}),
     ...(apiServer ? { apiServer } : {}),

@@ -99,7 +99,6 @@ export const flagSpecs: readonly FlagSpec[] = [
     type: 'string',
     value: 'FILE',
     help: 'kubeconfig file: written for sim and kind (mode 0600), read for existing; for down, which environment to stop',
-    commands: ['up', 'test', 'down'],
   },
   {
     flag: 'context',
@@ -123,7 +122,6 @@ export const flagSpecs: readonly FlagSpec[] = [
     help:
       'Kind cluster name (kindgate- is prefixed when missing, so stale clusters can be found); ' +
       'with --detach also the name of a sim environment; for down, which environment to stop',
-    commands: ['up', 'test', 'down'],
   },
   {
     flag: 'reuse',
@@ -144,7 +142,9 @@ export const flagSpecs: readonly FlagSpec[] = [
     value: 'MODE',
     choices: ['auto', 'direct', 'relay'],
     default: 'auto',
-    help: 'how to reach Gateway addresses: direct (MetalLB address), relay (container on the kind network), auto (direct if it connects)',
+    help:
+      'how to reach Gateway addresses: direct (MetalLB address), relay (container on the kind network), ' +
+      'auto (direct where the kind network is routable from this host, else a relay)',
   },
   {
     flag: 'relay-image',
@@ -153,6 +153,14 @@ export const flagSpecs: readonly FlagSpec[] = [
     value: 'IMAGE',
     default: 'the pinned relay image',
     help: 'image of the relay container (point it at a mirror when air-gapped)',
+  },
+  {
+    flag: 'preload-images',
+    key: 'preloadImages',
+    type: 'boolean',
+    help:
+      'kind: pull the images the cluster runs (MetalLB, Istio, httpbin) on the host once and `kind load docker-image` them ' +
+      'into the node, so re-runs and rate-limited runners do not pull through the node (docker engine only)',
   },
   {
     flag: 'channel',
@@ -170,14 +178,14 @@ export const flagSpecs: readonly FlagSpec[] = [
     value: 'DIR',
     default: '$XDG_CACHE_HOME/kindgate',
     help: 'where downloaded tools and manifests are kept (verified by sha256), and the records of detached environments',
-    commands: ['up', 'test', 'gc', 'down'],
+    commands: ['up', 'test', 'gc', 'conformance', 'down'],
   },
   {
     flag: 'dry-run',
     key: 'dryRun',
     type: 'boolean',
     help: 'print the plan (commands, URLs, sha256, order) and change nothing; for gc, list what would be removed',
-    commands: ['up', 'test', 'gc'],
+    commands: ['up', 'test', 'gc', 'conformance'],
   },
   {
     flag: 'detach',
@@ -211,7 +219,7 @@ export const flagSpecs: readonly FlagSpec[] = [
     value: 'DIR',
     default: 'reports',
     help: 'where JUnit, the conformance report and diagnostics are written',
-    commands: ['test'],
+    commands: ['test', 'conformance'],
   },
   {
     flag: 'gateway-timeout',
@@ -286,10 +294,113 @@ export const flagSpecs: readonly FlagSpec[] = [
     key: 'verbose',
     type: 'boolean',
     help: 'show the output of every command and stack traces of errors',
-    commands: ['up', 'test', 'gc', 'down'],
+    commands: ['up', 'test', 'gc', 'conformance', 'down'],
+  },
+  {
+    flag: 'runner',
+    key: 'runner',
+    type: 'string',
+    value: 'NAME',
+    choices: ['container', 'local'],
+    default: 'container (local for sim)',
+    help: "where the upstream suite runs: container (pinned Go image on the cluster's docker network; host network for existing) or local (go on PATH)",
+    commands: ['conformance'],
+  },
+  {
+    flag: 'runner-image',
+    key: 'runnerImage',
+    type: 'string',
+    value: 'IMAGE',
+    default: 'the pinned Go image',
+    help: 'image of the runner container (point it at a mirror when air-gapped)',
+    commands: ['conformance'],
+  },
+  {
+    flag: 'conformance-profiles',
+    key: 'conformanceProfiles',
+    type: 'string',
+    value: 'LIST',
+    default: 'GATEWAY-HTTP',
+    help: "comma-separated upstream conformance profiles to run (a profile's conformanceProfiles replace the default)",
+    commands: ['conformance'],
+  },
+  {
+    flag: 'mode',
+    key: 'mode',
+    type: 'string',
+    value: 'NAME',
+    default: 'default',
+    help: 'operating mode of the implementation, written into the upstream report and its file name',
+    commands: ['conformance'],
+  },
+  {
+    flag: 'run-test',
+    key: 'runTest',
+    type: 'string',
+    value: 'NAME',
+    help: 'run only this upstream test (e.g. HTTPRouteSimpleSameNamespace)',
+    commands: ['conformance'],
+  },
+  {
+    flag: 'skip-tests',
+    key: 'skipTests',
+    type: 'string',
+    value: 'LIST',
+    help: 'comma-separated upstream tests to skip',
+    commands: ['conformance'],
+  },
+  {
+    flag: 'exempt-features',
+    key: 'exemptFeatures',
+    type: 'string',
+    value: 'LIST',
+    help: 'comma-separated upstream features to exclude from the run',
+    commands: ['conformance'],
+  },
+  {
+    flag: 'all-features',
+    key: 'allFeatures',
+    type: 'boolean',
+    help: "let the upstream suite test every feature, not only the profile's supportedFeatures",
+    commands: ['conformance'],
+  },
+  {
+    flag: 'go-test-timeout',
+    key: 'timeouts.goTestMs',
+    type: 'number',
+    value: 'SECONDS',
+    default: '10800',
+    help: "timeout of the upstream `go test` run (Go's own default, 10 minutes, cuts long runs short)",
+    commands: ['conformance'],
   },
 ];
 
+/**
+ * Options of up/test that `conformance` takes too: it provisions the same cluster, but applies no
+ * fixtures and runs none of kindgate's suites.
+ */
+const sharedWithConformance = new Set([
+  'provider',
+  'profile',
+  'config',
+  'kubeconfig',
+  'context',
+  'allow-existing',
+  'name',
+  'reuse',
+  'keep',
+  'channel',
+  'gateway-timeout',
+]);
+
+/** Options of up/test that `down` takes too: which detached environment to stop. */
+const sharedWithDown = new Set(['kubeconfig', 'name']);
+
 export function flagsFor(command: string): FlagSpec[] {
-  return flagSpecs.filter((f) => (f.commands ?? ['up', 'test']).includes(command));
+  return flagSpecs.filter(
+    (f) =>
+      (f.commands ?? ['up', 'test']).includes(command) ||
+      (command === 'conformance' && sharedWithConformance.has(f.flag)) ||
+      (command === 'down' && sharedWithDown.has(f.flag)),
+  );
 }

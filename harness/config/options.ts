@@ -55,6 +55,8 @@ export interface RunOptions {
   keep: boolean;
   reach: ReachMode;
   relayImage: string;
+  /** kind provider: pull the cluster's images on the host and `kind load` them into the node. */
+  preloadImages?: boolean;
   channel: Channel;
   cacheDir: string;
   dryRun: boolean;

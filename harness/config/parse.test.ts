@@ -41,7 +41,7 @@ describe('run options', () => {
     expect(o.gatewayNamespace).toBe(`${o.namespace}-gateway`);
     expect(o.clusterName).toMatch(/^kindgate-[0-9a-f]{6}$/);
     expect(o.cacheDir).toBe('/cache/kindgate');
-    expect(o.httpbinImage).toBe('mccutchen/go-httpbin:2.25.0');
+    expect(o.httpbinImage).toBe('ghcr.io/mccutchen/go-httpbin:2.25.0');
   });
 
   it('takes flags in seconds and stores milliseconds; prefixes cluster names', () => {
@@ -81,6 +81,7 @@ describe('run options', () => {
       /--keep applies to --provider kind or existing, not sim; remove it; to keep a simulated cluster serving, use `kindgate up --provider sim`\./,
     ],
     [['--provider', 'sim', '--name', 'dev'], /--name applies to --provider kind, not sim/],
+    [['--provider', 'sim', '--preload-images'], /--preload-images applies to --provider kind, not sim/],
     [['--provider', 'kind', '--allow-existing'], /--allow-existing applies to --provider existing, not kind/],
     [['--suites', 'routing,tls'], /--suites has unknown suite "tls"; use a comma-separated list of gateway, httproute/],
   ])('rejects %j with one sentence', (argv, message) => {
@@ -125,5 +126,135 @@ describe('run options', () => {
     const flags = flagSpecs.map((f) => f.flag);
     expect(new Set(flags).size).toBe(flags.length);
     expect(flagSpecs.every((f) => f.help.length > 10)).toBe(true);
+  });
+});
+
+/** The sentence a parse error gives, or a failure when it does not throw a UsageError. */
+function usageMessage(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a UsageError');
+}
+
+describe('durations (issue 9, defect 6)', () => {
+  it.each(['--gateway-timeout', '--route-timeout', '--request-timeout', '--consistency-window', '--backends-timeout'])(
+    '%s past Node timer limit (2^31-1 ms) is refused at parse time',
+    (flag) => {
+      expect(usageMessage(() => parse([flag, '3000000']))).toBe(
+        `${flag} must be at most 2147483 seconds (Node's timer limit, about 24 days), got 3000000.`,
+      );
+      expect(parse([flag, '2147483']).timeouts).toBeDefined();
+    },
+  );
+
+  it('in the config file too, naming the file and key', () => {
+    const file = configFile('timeouts:\n  gateway: 3000000\n');
+    expect(usageMessage(() => parse(['--config', file]))).toBe(
+      `Config file ${file}: timeouts.gateway must be at most 2147483 seconds (Node's timer limit, about 24 days), got 3000000.`,
+    );
+  });
+
+  it('a negative value after a space reads as the value, with the same sentence as --flag=-5', () => {
+    const spaced = usageMessage(() => parse(['--gateway-timeout', '-5']));
+    expect(spaced).toBe('--gateway-timeout must be a positive number, got "-5".');
+    expect(usageMessage(() => parse(['--gateway-timeout=-5']))).toBe(spaced);
+    expect(usageMessage(() => parse(['--listener-port', '-80']))).toBe(
+      '--listener-port must be a positive number, got "-80".',
+    );
+    // A flag after a number flag is still a missing value, not a number.
+    expect(usageMessage(() => parse(['--gateway-timeout', '--verbose']))).toMatch(
+      /--gateway-timeout' argument is ambiguous/,
+    );
+  });
+});
+
+describe('config file types (issue 9, defect 9)', () => {
+  it.each([
+    ['namespace: [foo]\n', 'namespace must be a string, got a list'],
+    ['listenerPort: [80]\n', 'listenerPort must be a number, got a list'],
+    ['fixturesDir: {a: 1}\n', 'fixturesDir must be a string, got a mapping'],
+    ['hostname:\n', 'hostname must be a string, got no value'],
+    [
+      'namespace: 123\n',
+      'namespace must be a string, got the number 123 (YAML reads unquoted 123 as a number); quote it',
+    ],
+    ['keep: yes please\n', 'keep must be true or false, got a string'],
+    ['suites: {routing: true}\n', 'suites must be a comma-separated string or a list, got a mapping'],
+    ['profile: 5\n', 'profile must be a built-in profile name or a mapping, got the number 5'],
+    ['timeouts: 5\n', 'timeouts must be a mapping such as `timeouts: {gateway: 300}`, got the number 5'],
+    ['timeouts: {gateway: [1]}\n', 'timeouts.gateway must be a number, got a list'],
+    ['timeouts: {gateway: true}\n', 'timeouts.gateway must be a number, got true (a boolean)'],
+    ['reportDir: ""\n', 'reportDir must not be empty'],
+  ])('%j is one sentence naming the file and key', (text, message) => {
+    const file = configFile(text);
+    const sentence = usageMessage(() => parse(['--config', file]));
+    expect(sentence.startsWith(`Config file ${file}: ${message}`), sentence).toBe(true);
+    expect(sentence.split('\n')).toHaveLength(1);
+  });
+
+  it('still takes numbers written as numbers or numeric strings, strings, and suites as a list', () => {
+    const text = 'listenerPort: "8080"\ntimeouts: {gateway: 20}\nnamespace: demo\nsuites: [routing, gateway]\n';
+    const o = parse(['--config', configFile(text)]);
+    expect(o).toMatchObject({ listenerPort: 8080, namespace: 'demo', suites: ['routing', 'gateway'] });
+    expect(o.timeouts.gatewayMs).toBe(20_000);
+  });
+
+  it('an implementation version YAML read as a number is refused, with the advice to quote it', () => {
+    const file = configFile(
+      [
+        'profile:',
+        '  name: acme',
+        '  gatewayClassName: acme',
+        '  controllerName: example.com/acme',
+        '  implementation: {organization: o, project: p, version: 1.10}',
+        '',
+      ].join('\n'),
+    );
+    expect(usageMessage(() => parse(['--config', file, '--provider', 'sim', '--profile', 'acme']))).toBe(
+      `Config file ${file}: profile.implementation.version must be a string, got the number 1.1 ` +
+        '(YAML reads an unquoted version such as 1.10 as a number); quote it as you mean it, e.g. version: "1.10".',
+    );
+  });
+});
+
+describe('flag values (issue 9, defect 11)', () => {
+  it.each([
+    [['--report-dir', ''], '--report-dir must not be empty; give it a value or leave the flag out.'],
+    [['--kubeconfig', ''], '--kubeconfig must not be empty; give it a value or leave the flag out.'],
+    [['--fixtures', ''], '--fixtures must not be empty; give it a value or leave the flag out.'],
+    [['--config', ''], '--config must not be empty; give it a value or leave the flag out.'],
+  ])('%j is refused', (argv, message) => {
+    expect(usageMessage(() => parse(argv))).toBe(message);
+  });
+
+  it.each([
+    ['evil\u001b[31mred:1.0', /--httpbin-image "evil\\u001b\[31mred:1\.0" is not an image reference/],
+    ['Httpbin:1', /--httpbin-image "Httpbin:1" is not an image reference/],
+    ['httpbin:', /is not an image reference/],
+    ['a b', /is not an image reference/],
+  ])('--httpbin-image %j is refused, with control characters shown escaped', (image, message) => {
+    const sentence = usageMessage(() => parse(['--httpbin-image', image]));
+    expect(sentence).toMatch(message);
+    expect(sentence).not.toMatch(/\u001b/);
+  });
+
+  it.each([
+    'mccutchen/go-httpbin:2.25.0',
+    'registry.example.com:5000/mirror/go-httpbin:2.25.0',
+    'localhost/httpbin',
+    'ghcr.io/o/httpbin@sha256:099e049362a1526b2db71494e1947aae99bd16290d7c895f2b7ea312e3cbfaed',
+    'docker.io/alpine/socat:1.8.0.3@sha256:beb4a68d9e4fe6b0f21ea774a0fde6c31f580dde6368939ed70100c5385b015e',
+  ])('--httpbin-image %s is an image reference', (image) => {
+    expect(parse(['--httpbin-image', image]).httpbinImage).toBe(image);
+  });
+
+  it('--relay-image is checked the same way', () => {
+    expect(usageMessage(() => parse(['--relay-image', 'bad image']))).toMatch(
+      /--relay-image "bad image" is not an image reference/,
+    );
   });
 });

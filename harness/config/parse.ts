@@ -1,17 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.ts';
 import { DNS_LABEL } from '../kube/names.ts';
 import { pins } from '../pins.ts';
 import { suiteFiles } from '../../suites/catalog.ts';
-import { checkInstallableByKind, parseProfileConfig, type ProfileConfig } from '../profiles/config.ts';
+import { checkInstallableByKind, type ProfileConfig } from '../profiles/config.ts';
+import { readConfigFile } from './config-file.ts';
 import { flagsFor, flagSpecs, type FlagSpec } from './flags.ts';
+import { isImageReference } from './image-ref.ts';
 import { parseSimFaults } from './sim-faults.ts';
 import { CLUSTER_PREFIX, defaultTimeouts, type ProviderName, type RunOptions, type Timeouts } from './options.ts';
+import { durationSeconds, isDurationKey, positiveNumber, shownValue } from './values.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -20,10 +21,19 @@ type Raw = Record<string, unknown>;
  * Precedence: flags > config file > defaults. Every mistake is a UsageError naming the flag or key.
  */
 export function parseRunOptions(
-  command: 'up' | 'test' | 'gc' | 'down',
+  command: 'up' | 'test' | 'gc' | 'conformance',
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): RunOptions {
+  return parseRunOptionsWithRaw(command, argv, env).options;
+}
+
+/** parseRunOptions, plus the merged flag and config-file values by key (for options only one command has). */
+export function parseRunOptionsWithRaw(
+  command: 'up' | 'test' | 'gc' | 'conformance',
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { options: RunOptions; raw: Raw } {
   const specs = flagsFor(command);
   const fromFlags = readFlags(command, argv, specs);
   const configFile = fromFlags.config as string | undefined;
@@ -33,14 +43,14 @@ export function parseRunOptions(
   const fileProfile = fromFile.profile;
   if (typeof fileProfile === 'object' && fromFlags.profile === (fileProfile as ProfileConfig).name)
     merged.profile = fileProfile;
-  return validate(merged, env);
+  return { options: validate(merged, env), raw: merged };
 }
 
 function readFlags(command: string, argv: string[], specs: FlagSpec[]): Raw {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: negativeNumbersJoined(argv, specs),
       strict: true,
       allowPositionals: false,
       options: Object.fromEntries(specs.map((s) => [s.flag, { type: s.type === 'boolean' ? 'boolean' : 'string' }])),
@@ -53,69 +63,26 @@ function readFlags(command: string, argv: string[], specs: FlagSpec[]): Raw {
   for (const spec of specs) {
     const value = parsed.values[spec.flag];
     if (value === undefined) continue;
-    raw[spec.key] = spec.type === 'number' ? toNumber(String(value), `--${spec.flag}`) : value;
+    if (value === '') throw new UsageError(`--${spec.flag} must not be empty; give it a value or leave the flag out.`);
+    if (spec.type !== 'number') raw[spec.key] = value;
+    else raw[spec.key] = (isDurationKey(spec.key) ? durationSeconds : positiveNumber)(String(value), `--${spec.flag}`);
   }
   return raw;
 }
 
-/** A config file uses the option keys (`provider`, `fixturesDir`, `timeouts.gatewayMs` as `timeouts: {gateway: 180}` in seconds). */
-function readConfigFile(file: string): Raw {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(`Config file ${file} cannot be read; check the path given to --config.`);
+/**
+ * `--gateway-timeout -5` as `--gateway-timeout=-5`: node's parseArgs takes a value starting with
+ * `-` for a flag and refuses it as ambiguous, and the user should hear what is wrong with the number.
+ */
+function negativeNumbersJoined(argv: string[], specs: FlagSpec[]): string[] {
+  const numberFlags = new Set(specs.filter((s) => s.type === 'number').map((s) => `--${s.flag}`));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (numberFlags.has(argv[i]) && next !== undefined && /^-\.?\d/.test(next)) out.push(`${argv[i]}=${argv[++i]}`);
+    else out.push(argv[i]);
   }
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (error) {
-    throw new UsageError(
-      `Config file ${file} is not valid YAML (${(error as Error).message.split('\n')[0]}); fix the file.`,
-    );
-  }
-  if (data === null || data === undefined) return {};
-  if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new UsageError(`Config file ${file} must be a YAML mapping of option keys to values.`);
-  }
-  const raw: Raw = {};
-  const keys = new Map(flagSpecs.map((s) => [s.key, s]));
-  for (const [key, value] of Object.entries(data as Raw)) {
-    if (key === 'timeouts' && value && typeof value === 'object') {
-      for (const [tkey, tvalue] of Object.entries(value as Raw)) {
-        const spec = keys.get(`timeouts.${tkey}Ms`) ?? keys.get(`timeouts.${tkey}`);
-        if (!spec)
-          throw new UsageError(
-            `Config file ${file}: unknown timeout "${tkey}"; use one of gateway, route, request, consistency, consecutive, backends.`,
-          );
-        raw[spec.key] = toNumber(String(tvalue), `${file}: timeouts.${tkey}`);
-      }
-      continue;
-    }
-    if (key === 'profile' && value !== null && typeof value === 'object') {
-      raw.profile = parseProfileConfig(value, file);
-      continue;
-    }
-    const spec = keys.get(key);
-    if (!spec || key === 'config') throw new UsageError(unknownConfigKeyMessage(file, key, [...keys.keys()]));
-    if (spec.type === 'number') raw[key] = toNumber(String(value), `${file}: ${key}`);
-    else if (spec.type === 'boolean' && typeof value !== 'boolean')
-      throw new UsageError(`Config file ${file}: ${key} must be true or false.`);
-    else raw[key] = spec.type === 'string' ? String(value) : value;
-  }
-  return raw;
-}
-
-function unknownConfigKeyMessage(file: string, key: string, known: string[]): string {
-  const valid = known.filter((k) => !k.startsWith('timeouts.') && k !== 'config');
-  return `Config file ${file}: unknown key "${key}"; valid keys are ${valid.join(', ')}, timeouts.`;
-}
-
-function toNumber(text: string, where: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0)
-    throw new UsageError(`${where} must be a positive number, got "${text}".`);
-  return n;
+  return out;
 }
 
 const HOSTNAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -126,6 +93,7 @@ const PROVIDER_ONLY_OPTIONS: [string, string, ProviderName[]][] = [
   ['clusterName', 'name', ['kind']],
   ['reach', 'reach', ['kind']],
   ['relayImage', 'relay-image', ['kind']],
+  ['preloadImages', 'preload-images', ['kind']],
   ['keep', 'keep', ['kind', 'existing']],
   ['channel', 'channel', ['kind', 'existing']],
   ['allowExisting', 'allow-existing', ['existing']],
@@ -164,14 +132,15 @@ function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
     ],
     hostname,
     listenerPort,
-    httpbinImage: (raw.httpbinImage as string | undefined) ?? pins.httpbin.image,
+    httpbinImage: imageOf(raw, 'httpbinImage', 'httpbin-image') ?? pins.httpbin.image,
     kubeconfig: kubeconfigOf(raw, provider, env),
     context: raw.context as string | undefined,
     clusterName,
     reuse: Boolean(raw.reuse),
     keep: Boolean(raw.keep),
     reach,
-    relayImage: (raw.relayImage as string | undefined) ?? defaultRelayImage(),
+    relayImage: imageOf(raw, 'relayImage', 'relay-image') ?? defaultRelayImage(),
+    preloadImages: Boolean(raw.preloadImages),
     channel,
     cacheDir: resolve(cacheDir),
     dryRun: Boolean(raw.dryRun),
@@ -201,7 +170,7 @@ function choice(raw: Raw, flag: string, key: string, fallback: string): string {
   const spec = flagSpecs.find((s) => s.key === key)!;
   const value = (raw[key] as string | undefined) ?? fallback;
   if (spec.choices && !spec.choices.includes(value)) {
-    throw new UsageError(`--${flag} must be one of ${spec.choices.join(', ')}, got "${value}".`);
+    throw new UsageError(`--${flag} must be one of ${spec.choices.join(', ')}, got ${shownValue(value)}.`);
   }
   return value;
 }
@@ -216,7 +185,7 @@ function namespacesOf(raw: Raw, runId: string): { namespace: string; gatewayName
   ] as const) {
     if (ns.length > 63 || !DNS_LABEL.test(ns)) {
       throw new UsageError(
-        `--${flag} "${ns}" is not a valid namespace name; use at most 63 lower-case letters, digits and '-'.`,
+        `--${flag} ${shownValue(ns)} is not a valid namespace name; use at most 63 lower-case letters, digits and '-'.`,
       );
     }
   }
@@ -226,7 +195,9 @@ function namespacesOf(raw: Raw, runId: string): { namespace: string; gatewayName
 function hostnameOf(raw: Raw): string {
   const hostname = (raw.hostname as string | undefined) ?? 'httpbin.example.com';
   if (hostname.length > 253 || !HOSTNAME.test(hostname)) {
-    throw new UsageError(`--hostname "${hostname}" is not a valid DNS name; use lower-case labels separated by dots.`);
+    throw new UsageError(
+      `--hostname ${shownValue(hostname)} is not a valid DNS name; use lower-case labels separated by dots.`,
+    );
   }
   return hostname;
 }
@@ -244,7 +215,7 @@ function clusterNameOf(raw: Raw, runId: string): string {
   const clusterName = withPrefix((raw.clusterName as string | undefined) ?? runId);
   if (clusterName.length > 50 || !DNS_LABEL.test(clusterName)) {
     throw new UsageError(
-      `--name "${clusterName}" is not a valid Kind cluster name; use lower-case letters, digits and '-' (at most 50).`,
+      `--name ${shownValue(clusterName)} is not a valid Kind cluster name; use lower-case letters, digits and '-' (at most 50).`,
     );
   }
   if (raw.reuse && raw.clusterName === undefined) {
@@ -335,10 +306,21 @@ function parseSuites(list: string): string[] {
   const unknown = names.filter((n) => !known.includes(n));
   if (names.length === 0 || unknown.length > 0) {
     throw new UsageError(
-      `--suites ${unknown.length ? `has unknown suite "${unknown[0]}"` : 'is empty'}; use a comma-separated list of ${known.join(', ')}.`,
+      `--suites ${unknown.length ? `has unknown suite ${shownValue(unknown[0])}` : 'is empty'}; use a comma-separated list of ${known.join(', ')}.`,
     );
   }
   return [...new Set(names)];
+}
+
+function imageMessage(flag: string, image: string): string {
+  return `--${flag} ${shownValue(image)} is not an image reference; write it as [registry/]repository[:tag][@sha256:digest].`;
+}
+
+/** A container image the user named: refused unless it is a well-formed reference. */
+function imageOf(raw: Raw, key: string, flag: string): string | undefined {
+  const image = raw[key] as string | undefined;
+  if (image !== undefined && !isImageReference(image)) throw new UsageError(imageMessage(flag, image));
+  return image;
 }
 
 function withPrefix(name: string): string {

@@ -21,6 +21,7 @@ interface Received {
 }
 
 const received: Received[] = [];
+const stalled = { opened: 0, closed: 0 };
 let server: Server;
 let dir: string;
 let kubeconfig: string;
@@ -66,6 +67,12 @@ beforeAll(async () => {
       };
       if (req.method === 'GET' && discovery[path]) return send(200, discovery[path]);
       if (req.method === 'GET' && path === '/version') return send(200, { gitVersion: 'v1.36.4' });
+      if (req.method === 'PATCH' && path.endsWith('/configmaps/stall')) {
+        // An API server that takes the request and never answers: only the client can end it.
+        stalled.opened += 1;
+        res.on('close', () => (stalled.closed += 1));
+        return;
+      }
       if (req.method === 'PATCH' && path.endsWith('/configmaps/invalid')) {
         return send(
           422,
@@ -264,6 +271,20 @@ metadata: {name: pinned, namespace: elsewhere}
     await expect(kube.get({ apiVersion: 'v1', kind: 'Gizmo', name: 'x' })).rejects.toThrow(
       /the kind Gizmo \(core v1\) is unknown/,
     );
+  });
+
+  it('apply ends at once when its signal is aborted: the request in flight is closed and nothing more is sent', async () => {
+    const kube = Kube.fromFile(kubeconfig);
+    const controller = new AbortController();
+    const cm = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'apps' } });
+    const applying = kube.apply([cm('stall'), cm('after-stall')], { signal: controller.signal }).catch((e) => e);
+    while (stalled.opened === 0) await new Promise((r) => setTimeout(r, 10));
+    const aborted = performance.now();
+    controller.abort(new Error('a sibling install failed'));
+    expect(await applying).toBeInstanceOf(Error);
+    expect(performance.now() - aborted).toBeLessThan(1_000);
+    while (stalled.closed === 0) await new Promise((r) => setTimeout(r, 10));
+    expect(received.some((r) => r.url.includes('/configmaps/after-stall'))).toBe(false);
   });
 
   it('get returns undefined and delete returns false for missing objects', async () => {

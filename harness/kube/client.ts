@@ -22,6 +22,8 @@ export interface ApplyOptions {
   force?: boolean;
   /** Namespace for namespaced objects that lack one (default: the context's namespace, else `default`). */
   namespace?: string;
+  /** Aborting it ends the request in flight and applies nothing more (the run was cancelled). */
+  signal?: AbortSignal;
 }
 
 interface ListBody {
@@ -101,6 +103,7 @@ export class Kube {
       typeof input === 'string' ? parseManifests(input) : input.flatMap((o, i) => expandDocument(o, `object ${i + 1}`));
     const applied: KubeObject[] = [];
     for (const original of objects) {
+      opts.signal?.throwIfAborted();
       const obj = applyBody(original);
       const ref = {
         apiVersion: obj.apiVersion,
@@ -110,25 +113,31 @@ export class Kube {
       };
       try {
         if (!obj.metadata.namespace && opts.namespace) {
-          if ((await retryTransient(() => this.raw.api.scope(obj.apiVersion, obj.kind))) === 'Namespaced') {
+          const scope = await retryTransient(() => this.raw.api.scope(obj.apiVersion, obj.kind), {
+            signal: opts.signal,
+          });
+          if (scope === 'Namespaced') {
             obj.metadata.namespace = opts.namespace;
             ref.namespace = opts.namespace;
           }
         }
         // Server-side apply is idempotent: a transient failure is simply applied again.
-        const result = await retryTransient(() =>
-          this.raw.call<KubeObject>(
-            (api) =>
-              api.patch(
-                structuredClone(obj) as KubernetesObject,
-                undefined,
-                undefined,
-                opts.fieldManager ?? 'kindgate',
-                opts.force ?? true,
-                'application/apply-patch+yaml',
-              ),
-            obj,
-          ),
+        const result = await retryTransient(
+          () =>
+            this.raw.call<KubeObject>(
+              (api) =>
+                api.patch(
+                  structuredClone(obj) as KubernetesObject,
+                  undefined,
+                  undefined,
+                  opts.fieldManager ?? 'kindgate',
+                  opts.force ?? true,
+                  'application/apply-patch+yaml',
+                ),
+              obj,
+              opts.signal,
+            ),
+          { signal: opts.signal },
         );
         applied.push(result);
       } catch (err) {

@@ -85,11 +85,16 @@ export class RawObjectApi {
     if (context?.namespace) (this.api as unknown as { defaultNamespace: string }).defaultNamespace = context.namespace;
   }
 
-  /** Run one client call; returns the raw JSON of its (last) response. */
-  async call<T = unknown>(fn: (api: DiscoveringObjectApi) => Promise<unknown>, body?: unknown): Promise<T> {
+  /** Run one client call; returns the raw JSON of its (last) response. `signal` ends it early (a cancelled run). */
+  async call<T = unknown>(
+    fn: (api: DiscoveringObjectApi) => Promise<unknown>,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const timeout = AbortSignal.timeout(this.requestTimeoutMs);
     const ex: Exchange = {
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(this.requestTimeoutMs),
+      signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
     };
     await exchange.run(ex, () => fn(this.api));
     return (ex.text ? JSON.parse(ex.text) : undefined) as T;

@@ -37,7 +37,21 @@ export function retryAfterMs(err: unknown): number | undefined {
   return typeof seconds === 'number' && seconds > 0 ? Math.min(seconds, 60) * 1000 : undefined;
 }
 
-/** Send an idempotent request until it gets a non-transient answer (or the window is spent). */
-export function retryTransient<T>(request: () => Promise<T>, windowMs = TRANSIENT_RETRY_WINDOW_MS): Promise<T> {
-  return retry(request, { windowMs, minDelayMs: 200, maxDelayMs: 5_000, shouldRetry: isTransient, retryAfterMs });
+/**
+ * Send an idempotent request until it gets a non-transient answer (or the window is spent);
+ * aborting `signal` (a cancelled run) ends the retries.
+ */
+export function retryTransient<T>(
+  request: () => Promise<T>,
+  opts: { windowMs?: number; signal?: AbortSignal } = {},
+): Promise<T> {
+  const { windowMs = TRANSIENT_RETRY_WINDOW_MS, signal } = opts;
+  return retry(request, {
+    windowMs,
+    minDelayMs: 200,
+    maxDelayMs: 5_000,
+    shouldRetry: isTransient,
+    retryAfterMs,
+    signal,
+  });
 }

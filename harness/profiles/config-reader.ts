@@ -1,3 +1,4 @@
+import { MAX_DURATION_SECONDS } from '../config/values.ts';
 import { UsageError } from '../errors.ts';
 
 export type Raw = Record<string, unknown>;
@@ -53,6 +54,9 @@ export class ConfigReader {
     if (v === undefined || v === null) return fallbackSeconds * 1000;
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
       this.fail(key, `must be a positive number of seconds, got ${JSON.stringify(v)}`, 'fix the value');
+    }
+    if (v > MAX_DURATION_SECONDS) {
+      this.fail(key, `must be at most ${MAX_DURATION_SECONDS} seconds (Node's timer limit), got ${v}`, 'fix the value');
     }
     return Math.round(v * 1000);
   }

@@ -68,7 +68,7 @@ describe('a vendor profile in the config file', () => {
           implementation: {
             organization: 'example',
             project: 'acme-gateway',
-            version: 1.2,
+            version: '1.2',
             url: 'https://example.com',
             contact: ['@example/maintainers'],
           },
@@ -211,6 +211,11 @@ describe('a vendor profile in the config file', () => {
       'a negative install timeout',
       { ...acme(), install: { manifests: ['a.yaml'], timeoutSeconds: -1 } },
       /profile\.install\.timeoutSeconds must be a positive number of seconds, got -1/,
+    ],
+    [
+      "an install timeout past Node's timer limit",
+      { ...acme(), install: { manifests: ['a.yaml'], gatewayClassTimeoutSeconds: 3_000_000 } },
+      /profile\.install\.gatewayClassTimeoutSeconds must be at most 2147483 seconds \(Node's timer limit\), got 3000000/,
     ],
     ['a list instead of a mapping', ['acme'], /profile must be a mapping/],
   ])('rejects %s with one sentence naming the file and key', (_case, profile, message) => {

@@ -18,6 +18,8 @@ export interface ProfileConfig {
   serverHeader: string;
   supportedFeatures: string[];
   implementation: ImplementationInfo;
+  /** Upstream conformance profiles for `kindgate conformance`; undefined = GATEWAY-HTTP. */
+  conformanceProfiles?: string[];
   diagnostics: DiagnosticsSpec;
   install?: VendorInstall;
   /** The config file it came from (for messages). */
@@ -37,6 +39,16 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 /** GatewayClass spec.controllerName, Gateway API v1.6.1 CRD: a domain-prefixed path, at most 253 characters. */
 const CONTROLLER_NAME =
   /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/[A-Za-z0-9/\-._~%!$&'()*+,;=:]+$/;
+/** Conformance profile names of the upstream suite (gateway-api v1.6.1 conformance/utils/suite/profiles.go). */
+export const UPSTREAM_CONFORMANCE_PROFILES = [
+  'GATEWAY-HTTP',
+  'GATEWAY-TLS',
+  'GATEWAY-TCP',
+  'GATEWAY-UDP',
+  'GATEWAY-GRPC',
+  'MESH-HTTP',
+  'MESH-GRPC',
+] as const;
 const knownFeatures: readonly string[] = [...gatewayHttpCoreFeatures, ...gatewayHttpExtendedFeatures];
 
 const PROFILE_KEYS = [
@@ -46,6 +58,7 @@ const PROFILE_KEYS = [
   'serverHeader',
   'supportedFeatures',
   'implementation',
+  'conformanceProfiles',
   'diagnostics',
   'install',
 ] as const;
@@ -61,6 +74,7 @@ export function parseProfileConfig(value: unknown, file: string): ProfileConfig 
   const serverHeader = serverHeaderOf(read, raw.serverHeader);
   const supportedFeatures = supportedFeaturesOf(read, raw.supportedFeatures);
   const implementation = implementationOf(read, raw.implementation);
+  const conformanceProfiles = conformanceProfilesOf(read, raw.conformanceProfiles);
   const diagnostics = diagnosticsOf(read, raw.diagnostics);
   const install = raw.install === undefined || raw.install === null ? undefined : installOf(read, raw.install);
   return {
@@ -70,6 +84,7 @@ export function parseProfileConfig(value: unknown, file: string): ProfileConfig 
     serverHeader,
     supportedFeatures,
     implementation,
+    ...(conformanceProfiles ? { conformanceProfiles } : {}),
     diagnostics,
     install,
     file,
@@ -138,6 +153,23 @@ function supportedFeaturesOf(read: ConfigReader, value: unknown): string[] {
   return [...new Set([...gatewayHttpCoreFeatures, ...listed])];
 }
 
+/** Which upstream conformance profiles `kindgate conformance` runs (default GATEWAY-HTTP). */
+function conformanceProfilesOf(read: ConfigReader, value: unknown): string[] | undefined {
+  const listed = read.strings(value, 'profile.conformanceProfiles');
+  const known: readonly string[] = UPSTREAM_CONFORMANCE_PROFILES;
+  const unknown = listed?.find((p) => !known.includes(p));
+  if (unknown !== undefined) {
+    const fix = `use upstream names: ${UPSTREAM_CONFORMANCE_PROFILES.join(', ')}`;
+    read.fail('profile.conformanceProfiles', `names unknown conformance profile ${unknown}`, fix);
+  }
+  return listed;
+}
+
+/** `version: 1.10` is the number 1.1 to YAML: the report would name another version. */
+function unquotedVersionProblem(version: number): string {
+  return `must be a string, got the number ${version} (YAML reads an unquoted version such as 1.10 as a number)`;
+}
+
 /** Who the ConformanceReport names as the implementation. */
 function implementationOf(read: ConfigReader, value: unknown): ImplementationInfo {
   if (value === undefined || value === null) {
@@ -146,12 +178,15 @@ function implementationOf(read: ConfigReader, value: unknown): ImplementationInf
   }
   const keys = ['organization', 'project', 'url', 'version', 'contact'];
   const impl = read.mapping(value, 'profile.implementation', keys);
-  const version = typeof impl.version === 'number' ? String(impl.version) : impl.version;
+  if (typeof impl.version === 'number') {
+    const fix = 'quote it as you mean it, e.g. version: "1.10"';
+    read.fail('profile.implementation.version', unquotedVersionProblem(impl.version), fix);
+  }
   return {
     organization: read.text(impl.organization, 'profile.implementation.organization'),
     project: read.text(impl.project, 'profile.implementation.project'),
     url: read.optionalText(impl.url, 'profile.implementation.url') ?? '',
-    version: read.text(version, 'profile.implementation.version', 'the version you test, e.g. v1.2.3'),
+    version: read.text(impl.version, 'profile.implementation.version', 'the version you test, e.g. v1.2.3'),
     contact: read.strings(impl.contact, 'profile.implementation.contact') ?? [],
   };
 }

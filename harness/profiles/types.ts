@@ -28,6 +28,8 @@ export interface Profile {
   /** Gateway API features this implementation supports (upstream feature names). */
   supportedFeatures: string[];
   implementation: ImplementationInfo;
+  /** Upstream conformance profiles `kindgate conformance` runs (default GATEWAY-HTTP). */
+  conformanceProfiles?: string[];
   diagnostics: DiagnosticsSpec;
   /** How `--provider kind` installs it; undefined = it cannot (use `--provider existing`). */
   install?: ProfileInstall;

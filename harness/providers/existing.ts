@@ -5,18 +5,22 @@ import type { Logger } from '../log.ts';
 import { timedStep } from '../log.ts';
 import type { Profile } from '../profiles/types.ts';
 import { gatewayTarget } from './gateway-target.ts';
-import type { Endpoint, GatewayRef, Provider } from './types.ts';
+import type { Endpoint, GatewayRef, Provider, ProviderUse } from './types.ts';
 
 /** Where to look when the user's implementation gave the Gateway no address. */
 const EXISTING_ADDRESS_HINT =
   "check that the implementation assigned one (the Gateway's Programmed condition says why not)";
 
-function notAllowedMessage(context: string, options: RunOptions): string {
-  const namespaces = `${options.gatewayNamespace}, ${options.namespace}`;
+function notAllowedMessage(context: string, changes: string): string {
   return (
     `kindgate did not create context "${context}" and will not create or delete anything in it; ` +
-    `pass --allow-existing to let it apply the fixtures (namespaces ${namespaces}) there.`
+    `pass --allow-existing to let it ${changes} there.`
   );
+}
+
+/** `kindgate test`: what applying the fixtures creates. */
+function fixtureChanges(options: RunOptions): string {
+  return `apply the fixtures (namespaces ${options.gatewayNamespace}, ${options.namespace})`;
 }
 
 /**
@@ -25,7 +29,7 @@ function notAllowedMessage(context: string, options: RunOptions): string {
  * refuses to touch the cluster unless the user opted in with --allow-existing: a harness must
  * never hurt a real cluster. Listeners are reached directly at the Gateway's status address.
  */
-export function createExistingProvider(options: RunOptions, profile: Profile): Provider {
+export function createExistingProvider(options: RunOptions, profile: Profile, use: ProviderUse = {}): Provider {
   const kubeconfig = options.kubeconfig!;
   let kube: Kube | undefined;
   return {
@@ -35,7 +39,7 @@ export function createExistingProvider(options: RunOptions, profile: Profile): P
       kube = Kube.fromFile(kubeconfig, options.context);
       const context = kube.kubeConfig.getCurrentContext();
       if (!options.allowExisting) {
-        throw new UsageError(notAllowedMessage(context, options));
+        throw new UsageError(notAllowedMessage(context, use.changes ?? fixtureChanges(options)));
       }
       if (profile.install?.type === 'vendor')
         log.info(

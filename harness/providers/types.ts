@@ -11,6 +11,15 @@ export interface GatewayRef {
   name: string;
 }
 
+/** What a command tells the provider about itself. */
+export interface ProviderUse {
+  /**
+   * existing: what the run will do in the user's cluster, completing "pass --allow-existing to
+   * let it … there". Default: applying the fixtures in the run's namespaces (`kindgate test`).
+   */
+  changes?: string;
+}
+
 export interface StartHooks {
   /** Called when start fails, while what it created still exists. Must not throw. */
   beforeCleanup?(error: unknown): Promise<void>;

@@ -1,8 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Document, Scalar } from 'yaml';
 import type { ImplementationInfo, Profile } from '../profiles/types.ts';
 import { catalogEntries, entryById, type CatalogEntry, type ConformanceProfileName } from '../../suites/catalog.ts';
+import { PRIVATE_DIR_MODE, writePrivateFile } from './private-files.ts';
 import type { TestRecord } from './results.ts';
 import { gatewayHttpExtendedFeatures } from '../profiles/features.ts';
 
@@ -188,8 +189,8 @@ export async function writeConformanceReport(
   input: ConformanceInput,
 ): Promise<{ path: string; report: ConformanceReport }> {
   const report = buildConformanceReport(input);
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const path = join(dir, conformanceReportFileName);
-  await writeFile(path, renderConformanceReport(report), 'utf8');
+  await writePrivateFile(path, renderConformanceReport(report));
   return { path, report };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -249,6 +249,56 @@ describe('collectDiagnostics', () => {
     expect(log).not.toContain(JWT);
     expect(log).not.toContain('LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVk=');
     expect(log).toContain('[REDACTED]');
+  });
+
+  it('redacts the issue 9 examples: a literal API_TOKEN env value and an x-api-key annotation, in every file (defect 5)', async () => {
+    const STRIPE = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
+    const ANNOTATION = 'hunter2-not-random';
+    const env = [
+      { name: 'API_TOKEN', value: STRIPE },
+      { name: 'DB_PASSWORD', value: 'correct-horse' },
+      { name: 'HTTPBIN_ENV_VERSION', value: 'v1' },
+    ];
+    const annotations = { 'x-api-key': ANNOTATION };
+    const template = { metadata: { annotations }, spec: { containers: [{ name: 'app', env }] } };
+    kube.objects.push(
+      obj('apps/v1', 'Deployment', 'apps', 'payments', { spec: { template } }),
+      { ...pod('apps', 'payments-1', { app: 'payments' }, []), spec: template.spec },
+      {
+        ...pod('gw', 'external-gateway-istio-abc', { 'gateway.networking.k8s.io/gateway-name': 'external-gateway' }, [
+          'istio-proxy',
+        ]),
+        metadata: {
+          name: 'external-gateway-istio-abc',
+          namespace: 'gw',
+          labels: { 'gateway.networking.k8s.io/gateway-name': 'external-gateway' },
+          annotations,
+        },
+      },
+    );
+    kube.eventsByNs.apps.push(
+      event('apps', 'e3', '2026-01-01T00:00:10Z', 'Pulled', `pulled with x-api-key=${ANNOTATION}`),
+    );
+    const bundle = await collectDiagnostics(base);
+    const deployments = await readFile(join(bundle.dir, 'apps/deployments.yaml'), 'utf8');
+    expect(deployments).toMatch(/name: API_TOKEN\n\s+value: "?\[REDACTED\]"?/);
+    expect(deployments).toMatch(/x-api-key: "?\[REDACTED\]"?/);
+    expect(deployments).toMatch(/name: HTTPBIN_ENV_VERSION\n\s+value: v1/);
+    const text = await allText(bundle.dir);
+    expect(text).not.toContain(STRIPE);
+    expect(text).not.toContain(ANNOTATION);
+    expect(text).not.toContain('correct-horse');
+  });
+
+  it('writes 0600 files in 0700 directories', async () => {
+    const bundle = await collectDiagnostics({ ...base, providerDiagnose: async () => undefined });
+    const entries = await readdir(bundle.dir, { recursive: true, withFileTypes: true });
+    expect(entries.length).toBeGreaterThan(5);
+    expect((await stat(bundle.dir)).mode & 0o777).toBe(0o700);
+    for (const e of entries) {
+      const mode = (await stat(join(e.parentPath, e.name))).mode & 0o777;
+      expect(mode, relative(bundle.dir, join(e.parentPath, e.name))).toBe(e.isDirectory() ? 0o700 : 0o600);
+    }
   });
 
   it('notes a failing log call in the README and still writes the rest', async () => {

@@ -1,11 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BundleWriter } from './diagnostics/bundle-writer.ts';
 import { collectEvents } from './diagnostics/events.ts';
 import { collectLogs } from './diagnostics/logs.ts';
 import { collectGatewayClasses, collectNamespaceObjects, collectRequestedObjects } from './diagnostics/objects.ts';
-import { renderReadme } from './diagnostics/readme.ts';
+import { placeholderReadme, renderReadme } from './diagnostics/readme.ts';
 import type { DiagnosticsBundle, DiagnosticsFailure, DiagnosticsInput } from './diagnostics/types.ts';
+import { PRIVATE_DIR_MODE, writePrivateFile } from './private-files.ts';
 import { redactSecrets } from './redact.ts';
 import type { TestRecord } from './results.ts';
 
@@ -22,13 +23,15 @@ import type { TestRecord } from './results.ts';
 export type { DiagnosticsBundle, DiagnosticsFailure, DiagnosticsInput, DiagnosticsKube } from './diagnostics/types.ts';
 
 export const diagnosticsDirName = 'diagnostics';
+export { BUNDLE_MARKER } from './diagnostics/readme.ts';
 
 export async function collectDiagnostics(input: DiagnosticsInput): Promise<DiagnosticsBundle> {
   const root = join(input.dir, diagnosticsDirName);
   const stepMs = input.stepTimeoutMs ?? 60_000;
   const bundle = new BundleWriter(root, stepMs, input.log);
   const namespaces = unique(input.namespaces);
-  await mkdir(root, { recursive: true });
+  await mkdir(root, { recursive: true, mode: PRIVATE_DIR_MODE });
+  await writePrivateFile(join(root, 'README.md'), placeholderReadme());
 
   const gatewayApiObjects = await collectGatewayClasses(bundle, input.kube);
   for (const namespace of namespaces) {
@@ -47,7 +50,7 @@ export async function collectDiagnostics(input: DiagnosticsInput): Promise<Diagn
     problems: bundle.problems,
     files: bundle.files,
   });
-  await writeFile(join(root, 'README.md'), redactSecrets(readme), 'utf8');
+  await writePrivateFile(join(root, 'README.md'), redactSecrets(readme));
   return { dir: root, readme, problems: bundle.problems, files: ['README.md', ...bundle.files] };
 }
 
@@ -61,7 +64,7 @@ async function collectFromProvider(
   await bundle.step(
     'provider diagnostics',
     async () => {
-      await mkdir(providerDir, { recursive: true });
+      await mkdir(providerDir, { recursive: true, mode: PRIVATE_DIR_MODE });
       await diagnose(providerDir);
       bundle.files.push('provider/');
     },

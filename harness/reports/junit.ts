@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PRIVATE_DIR_MODE, writePrivateFile } from './private-files.ts';
 import type { TestRecord } from './results.ts';
 import { firstLine, stripAnsi, stripInvalidXmlChars, truncate } from './text.ts';
 
@@ -113,8 +114,8 @@ export async function writeJUnit(
   tests: readonly TestRecord[],
   options: JUnitOptions = {},
 ): Promise<string> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const path = join(dir, junitFileName);
-  await writeFile(path, renderJUnit(tests, options), 'utf8');
+  await writePrivateFile(path, renderJUnit(tests, options));
   return path;
 }

@@ -1,9 +1,9 @@
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.ts';
-import { ensureWritableDir } from './writable-dir.ts';
+import { creatableDirProblem, ensureWritableDir } from './writable-dir.ts';
 
 describe('ensureWritableDir', () => {
   it('creates missing levels', () => {
@@ -24,5 +24,14 @@ describe('ensureWritableDir', () => {
       expect(() => ensureWritableDir('/proc/kindgate-nope/x', '--report-dir')).toThrowError(
         /cannot be created or written/,
       );
+  });
+
+  it('creatableDirProblem says why a directory could not be made, and makes nothing', () => {
+    const root = mkdtempSync(join(tmpdir(), 'kg-wd-'));
+    expect(creatableDirProblem(join(root, 'a', 'b'))).toBeUndefined();
+    expect(existsSync(join(root, 'a'))).toBe(false);
+    writeFileSync(join(root, 'f'), '');
+    expect(creatableDirProblem(join(root, 'f'))).toBe('not a directory');
+    expect(creatableDirProblem(join(root, 'f', 'cache', 'kindgate'))).toBe('ENOTDIR');
   });
 });

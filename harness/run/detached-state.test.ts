@@ -8,8 +8,8 @@ import {
   listRecords,
   matching,
   readRecord,
-  removeOwnKubeconfig,
   sha256,
+  undoKubeconfig,
   writeRecord,
   type DetachedRecord,
 } from './detached-state.ts';
@@ -56,20 +56,20 @@ describe('detached environment records', () => {
     expect(await listRecords(join(cache, 'nowhere'))).toEqual([]);
   });
 
-  it('delete a kubeconfig only when kindgate wrote it and it still holds what kindgate wrote', async () => {
+  it('undo a kubeconfig only while it holds what kindgate wrote: delete the file it created, empty the one it was given', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kg-records-kc-'));
     const file = join(dir, 'kubeconfig');
-    writeFileSync(file, 'ours');
-    const ours = record('kindgate-a', file, { kubeconfigSha256: sha256('ours') });
+    const created = record('kindgate-a', file, { kubeconfigSha256: sha256('ours') });
     writeFileSync(file, 'theirs now');
-    expect(await removeOwnKubeconfig(ours)).toBe(false);
+    expect(await undoKubeconfig(created)).toBe('left');
     expect(readFileSync(file, 'utf8')).toBe('theirs now');
-    expect(
-      await removeOwnKubeconfig({ ...ours, kubeconfigCreated: false, kubeconfigSha256: sha256('theirs now') }),
-    ).toBe(false);
     writeFileSync(file, 'ours');
-    expect(await removeOwnKubeconfig(ours)).toBe(true);
+    expect(await undoKubeconfig({ ...created, kubeconfigCreated: false })).toBe('emptied');
+    expect(readFileSync(file, 'utf8')).toBe('');
+    writeFileSync(file, 'ours');
+    expect(await undoKubeconfig(created)).toBe('deleted');
     expect(() => statSync(file)).toThrow();
+    expect(await undoKubeconfig(created)).toBe('left');
   });
 });
 

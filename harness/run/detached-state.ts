@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, rename, rm, truncate } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ProcessIdentity } from './process-identity.ts';
 
@@ -17,7 +17,7 @@ export interface DetachedRecord {
   name: string;
   provider: 'sim' | 'kind';
   kubeconfig: string;
-  /** kindgate wrote this kubeconfig (down may delete it, if it still holds what kindgate wrote). */
+  /** kindgate created this kubeconfig file (else the user gave it empty: down empties it again). */
   kubeconfigCreated: boolean;
   /** sha256 of the kubeconfig as kindgate wrote it. */
   kubeconfigSha256?: string;
@@ -103,15 +103,28 @@ export function sha256(text: string): string {
 }
 
 /**
- * Delete the recorded kubeconfig only when kindgate wrote it and it still holds what kindgate
- * wrote: a file someone replaced or edited since is theirs now. Returns whether it was deleted.
+ * Whether the recorded kubeconfig still holds what kindgate wrote into it: only then may `down`
+ * undo it. A file someone replaced or edited since is theirs now.
  */
-export async function removeOwnKubeconfig(record: DetachedRecord): Promise<boolean> {
-  if (!record.kubeconfigCreated || !record.kubeconfigSha256) return false;
+export async function holdsWhatKindgateWrote(record: DetachedRecord): Promise<boolean> {
+  if (!record.kubeconfigSha256) return false;
   const text = await readFile(record.kubeconfig, 'utf8').catch(() => undefined);
-  if (text === undefined || sha256(text) !== record.kubeconfigSha256) return false;
-  await rm(record.kubeconfig, { force: true });
-  return true;
+  return text !== undefined && sha256(text) === record.kubeconfigSha256;
+}
+
+/**
+ * Undo what kindgate did to the kubeconfig, as the run's own teardown would: a file it created is
+ * deleted, an empty file the user gave it is emptied again; only while it holds what kindgate
+ * wrote (`owned`: checked earlier, before something like `kind delete` edited it).
+ */
+export async function undoKubeconfig(record: DetachedRecord, owned?: boolean): Promise<'deleted' | 'emptied' | 'left'> {
+  if (!(owned ?? (await holdsWhatKindgateWrote(record)))) return 'left';
+  if (record.kubeconfigCreated) {
+    await rm(record.kubeconfig, { force: true });
+    return 'deleted';
+  }
+  await truncate(record.kubeconfig, 0);
+  return 'emptied';
 }
 
 export async function removeStateDir(dir: string): Promise<void> {

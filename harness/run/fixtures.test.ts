@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.ts';
-import { builtinFixturesDir, loadFixtures, renderTemplate, type FixtureValues } from './fixtures.ts';
+import { builtinFixturesDir, loadFixtures, MAX_FIXTURE_BYTES, renderTemplate, type FixtureValues } from './fixtures.ts';
 
 const values: FixtureValues = {
   namespace: 'apps-ns',
@@ -80,6 +81,56 @@ describe('fixtures', () => {
     writeFileSync(join(dir, 'b.yaml'), 'apiVersion: v1\nkind: Namespace\n');
     expect(() => loadFixtures(dir, values)).toThrowError(
       /b\.yaml: every document needs apiVersion, kind and metadata\.name/,
+    );
+  });
+
+  const fixtureError = (dir: string) => {
+    try {
+      loadFixtures(dir, values);
+    } catch (error) {
+      expect(error).toBeInstanceOf(UsageError);
+      return (error as Error).message;
+    }
+    throw new Error('no UsageError');
+  };
+
+  it('a symlink loop or an unreadable entry is a usage error naming the file (issue 9, defect 7)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kg-fx-'));
+    symlinkSync('loop.yaml', join(dir, 'loop.yaml'));
+    expect(fixtureError(dir)).toBe(
+      `Fixture ${relative(process.cwd(), join(dir, 'loop.yaml'))} cannot be read (ELOOP: a loop of symbolic links); fix or remove it.`,
+    );
+    const sub = mkdtempSync(join(tmpdir(), 'kg-fx-'));
+    mkdirSync(join(sub, 'dir.yaml'));
+    expect(fixtureError(sub)).toBe(
+      `Fixture ${relative(process.cwd(), join(sub, 'dir.yaml'))} cannot be read (EISDIR: a directory); fix or remove it.`,
+    );
+  });
+
+  it('a FIFO among the fixtures is refused without being opened', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kg-fx-'));
+    execFileSync('mkfifo', [join(dir, 'pipe.yaml')]);
+    expect(fixtureError(dir)).toBe(
+      `Fixture ${relative(process.cwd(), join(dir, 'pipe.yaml'))} is not a regular file; remove it from the fixture directory.`,
+    );
+  });
+
+  it('a List with a null item names the file and the item (issue 9, defect 7)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kg-fx-'));
+    writeFileSync(join(dir, 'a.yaml'), 'apiVersion: v1\nkind: ConfigMapList\nitems: [null]\n');
+    expect(fixtureError(dir)).toMatch(/a\.yaml: document 1, item 1 is not a Kubernetes object/);
+  });
+
+  it(`a fixture file over ${MAX_FIXTURE_BYTES} bytes is refused unread, naming the file and the limit (issue 9, defect 8)`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kg-fx-'));
+    const path = join(dir, 'big.yaml');
+    writeFileSync(
+      path,
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  a: "${'x'.repeat(MAX_FIXTURE_BYTES)}"\n`,
+    );
+    const size = statSync(path).size;
+    expect(fixtureError(dir)).toBe(
+      `Fixture ${relative(process.cwd(), path)} is ${size} bytes, over the 1 MiB limit of a fixture file (the API server takes at most 1.5 MiB per object); split it or make it smaller.`,
     );
   });
 });

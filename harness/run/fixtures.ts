@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.ts';
 import type { KubeObject } from '../kube/types.ts';
-import { ManifestError, parseManifests, type ManifestProblem } from '../kube/yaml.ts';
+import { ManifestError, parseManifests } from '../kube/yaml.ts';
 
 /** The values a fixture may reference as `{{name}}`. */
 export interface FixtureValues {
@@ -49,15 +49,72 @@ function parseFixture(text: string, file: string): KubeObject[] {
     return parseManifests(text, file);
   } catch (error) {
     if (!(error instanceof ManifestError)) throw error;
-    throw new ManifestError(fixtureProblemMessage(file, error.problem), error.problem);
+    throw new ManifestError(fixtureProblemMessage(file, error), error.problem);
   }
 }
 
-function fixtureProblemMessage(file: string, problem: ManifestProblem): string {
+function fixtureProblemMessage(file: string, error: ManifestError): string {
+  const { problem } = error;
   if (problem.type === 'invalid-yaml') {
     return `${file}${problem.line ? `:${problem.line}` : ''}: invalid YAML (${problem.reason}); fix the manifest.`;
   }
+  // The parser's sentence names the document and the List item (`document 1, item 1`).
+  if (problem.type === 'not-an-object') return error.message;
   return `${file}: every document needs apiVersion, kind and metadata.name; add them or remove the document.`;
+}
+
+/**
+ * The largest fixture file read. The API server refuses an object over 1.5 MiB (etcd's request
+ * limit, kube-apiserver --max-request-bytes); a fixture file is a handful of small objects, and a
+ * file far over that would only be parsed, slowly, to be refused by the cluster.
+ */
+export const MAX_FIXTURE_BYTES = 1024 * 1024;
+
+function tooLargeMessage(file: string, bytes: number): string {
+  return (
+    `Fixture ${file} is ${bytes} bytes, over the 1 MiB limit of a fixture file ` +
+    '(the API server takes at most 1.5 MiB per object); split it or make it smaller.'
+  );
+}
+
+const READ_PROBLEMS: Record<string, string> = {
+  ELOOP: 'a loop of symbolic links',
+  EISDIR: 'a directory',
+  ENOENT: 'a broken symbolic link',
+  EACCES: 'permission denied',
+};
+
+function unreadableMessage(file: string, error: NodeJS.ErrnoException): string {
+  const code = error.code ?? 'error';
+  const why = READ_PROBLEMS[code] ?? error.message.split('\n')[0];
+  return `Fixture ${file} cannot be read (${code}: ${why}); fix or remove it.`;
+}
+
+/**
+ * A fixture file's text, checked before it is opened (a FIFO would block the open, a huge file
+ * would be read whole), and again on the open file in case the path changed in between.
+ */
+function readFixtureText(path: string, shown: string): string {
+  try {
+    checkFixtureFile(statSync(path), shown);
+    const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      checkFixtureFile(fstatSync(fd), shown);
+      return readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(unreadableMessage(shown, error as NodeJS.ErrnoException));
+  }
+}
+
+function checkFixtureFile(stat: Stats, shown: string): void {
+  if (stat.isDirectory()) throw new UsageError(unreadableMessage(shown, { code: 'EISDIR' } as NodeJS.ErrnoException));
+  if (!stat.isFile())
+    throw new UsageError(`Fixture ${shown} is not a regular file; remove it from the fixture directory.`);
+  if (stat.size > MAX_FIXTURE_BYTES) throw new UsageError(tooLargeMessage(shown, stat.size));
 }
 
 /** Render every `*.yaml`/`*.yml` of `dir`, in file-name order (so `00-namespaces.yaml` goes first). */
@@ -81,7 +138,7 @@ export function loadFixtures(dir: string, values: FixtureValues): RenderedFixtur
   return names.map((name) => {
     const path = join(dir, name);
     const shown = relative(process.cwd(), path) || path;
-    const text = renderTemplate(readFileSync(path, 'utf8'), values, shown);
+    const text = renderTemplate(readFixtureText(path, shown), values, shown);
     return { file: shown, objects: parseFixture(text, shown) };
   });
 }

@@ -2,7 +2,8 @@ import type { RunOptions } from '../config/options.ts';
 import { builtinFixturesDir, loadFixtures, type RenderedFixture } from './fixtures.ts';
 import { Kube } from '../kube/client.ts';
 import { conditionsOf, findCondition } from '../kube/conditions.ts';
-import type { KubeObject } from '../kube/types.ts';
+import { SetupError } from '../errors.ts';
+import { describeRef, type KubeObject, type ObjectRef } from '../kube/types.ts';
 import { timedStep, type Logger } from '../log.ts';
 import type { Profile } from '../profiles/types.ts';
 import type { Provider, StartHooks } from '../providers/types.ts';
@@ -67,9 +68,10 @@ export async function provision(
     namespace: gw.metadata.namespace ?? options.namespace,
     name: gw.metadata.name,
     listeners: ((gw.spec as { listeners?: { name: string }[] }).listeners ?? []).map((l) => l.name),
+    className: (gw.spec as { gatewayClassName?: string } | undefined)?.gatewayClassName,
   }));
   const endpoints = await timedStep(log, 'gateway endpoints resolved', () =>
-    resolveEndpoints(kube, provider, gateways, options, log),
+    resolveEndpoints(kube, provider, gateways, options, profile, log),
   );
 
   const handle: ClusterHandle = {
@@ -98,6 +100,7 @@ export async function provision(
   return { handle, kube, fixtures };
 }
 
+const GATEWAY_API_V1 = 'gateway.networking.k8s.io/v1';
 const isGateway = (o: KubeObject) => o.kind === 'Gateway' && o.apiVersion.startsWith('gateway.networking.k8s.io/');
 const isRoute = (o: KubeObject) =>
   ['HTTPRoute', 'GRPCRoute'].includes(o.kind) && o.apiVersion.startsWith('gateway.networking.k8s.io/');
@@ -186,11 +189,13 @@ async function waitForNamespaceReady(kube: Kube, namespace: string, timeoutMs: n
 async function resolveEndpoints(
   kube: Kube,
   provider: Provider,
-  gateways: ClusterHandle['gateways'],
+  gateways: (ClusterHandle['gateways'][number] & { className?: string })[],
   options: RunOptions,
+  profile: Profile,
   log: Logger,
 ): Promise<ClusterHandle['endpoints']> {
   const endpoints: ClusterHandle['endpoints'] = {};
+  await refuseMissingGatewayClasses(kube, gateways, profile);
   await Promise.all(
     gateways.map(async (gw) => {
       try {
@@ -218,6 +223,42 @@ async function resolveEndpoints(
     }),
   );
   return endpoints;
+}
+
+function missingClassMessage(gateway: ObjectRef, className: string, profileClass: string): string {
+  return (
+    `${describeRef(gateway)} names gatewayClassName "${className}", and the cluster has no GatewayClass ${className} ` +
+    `(the profile's class is ${profileClass}); set spec.gatewayClassName to {{gatewayClassName}} in the fixture, ` +
+    `or create GatewayClass ${className}.`
+  );
+}
+
+/**
+ * No controller ever answers a Gateway whose class does not exist: its wait would only run out.
+ * By now the implementation is installed and its own class accepted, so a class missing at the
+ * start of the wait is missing for good, and is said at once.
+ */
+async function refuseMissingGatewayClasses(
+  kube: Kube,
+  gateways: { namespace: string; name: string; className?: string }[],
+  profile: Profile,
+): Promise<void> {
+  const present = new Map<string, boolean>();
+  for (const gw of gateways) {
+    if (!gw.className) continue;
+    if (!present.has(gw.className)) {
+      const found = await kube.get({ apiVersion: GATEWAY_API_V1, kind: 'GatewayClass', name: gw.className });
+      present.set(gw.className, found !== undefined);
+    }
+    if (present.get(gw.className)) continue;
+    const ref = {
+      apiVersion: GATEWAY_API_V1,
+      kind: 'Gateway',
+      namespace: gw.namespace,
+      name: gw.name,
+    };
+    throw new SetupError(missingClassMessage(ref, gw.className, profile.gatewayClassName));
+  }
 }
 
 /** Remove the namespaces this run created, where the cluster itself outlives the run. */

@@ -70,6 +70,10 @@ export const kindCommands = {
   getKubeconfig(name: string): CommandLine {
     return { file: 'kind', args: ['get', 'kubeconfig', '--name', name], timeoutMs: 60_000, secretStdout: true };
   },
+  /** `kind load docker-image IMAGE... --name N` (pkg/cmd/kind/load/docker-image): `docker save` on the host, imported into every node. */
+  loadDockerImage(name: string, images: string[]): CommandLine {
+    return { file: 'kind', args: ['load', 'docker-image', ...images, '--name', name], timeoutMs: 10 * 60_000 };
+  },
   exportLogs(name: string, dir: string): CommandLine {
     return { file: 'kind', args: ['export', 'logs', dir, '--name', name], timeoutMs: 5 * 60_000 };
   },

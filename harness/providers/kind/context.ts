@@ -4,23 +4,30 @@ import { Kube } from '../../kube/client.ts';
 import type { InstallDeps, KubeLike } from './install/deps.ts';
 import type { KindRunPlan, PlanEnv } from './plan.ts';
 import type { GatewayReach } from './reach/endpoint.ts';
+import type { HostRouting } from './reach/routing.ts';
+import type { ReachKube } from './reach/unreachable.ts';
 import { startRelayContainer, type StartRelay } from './reach/relay.ts';
 import { tcpConnectable } from './reach/tcp.ts';
 import type { StepContext } from './run-steps.ts';
 import { httpDownloader, type Downloader } from './tools/download.ts';
-import { whichOnPath } from './tools/resolve.ts';
+import { whichOnPath, type ToolOrigin } from './tools/resolve.ts';
 import { withTools } from './tools/with-tools.ts';
+
+/** The cluster's API as the kind provider uses it: the installers' part and what the reach diagnosis reads. */
+export type ClusterKube = KubeLike & ReachKube;
 
 /** Everything the kind provider touches outside the process; tests replace these. */
 export interface KindProviderDeps {
   run: RunCommand;
   download: Downloader;
   which(name: string): Promise<string | undefined>;
-  kube(kubeconfigPath: string): KubeLike;
+  /** sha256 of a tool found on PATH (default: read and hash the file). */
+  hashFile?(path: string): Promise<string>;
+  kube(kubeconfigPath: string): ClusterKube;
   startRelay: StartRelay;
   connectable(host: string, port: number, timeoutMs: number): Promise<boolean>;
-  /** --reach auto: how long connects to a Gateway address are retried before using a relay (default 30 s). */
-  directWindowMs?: number;
+  /** --reach auto on a routable host: how long a Gateway address may take to answer (default: the gateway timeout). */
+  directWaitMs?: number;
   /** After a failure, how long teardown waits for the cancelled steps to end (default 10 s). */
   cancelGraceMs?: number;
   host: PlanEnv;
@@ -44,8 +51,12 @@ export interface KindContext extends StepContext {
   readonly deps: KindProviderDeps;
   /** Absolute paths of the resolved tools, by name (`kind` → /…/kind); filled by the tools step. */
   readonly tools: Record<string, string>;
+  /** Where each resolved tool came from (PATH, cached, downloaded), for the tools step line. */
+  readonly toolOrigins: Record<string, ToolOrigin>;
   /** The cluster's API client, from the API server step on. */
-  kube?: KubeLike;
+  kube?: ClusterKube;
+  /** Whether the kind network is routable from this host, from the preflight step on. */
+  routing?: HostRouting;
   /** How Gateways are reached (direct or through relays), from the reach step on. */
   reach?: GatewayReach;
   /** What this run created, so that teardown removes exactly that. */

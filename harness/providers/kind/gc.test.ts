@@ -14,7 +14,10 @@ function fakeRun(outputs: Record<string, string>) {
   return { run, calls };
 }
 
-const deps = { kind: '/cache/kind', engine: 'docker' as const, cacheDir: '/cache' };
+const neverFetch = async (): Promise<string> => {
+  throw new Error('kind must not be fetched');
+};
+const deps = { kind: '/cache/kind', fetchKind: neverFetch, engine: 'docker' as const, cacheDir: '/cache' };
 
 describe('gc', () => {
   it('deletes only kindgate-* clusters and labelled relay containers', async () => {
@@ -35,5 +38,41 @@ describe('gc', () => {
     await collectGarbage({ ...deps, run: fake.run }, true, log);
     expect(fake.calls.every((c) => !c.includes('delete') && !c.includes(' rm '))).toBe(true);
     expect(log.lines).toContain('  would delete kind cluster kindgate-x');
+  });
+
+  it('without kind at hand, lists through the engine (the label kind puts on its nodes) and fetches kind only to delete (issue 9, defect 10)', async () => {
+    const labelled = 'kindgate-a1b2c3\nkindgate-a1b2c3\nprod\n';
+    const fake = fakeRun({ 'label=io.x-k8s.kind.cluster': labelled });
+    const log = createMemoryLogger();
+    const dry = await collectGarbage({ ...deps, kind: undefined, run: fake.run }, true, log);
+    expect(dry).toEqual({ clusters: ['kindgate-a1b2c3'], relays: 0 });
+    expect(fake.calls).toContain(
+      'docker ps -a --filter label=io.x-k8s.kind.cluster --format {{.Label "io.x-k8s.kind.cluster"}}',
+    );
+    expect(log.lines).toContain('  would delete kind cluster kindgate-a1b2c3');
+
+    let fetched = 0;
+    const fetchKind = async () => {
+      fetched++;
+      return '/downloaded/kind';
+    };
+    const real = fakeRun({ 'label=io.x-k8s.kind.cluster': labelled });
+    await collectGarbage({ ...deps, kind: undefined, fetchKind, run: real.run }, false, createMemoryLogger());
+    expect(fetched).toBe(1);
+    expect(real.calls).toContain(
+      '/downloaded/kind delete cluster --name kindgate-a1b2c3 --kubeconfig /cache/clusters/kindgate-a1b2c3.kubeconfig',
+    );
+
+    const nothing = fakeRun({ 'label=io.x-k8s.kind.cluster': 'prod\n' });
+    await collectGarbage({ ...deps, kind: undefined, run: nothing.run }, false, createMemoryLogger());
+    expect(nothing.calls.some((c) => c.includes('kind '))).toBe(false);
+  });
+
+  it('podman names the label its own way', async () => {
+    const fake = fakeRun({});
+    await collectGarbage({ ...deps, engine: 'podman', kind: undefined, run: fake.run }, true, createMemoryLogger());
+    expect(fake.calls).toContain(
+      'podman ps -a --filter label=io.x-k8s.kind.cluster --format {{index .Labels "io.x-k8s.kind.cluster"}}',
+    );
   });
 });

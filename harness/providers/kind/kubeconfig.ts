@@ -1,6 +1,7 @@
-import { chmod, mkdir, open, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { chmod, mkdir, open } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { UsageError } from '../../errors.ts';
+import { inspectKubeconfigTarget, refuseNonRegular } from '../kubeconfig-file.ts';
 
 /**
  * The run's kubeconfig: a private file (0600 in a 0700 directory), never ~/.kube/config.
@@ -23,7 +24,8 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 
 /**
  * kind (and kindgate, on --reuse) truncates the kubeconfig it writes: refuse a --kubeconfig that
- * already holds something (e.g. ~/.kube/config), unless it is kindgate's own file for this cluster.
+ * already holds something (e.g. ~/.kube/config), that is not a regular file (a device, a FIFO) or
+ * that others may read, unless it is kindgate's own file for this cluster. Looked at, never opened.
  */
 export async function checkKubeconfigTarget(
   path: string,
@@ -31,32 +33,23 @@ export async function checkKubeconfigTarget(
   instead = `omit --kubeconfig to use ${ownPath}`,
 ): Promise<void> {
   if (ownPath !== undefined && resolve(path) === resolve(ownPath)) return;
-  let size: number;
-  try {
-    size = (await stat(path)).size;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new UsageError(
-      `--kubeconfig ${path} cannot be checked (${(error as Error).message}); choose a new path, or ${instead}.`,
-      { cause: error },
-    );
-  }
-  if (size > 0) {
-    throw new UsageError(
-      `--kubeconfig ${path} already exists and is not empty, and kindgate would overwrite it with this cluster's credentials; ` +
-        `choose a new path, or ${instead}.`,
-    );
-  }
+  await inspectKubeconfigTarget(path, instead);
 }
 
-/** Create (or truncate) the file with mode 0600 before anything writes secrets into it. */
+/**
+ * Create (or truncate) the file with mode 0600 before anything writes secrets into it: a path that
+ * is not a regular file is refused unopened, and an existing file is made 0600 before it is emptied
+ * and written (callers pass kindgate's own files, or a --kubeconfig checked by checkKubeconfigTarget).
+ */
 export async function preparePrivateFile(path: string, content = ''): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const handle = await open(path, 'w', 0o600);
+  await refuseNonRegular(path, 'choose another --kubeconfig or --cache-dir');
+  const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_NONBLOCK, 0o600);
   try {
+    await handle.chmod(0o600);
+    await handle.truncate(0);
     await handle.writeFile(content);
   } finally {
     await handle.close();
   }
-  await chmod(path, 0o600);
 }

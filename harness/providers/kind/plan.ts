@@ -5,12 +5,14 @@ import type { CommandLine } from '../../exec.ts';
 import type { ObjectRef } from '../../kube/types.ts';
 import { kindClusterConfig, kindCommands } from './cluster.ts';
 import { defaultKubeconfigPath } from './kubeconfig.ts';
-import { engineFromEnv, kindNetworkName, networkInspectCommand, type Engine } from './engine.ts';
+import { clusterImages, imagesNotListed, preloadPlan, type ClusterImage, type PreloadPlan } from './images.ts';
+import { engineFromEnv, engineInfoCommand, kindNetworkName, networkInspectCommand, type Engine } from './engine.ts';
 import { pins } from '../../pins.ts';
 import type { Profile } from '../../profiles/types.ts';
 import type { Artifact } from './tools/artifact.ts';
 import { toolPlatform, type ToolPlatform } from './tools/platform.ts';
 import type { ToolSpec } from './tools/resolve.ts';
+import { contextEndpointCommand, routingFromHost, type HostRouting } from './reach/routing.ts';
 
 /**
  * The run plan of the kind provider: every command line, URL + sha256, file and wait, in order,
@@ -25,9 +27,19 @@ export interface KindRunPlan {
   reuse: boolean;
   keep: boolean;
   reach: ReachMode;
+  /** What the platform and DOCKER_HOST alone say about reaching the kind network; undefined: `<engine> info` decides. */
+  routing?: HostRouting;
+  /** --reach auto on a routable host: how long a Gateway address may take to accept a TCP connection (--gateway-timeout). */
+  directWaitMs: number;
   relayImage: string;
   platform: ToolPlatform;
-  preflight: { nodeMinimum: string; engineInfo: CommandLine; hostProbeTimeoutMs: number };
+  preflight: {
+    nodeMinimum: string;
+    engineInfo: CommandLine;
+    /** docker without DOCKER_HOST: the current context's endpoint (a remote one is not routable). */
+    contextEndpoint?: CommandLine;
+    hostProbeTimeoutMs: number;
+  };
   tools: ToolSpec[];
   cluster: {
     configPath: string;
@@ -39,6 +51,8 @@ export interface KindRunPlan {
     getKubeconfig: CommandLine;
     apiTimeoutMs: number;
   };
+  /** Every image the run pulls, with where from; `preload` with --preload-images. */
+  images: { list: ClusterImage[]; notListed: string[]; preload?: PreloadPlan };
   /** Run concurrently once the API server answers. */
   installs: { metallb: MetallbPlan; gatewayApiCrds: CrdsPlan; implementation: ImplementationPlan };
   teardown: { delete?: CommandLine; relayLabel: Record<string, string> };
@@ -49,6 +63,9 @@ export interface MetallbPlan {
   manifest: Artifact;
   controller: ObjectRef;
   controllerTimeoutMs: number;
+  /** The speaker DaemonSet (L2 announcements): every scheduled pod Ready, at its latest generation. */
+  speaker: ObjectRef;
+  speakerTimeoutMs: number;
   networkInspect: CommandLine;
   poolName: string;
   l2AdvertisementName: string;
@@ -113,7 +130,6 @@ export function planKindRun(options: RunOptions, profile: Profile, host: PlanEnv
   const kind: ToolSpec = {
     name: 'kind',
     version: pins.kind.version,
-    versionArgs: ['version'],
     // kind publishes `<binary>.sha256sum` beside each binary (kind hack/release/build/cross.sh).
     artifact: kindSha
       ? { url: kindUrl, sha256: kindSha, cachePath: kindPath }
@@ -123,7 +139,6 @@ export function planKindRun(options: RunOptions, profile: Profile, host: PlanEnv
   const istioctl: ToolSpec = {
     name: 'istioctl',
     version: pins.istio.version,
-    versionArgs: ['version', '--remote=false', '--short'],
     artifact: { url: istioUrl, checksumUrl: `${istioUrl}.sha256`, cachePath: join(downloads, `${istioName}.tar.gz`) },
     archiveMember: 'istioctl',
     binPath: join(options.cacheDir, 'bin', istioName, 'istioctl'),
@@ -141,15 +156,14 @@ export function planKindRun(options: RunOptions, profile: Profile, host: PlanEnv
     reuse: options.reuse,
     keep: options.keep,
     reach: options.reach,
+    routing: routingFromHost(host.platform ?? process.platform, engine, env),
+    directWaitMs: options.timeouts.gatewayMs,
     relayImage: options.relayImage,
     platform,
     preflight: {
       nodeMinimum: '20.19.0',
-      engineInfo: {
-        file: engine,
-        args: ['info', '--format', engine === 'podman' ? '{{.Version.Version}}' : '{{.ServerVersion}}'],
-        timeoutMs: 30_000,
-      },
+      engineInfo: engineInfoCommand(engine),
+      contextEndpoint: contextEndpointCommand(engine, env),
       hostProbeTimeoutMs: 5_000,
     },
     tools,
@@ -162,6 +176,7 @@ export function planKindRun(options: RunOptions, profile: Profile, host: PlanEnv
       getKubeconfig: kindCommands.getKubeconfig(name),
       apiTimeoutMs: 120_000,
     },
+    images: imagesPlan(options, profile, engine),
     installs: {
       metallb: {
         version: pins.metallb.version,
@@ -173,11 +188,15 @@ export function planKindRun(options: RunOptions, profile: Profile, host: PlanEnv
         // MetalLB v0.16.1 metallb-native.yaml: Deployment metallb-system/controller (app=metallb, component=controller).
         controller: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'metallb-system', name: 'controller' },
         controllerTimeoutMs: 180_000,
+        // Same manifest: DaemonSet metallb-system/speaker (app=metallb, component=speaker), one pod per node.
+        speaker: { apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: 'metallb-system', name: 'speaker' },
+        speakerTimeoutMs: 180_000,
         networkInspect: networkInspectCommand(engine, kindNetworkName(engine, env)),
         namespace: 'metallb-system',
         poolName: 'kindgate-pool',
         l2AdvertisementName: 'kindgate-l2',
-        poolRetryMs: 120_000,
+        // The controller rotates the webhook's certificate at start; on a slow node that takes a minute or more.
+        poolRetryMs: 300_000,
       },
       gatewayApiCrds: {
         version: pins.gatewayApi.version,
@@ -197,6 +216,21 @@ export function planKindRun(options: RunOptions, profile: Profile, host: PlanEnv
       relayLabel: { [RELAY_LABEL]: name },
     },
   };
+}
+
+function preloadEngineMessage(engine: Engine): string {
+  return (
+    `--preload-images loads images with \`kind load docker-image\`, which reads them from docker, ` +
+    `but KIND_EXPERIMENTAL_PROVIDER=${engine} runs the cluster on ${engine}; drop --preload-images or unset KIND_EXPERIMENTAL_PROVIDER.`
+  );
+}
+
+function imagesPlan(options: RunOptions, profile: Profile, engine: Engine): KindRunPlan['images'] {
+  const list = clusterImages(options, profile);
+  const notListed = imagesNotListed(options, profile);
+  if (!options.preloadImages) return { list, notListed };
+  if (engine !== 'docker') throw new UsageError(preloadEngineMessage(engine));
+  return { list, notListed, preload: preloadPlan(options.clusterName, list) };
 }
 
 function noInstallMessage(profile: string): string {

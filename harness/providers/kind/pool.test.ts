@@ -6,9 +6,16 @@ import {
   poolFromSubnet,
   poolSliceExample,
   subnetsFromDockerInspect,
+  subnetsFromFormattedInspect,
   subnetsFromPodmanInspect,
 } from './pool.ts';
-import { engineFromEnv, kindNetworkName } from './engine.ts';
+import {
+  engineFromEnv,
+  engineInfoCommand,
+  kindNetworkName,
+  networkInspectCommand,
+  NERDCTL_SUBNETS_FORMAT,
+} from './engine.ts';
 
 // sha256('kindgate-t1') starts with 2350157960: slice 8 of 16 (a /16), 2 of 6 (a /24); 'kg-27' has slice 0 of 16.
 const NAME = 'kindgate-t1';
@@ -85,6 +92,16 @@ describe('pool choice from podman network inspect', () => {
     ]);
     expect(subnetsFromPodmanInspect(json)).toEqual(['fc00:f853:ccd:e793::/64', '10.89.1.0/24']);
     expect(poolFromInspect('podman', json, NAME).first).toBe('10.89.1.216');
+  });
+});
+
+describe('pool choice from nerdctl network inspect', () => {
+  it("reads kind's subnet query output (space-separated, IPv6 first) for nerdctl, finch and nerdctl.lima", () => {
+    const output = 'fc00:f853:ccd:e793::/64 10.4.0.0/24 \n';
+    expect(subnetsFromFormattedInspect(output)).toEqual(['fc00:f853:ccd:e793::/64', '10.4.0.0/24']);
+    for (const engine of ['nerdctl', 'finch', 'nerdctl.lima'] as const) {
+      expect(poolFromInspect(engine, output, NAME).range).toBe('10.4.0.216-10.4.0.223');
+    }
   });
 });
 
@@ -171,6 +188,21 @@ describe('engine and network name', () => {
     expect(kindNetworkName('docker', {})).toBe('kind');
     expect(kindNetworkName('docker', { KIND_EXPERIMENTAL_DOCKER_NETWORK: 'kind-ci' })).toBe('kind-ci');
     expect(kindNetworkName('podman', { KIND_EXPERIMENTAL_DOCKER_NETWORK: 'x' })).toBe('kind');
+  });
+
+  it('drives nerdctl (and finch, nerdctl.lima) by that binary, on the fixed network kind, with kind’s own queries', () => {
+    for (const value of ['nerdctl', 'finch', 'nerdctl.lima']) {
+      const engine = engineFromEnv({ KIND_EXPERIMENTAL_PROVIDER: value });
+      expect(engine).toBe(value);
+      expect(kindNetworkName(engine, { KIND_EXPERIMENTAL_DOCKER_NETWORK: 'x' })).toBe('kind');
+      expect(networkInspectCommand(engine, 'kind')).toMatchObject({
+        file: value,
+        args: ['network', 'inspect', '-f', NERDCTL_SUBNETS_FORMAT, 'kind'],
+      });
+      expect(engineInfoCommand(engine)).toMatchObject({ file: value, args: ['info', '--format', '{{json .}}'] });
+    }
+    expect(engineFromEnv({ KIND_EXPERIMENTAL_PROVIDER: 'containerd' })).toBe('docker');
+    expect(networkInspectCommand('podman', 'kind').args).toEqual(['network', 'inspect', 'kind']);
   });
 
   it('ipv4Subnet ignores IPv6 entries regardless of order', () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import { SetupError } from '../../errors.ts';
+import { isNerdctl, type Engine } from './engine.ts';
 
 /**
  * MetalLB's IPv4 pool: a slice at the top of the IPv4 subnet of the `kind` network. Docker and
@@ -140,13 +141,18 @@ export function poolSliceExample(clusterName: string, prefixLength: 16 | 24): st
   return pool.range.replaceAll(prefixLength === 16 ? '10.0.' : '10.0.0.', prefixLength === 16 ? 'x.y.' : 'x.y.z.');
 }
 
-/** Pick the pool from the output of `<engine> network inspect <network>`. */
-export function poolFromInspect(
-  engine: 'docker' | 'podman',
-  json: string,
-  clusterName: string,
-  network = 'kind',
-): Ipv4Pool {
-  const subnets = engine === 'podman' ? subnetsFromPodmanInspect(json) : subnetsFromDockerInspect(json);
+/** kind's nerdctl subnet query (NERDCTL_SUBNETS_FORMAT): the subnets separated by spaces. */
+export function subnetsFromFormattedInspect(text: string): string[] {
+  return text.split(/\s+/).filter(Boolean);
+}
+
+/** Pick the pool from the output of `<engine> network inspect <network>` (networkInspectCommand). */
+export function poolFromInspect(engine: Engine, output: string, clusterName: string, network = 'kind'): Ipv4Pool {
+  const subnets =
+    engine === 'podman'
+      ? subnetsFromPodmanInspect(output)
+      : isNerdctl(engine)
+        ? subnetsFromFormattedInspect(output)
+        : subnetsFromDockerInspect(output);
   return poolFromSubnet(ipv4Subnet(subnets, network), clusterName, network);
 }

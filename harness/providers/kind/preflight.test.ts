@@ -6,7 +6,8 @@ import { defaultTimeouts, type RunOptions } from '../../config/options.ts';
 import { createMemoryLogger } from '../../log.ts';
 import { pins } from '../../pins.ts';
 import { planKindRun } from './plan.ts';
-import { checkNodeVersion, preflight, type PreflightDeps } from './preflight.ts';
+import { checkNodeVersion, engineError, preflight, type PreflightDeps } from './preflight.ts';
+import { CommandError } from '../../exec.ts';
 import { istioProfile } from '../../profiles/istio.ts';
 
 const options = (): RunOptions => ({
@@ -78,6 +79,16 @@ describe('preflight', () => {
     expect(() => checkNodeVersion('v22.1.0', '20.19.0')).not.toThrow();
     expect(() => checkNodeVersion('20.18.3', '20.19.0')).toThrow(
       /needs Node\.js 20\.19\.0 or newer, this is 20\.18\.3/,
+    );
+  });
+
+  it('a missing engine command says what to install: Docker (also Windows via WSL 2), or the engine KIND_EXPERIMENTAL_PROVIDER chose', () => {
+    const missing = (file: string) => new CommandError(`${file} info`, undefined, '', 'not-found', 'not found');
+    expect(engineError('docker', missing('docker')).message).toBe(
+      'The docker command is not installed; install Docker Engine (Linux) or Docker Desktop (macOS, Windows via WSL 2) and retry, or for an offline try use --provider sim.',
+    );
+    expect(engineError('nerdctl', missing('nerdctl')).message).toBe(
+      'The nerdctl command is not installed; install nerdctl (KIND_EXPERIMENTAL_PROVIDER=nerdctl chose it), or unset KIND_EXPERIMENTAL_PROVIDER to use docker, and retry, or for an offline try use --provider sim.',
     );
   });
 });

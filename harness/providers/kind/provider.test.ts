@@ -1,5 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -7,14 +9,16 @@ import { describe, expect, it } from 'vitest';
 import { defaultTimeouts, type RunOptions } from '../../config/options.ts';
 import { alive, sleepingChild } from '../../child-process.test-helper.ts';
 import { CommandError, formatCommand, runCommand, type CommandLine, type CommandResult } from '../../exec.ts';
-import type { KubeLike } from './install/deps.ts';
+import type { ClusterKube } from './context.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { createMemoryLogger } from '../../log.ts';
 import { pins } from '../../pins.ts';
 import { istioProfile } from '../../profiles/istio.ts';
 import type { IstioPlan } from './plan.ts';
 import type { Profile } from '../../profiles/types.ts';
-import type { Downloader } from './tools/download.ts';
+import { createHttpDownloader, type Downloader } from './tools/download.ts';
+import { sha256Text } from './tools/checksum.ts';
+import { tarGz } from './tools/tar.test-helper.ts';
 import { createKindProvider, formatPlan, planKindRun, type KindProviderDeps } from './provider.ts';
 
 function options(over: Partial<RunOptions> = {}): RunOptions {
@@ -58,10 +62,33 @@ const INSPECT = JSON.stringify([
   },
 ]);
 
+/** The istioctl release on the fake network: an archive with the binary, and its published checksum. */
+const ISTIOCTL_BYTES = '#!istioctl 1.31.0';
+const ISTIO_ARCHIVE = tarGz({ istioctl: ISTIOCTL_BYTES });
+/** What the fake PATH binaries hash to: the pinned kind and the verified archive's istioctl. */
+const PATH_HASHES: Record<string, string> = {
+  '/usr/local/bin/kind': pins.kind.sha256['linux-amd64'],
+  '/usr/local/bin/istioctl': sha256Text(ISTIOCTL_BYTES),
+};
+
+/** `docker info --format '{{json .}}'` of a local rootful engine on Linux (GitHub's ubuntu-latest), and of Docker Desktop. */
+const LINUX_ENGINE_INFO = JSON.stringify({
+  ServerVersion: '28.0.4',
+  OperatingSystem: 'Ubuntu 24.04.2 LTS',
+  Name: 'runner',
+  SecurityOptions: ['name=apparmor', 'name=seccomp,profile=builtin', 'name=cgroupns'],
+});
+const DOCKER_DESKTOP_INFO = JSON.stringify({
+  ServerVersion: '28.0.4',
+  OperatingSystem: 'Docker Desktop',
+  Name: 'docker-desktop',
+  SecurityOptions: ['name=seccomp,profile=unconfined', 'name=cgroupns'],
+});
+
 type Failures = Partial<Record<'docker' | 'create' | 'metallb' | 'crds' | 'istio' | 'pool' | 'vendor', Error>>;
 
 /** Fakes for the machine: commands, network and cluster, recording what was asked of them. */
-function fakes(fail: Failures = {}, extra: { clusters?: string[]; onPath?: string[] } = {}) {
+function fakes(fail: Failures = {}, extra: { clusters?: string[]; onPath?: string[]; engineInfo?: string } = {}) {
   const commands: string[] = [];
   const ran: CommandLine[] = [];
   const applied: string[] = [];
@@ -80,8 +107,9 @@ function fakes(fail: Failures = {}, extra: { clusters?: string[]; onPath?: strin
     const args = c.args.join(' ');
     if (c.file === 'docker' && args.startsWith('info')) {
       if (fail.docker) throw fail.docker;
-      return ok('20.10.24\n');
+      return ok(extra.engineInfo ?? LINUX_ENGINE_INFO);
     }
+    if (c.file === 'docker' && args.startsWith('context inspect')) return ok('unix:///var/run/docker.sock\n');
     if (args === 'version') return ok('kind v0.33.0 go1.24.6 linux/amd64\n');
     if (args.startsWith('version --remote=false')) return ok('client version: 1.31.0\n');
     if (args === 'get clusters') return ok((extra.clusters ?? []).join('\n'));
@@ -99,6 +127,10 @@ function fakes(fail: Failures = {}, extra: { clusters?: string[]; onPath?: strin
   };
   const download: Downloader = {
     async toFile(url, dest) {
+      if (url.includes('istioctl')) {
+        await writeFile(dest, ISTIO_ARCHIVE);
+        return { sha256: sha256Text(ISTIO_ARCHIVE), bytes: ISTIO_ARCHIVE.length };
+      }
       const body = url.includes('metallb')
         ? 'kind: Namespace\napiVersion: v1\nmetadata: {name: metallb-system}\n'
         : BUNDLE;
@@ -107,10 +139,10 @@ function fakes(fail: Failures = {}, extra: { clusters?: string[]; onPath?: strin
       const sha256 = url.includes('metallb') ? pins.metallb.sha256 : pins.gatewayApi.standard.sha256;
       return { sha256, bytes: body.length };
     },
-    text: async () => '',
+    text: async (url) => (url.includes('istioctl') ? `${sha256Text(ISTIO_ARCHIVE)}  ${url.split('/').pop()}` : ''),
     head: async () => 200,
   };
-  const kube: KubeLike = {
+  const kube: ClusterKube = {
     async apply(input) {
       const text = String(input);
       if (text.includes('IPAddressPool')) {
@@ -134,6 +166,8 @@ function fakes(fail: Failures = {}, extra: { clusters?: string[]; onPath?: strin
       return {} as KubeObject;
     },
     async waitForApi() {},
+    list: async () => [],
+    events: async () => [],
   };
   const deps: Partial<KindProviderDeps> = {
     run,
@@ -143,8 +177,9 @@ function fakes(fail: Failures = {}, extra: { clusters?: string[]; onPath?: strin
     nodeVersion: '20.19.0',
     which: async (name) =>
       ['kind', 'istioctl', ...(extra.onPath ?? [])].includes(name) ? `/usr/local/bin/${name}` : undefined,
+    hashFile: async (path) => PATH_HASHES[path] ?? 'f'.repeat(64),
     connectable: async () => false,
-    directWindowMs: 0,
+    directWaitMs: 0,
     startRelay: async () => {
       const relay = { stopped: false };
       relays.push(relay);
@@ -246,10 +281,13 @@ describe('plan: command lines and generated files', () => {
       'docker network inspect kind',
       'Concurrently',
       'apiVersion: kind.x-k8s.io/v1alpha4',
-      "docker info --format '{{.ServerVersion}}'",
+      "docker info --format '{{json .}}'",
+      "docker context inspect --format '{{.Endpoints.docker.Host}}'",
       'istioctl-1.31.0-linux-amd64.tar.gz.sha256',
       pins.relay.image,
       'x.y.247.200-x.y.247.250 in a /16',
+      'then DaemonSet metallb-system/speaker: every scheduled pod Ready (numberReady == desiredNumberScheduled) at its latest generation (180 s)',
+      'retried while the webhook is not serving yet, up to 300 s',
     ])
       expect(text).toContain(needle);
   });
@@ -280,11 +318,16 @@ describe('kind provider start/stop', () => {
         'GatewayClass /istio',
       ]),
     );
+    // The speakers (which answer ARP for the pool) are waited for after the controller, before the pool.
+    expect(f.waited.indexOf('DaemonSet metallb-system/speaker')).toBe(
+      f.waited.indexOf('Deployment metallb-system/controller') + 1,
+    );
     expect(f.waited.indexOf('GatewayClass /istio')).toBeGreaterThan(
       f.waited.indexOf('CustomResourceDefinition /httproutes.gateway.networking.k8s.io'),
     );
     for (const step of [
       'preflight',
+      'tools: kind v0.33.0 (PATH, sha256 verified), istioctl 1.31.0 (PATH, sha256 verified)',
       'cluster kindgate-t1 created',
       'API server answers',
       'MetalLB v0.16.1 ready',
@@ -382,6 +425,77 @@ describe('kind provider start/stop', () => {
     expect(alive(await child.pid())).toBe(false);
     expect(log.lines.some((l) => l.startsWith('✗ MetalLB v0.16.1 ready ('))).toBe(true);
     expect(log.lines.some((l) => l.startsWith('✗ Istio 1.31.0 ready ('))).toBe(true);
+  });
+
+  it('every running install ends at the first failure without the cancel grace: istioctl child killed, the CRD download closed', async () => {
+    const o = options();
+    const f = fakes();
+    const child = sleepingChild();
+    const order: string[] = [];
+    // A download server that sends the headers and a first chunk of the bundle, then stalls.
+    const stalled = { opened: 0, closed: 0 };
+    const server = createServer((_req, res) => {
+      stalled.opened += 1;
+      res.on('close', () => (stalled.closed += 1));
+      res.writeHead(200, { 'content-length': '1000000' });
+      res.write('apiVersion: apiextensions.k8s.io/v1\n');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const slow = `http://127.0.0.1:${(server.address() as AddressInfo).port}/standard-install.yaml`;
+    const http = createHttpDownloader({ env: {} });
+    const run = f.deps.run!;
+    const kube = f.deps.kube!;
+    const deps: Partial<KindProviderDeps> = {
+      ...f.deps,
+      // Were any install not cancellable, teardown would sit out this grace and the test would time out.
+      cancelGraceMs: 60_000,
+      download: {
+        ...f.deps.download!,
+        toFile: (url, dest, timeoutMs, signal) =>
+          url.includes('gateway-api')
+            ? http.toFile(slow, dest, timeoutMs, signal).finally(() => order.push('CRD download ended'))
+            : f.deps.download!.toFile(url, dest, timeoutMs, signal),
+      },
+      run: async (c, log, opts) => {
+        if (c.args.join(' ').startsWith('delete cluster'))
+          order.push(
+            `cluster deleted; istioctl alive: ${alive(await child.pid())}; download open: ${stalled.opened > stalled.closed}`,
+          );
+        if (c.file.endsWith('istioctl') && c.args[0] === 'install') {
+          return runCommand(child.command, log, opts).finally(() => order.push('istio install ended'));
+        }
+        return run(c, log, opts);
+      },
+      kube: (path) => {
+        const k = kube(path);
+        return {
+          ...k,
+          waitFor: async (ref, predicate, opts) => {
+            if (ref.name === 'controller') {
+              await child.pid(); // fail only once istioctl runs and the bundle download hangs
+              while (stalled.opened === 0) await new Promise((r) => setTimeout(r, 10));
+              throw new Error('Deployment metallb-system/controller did not become Available=True within 180 s');
+            }
+            return k.waitFor(ref, predicate, opts);
+          },
+        };
+      },
+    };
+    const started = performance.now();
+    try {
+      const error = await createKindProvider(o, istioProfile, deps)
+        .start(createMemoryLogger())
+        .catch((e) => e);
+      expect(error.message).toMatch(/controller did not become Available/);
+      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(order.at(-1)).toBe('cluster deleted; istioctl alive: false; download open: false');
+      expect(order.slice(0, 2).sort()).toEqual(['CRD download ended', 'istio install ended']);
+      expect(alive(await child.pid())).toBe(false);
+      expect(stalled).toEqual({ opened: 1, closed: 1 });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('a MetalLB failure tears down after a short grace even when a stuck Istio install ignores the cancel (its later failure stays handled)', async () => {
@@ -561,7 +675,7 @@ describe('kind provider start/stop', () => {
   it('takes a new or empty --kubeconfig, and its own file of an earlier run of this cluster', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kg-home-'));
     const empty = join(dir, 'empty');
-    writeFileSync(empty, '');
+    writeFileSync(empty, '', { mode: 0o600 }); // as mktemp makes it: private
     for (const kubeconfig of [join(dir, 'new', 'kc'), empty]) {
       const provider = createKindProvider(options({ kubeconfig }), istioProfile, fakes().deps);
       await provider.start(createMemoryLogger());
@@ -586,6 +700,78 @@ describe('kind provider start/stop', () => {
     await provider.stop(createMemoryLogger());
   });
 
+  it('--preload-images pulls on the host and loads into the node after the API server answers, before any install', async () => {
+    const f = fakes();
+    const log = createMemoryLogger();
+    const order: string[] = [];
+    const run = f.deps.run!;
+    const kube = f.deps.kube!;
+    const deps: Partial<KindProviderDeps> = {
+      ...f.deps,
+      run: async (c, l, opts) => {
+        if (c.args[0] === 'pull' || c.args[0] === 'load') order.push(formatCommand(c).split(' ').slice(0, 3).join(' '));
+        return run(c, l, opts);
+      },
+      kube: (path) => ({
+        ...kube(path),
+        waitForApi: async () => void order.push('API server answers'),
+        apply: async (input, opts) => {
+          order.push('apply');
+          return kube(path).apply(input, opts);
+        },
+      }),
+    };
+    const provider = createKindProvider(options({ preloadImages: true }), istioProfile, deps);
+    await provider.start(log);
+    expect(order.slice(0, 8)).toEqual([
+      'API server answers',
+      'docker pull quay.io/metallb/controller:v0.16.1',
+      'docker pull quay.io/metallb/speaker:v0.16.1',
+      'docker pull docker.io/istio/pilot:1.31.0',
+      'docker pull docker.io/istio/proxyv2:1.31.0',
+      'docker pull ghcr.io/mccutchen/go-httpbin:2.25.0',
+      '/usr/local/bin/kind load docker-image',
+      'apply',
+    ]);
+    expect(f.commands).toContain(
+      '/usr/local/bin/kind load docker-image quay.io/metallb/controller:v0.16.1 quay.io/metallb/speaker:v0.16.1 ' +
+        'docker.io/istio/pilot:1.31.0 docker.io/istio/proxyv2:1.31.0 ghcr.io/mccutchen/go-httpbin:2.25.0 --name kindgate-t1',
+    );
+    expect(log.lines.some((l) => l.startsWith('✓ 5 images preloaded into the node ('))).toBe(true);
+    await provider.stop(log);
+  });
+
+  it('a failed preload only warns: the node pulls the images itself and the run goes on', async () => {
+    const f = fakes();
+    const run = f.deps.run!;
+    const deps: Partial<KindProviderDeps> = {
+      ...f.deps,
+      run: async (c, l, opts) => {
+        if (c.args[0] === 'pull') throw new Error('toomanyrequests: You have reached your pull rate limit');
+        return run(c, l, opts);
+      },
+    };
+    const log = createMemoryLogger();
+    const provider = createKindProvider(options({ preloadImages: true }), istioProfile, deps);
+    await provider.start(log);
+    expect(log.lines).toContain(
+      '! preloading images failed (toomanyrequests: You have reached your pull rate limit); the node pulls them itself',
+    );
+    expect(f.commands.some((c) => c.includes('load docker-image'))).toBe(false);
+    expect(log.lines.some((l) => l.startsWith('✓ MetalLB v0.16.1 ready ('))).toBe(true);
+    await provider.stop(log);
+  });
+
+  it('without --preload-images nothing is pulled on the host and there is no images step line', async () => {
+    const f = fakes();
+    const log = createMemoryLogger();
+    const provider = createKindProvider(options(), istioProfile, f.deps);
+    await provider.start(log);
+    expect(f.commands.some((c) => c.includes(' pull ') || c.includes('load docker-image'))).toBe(false);
+    expect(log.lines.some((l) => l.includes('preloaded'))).toBe(false);
+    await provider.stop(log);
+  });
+
   it('--keep leaves the cluster', async () => {
     const f = fakes();
     const provider = createKindProvider(options({ keep: true }), istioProfile, f.deps);
@@ -594,9 +780,9 @@ describe('kind provider start/stop', () => {
     expect(f.commands.some((c) => c.includes('delete cluster'))).toBe(false);
   });
 
-  it('reaches an unreachable Gateway address through one relay, removed at stop with a label sweep', async () => {
+  it('on Docker Desktop (docker info) reaches the Gateway address through one relay, removed at stop with a label sweep', async () => {
     const o = options();
-    const f = fakes();
+    const f = fakes({}, { engineInfo: DOCKER_DESKTOP_INFO });
     const provider = createKindProvider(o, istioProfile, f.deps);
     await provider.start(createMemoryLogger());
     const gw = { namespace: 'istio-system', name: 'external-gateway' };
@@ -607,6 +793,51 @@ describe('kind provider start/stop', () => {
     expect(f.relays[0].stopped).toBe(true);
     expect(f.commands).toContain('docker ps -aq --filter label=kindgate.relay=kindgate-t1');
     expect(f.commands).toContain(deleteLine(o));
+  });
+
+  it('on Linux with a local engine an address that never answers is an error naming its Service, endpoints, speaker and events; diagnostics keep them', async () => {
+    const o = options();
+    const f = fakes();
+    const kube = f.deps.kube!;
+    const svc = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'external-gateway-istio', namespace: 'istio-system' },
+      spec: { type: 'LoadBalancer' },
+      status: { loadBalancer: { ingress: [{ ip: '172.18.255.200' }] } },
+    } as KubeObject;
+    const selectors: string[] = [];
+    const deps: Partial<KindProviderDeps> = {
+      ...f.deps,
+      kube: (path) => ({
+        ...kube(path),
+        list: async (_v, kind, opts = {}) => {
+          selectors.push(`${kind} ${opts.labelSelector ?? ''}`);
+          if (kind === 'Service') return [svc];
+          if (kind === 'EndpointSlice')
+            return [{ endpoints: [{ conditions: { ready: false } }] } as unknown as KubeObject];
+          return [];
+        },
+      }),
+    };
+    const provider = createKindProvider(o, istioProfile, deps);
+    const log = createMemoryLogger();
+    await provider.start(log);
+    const error = await provider
+      .endpoint({ namespace: 'istio-system', name: 'external-gateway' }, 'http')
+      .catch((e) => e);
+    expect(error.exitCode).toBe(4);
+    expect(error.message).toMatch(
+      /^172\.18\.255\.200:80 \(the address of Gateway istio-system\/external-gateway\) did not accept a TCP connection within 0 s, although the kind network is routable from this host: Service istio-system\/external-gateway-istio \(LoadBalancer, 172\.18\.255\.200\) has 0 of 1 endpoints ready in 1 EndpointSlice; MetalLB speaker DaemonSet metallb-system\/speaker/,
+    );
+    expect(selectors[0]).toBe('Service gateway.networking.k8s.io/gateway-name=external-gateway');
+    expect(f.relays).toHaveLength(0);
+    const dir = mkdtempSync(join(tmpdir(), 'kg-diag-'));
+    await provider.diagnose!(dir, log);
+    expect(readFileSync(join(dir, 'gateway-reach.md'), 'utf8')).toContain(
+      '- endpoints: 0 of 1 endpoints ready in 1 EndpointSlice',
+    );
+    await provider.stop(log);
   });
 
   it('uses the status address directly when it answers', async () => {

@@ -1,13 +1,17 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunOptions } from '../../config/options.ts';
 import { asSetupError, SetupError } from '../../errors.ts';
 import { describeRef } from '../../kube/types.ts';
+import type { Logger } from '../../log.ts';
 import type { Profile } from '../../profiles/types.ts';
 import type { Endpoint, GatewayRef, Provider } from '../types.ts';
 import { kindCommands } from './cluster.ts';
 import { defaultKindDeps, type KindContext, type KindProviderDeps } from './context.ts';
 import { formatPlan } from './plan-printer.ts';
 import { planKindRun, type KindRunPlan } from './plan.ts';
+import type { GatewayReach } from './reach/endpoint.ts';
+import { reachReport } from './reach/unreachable.ts';
 import { StepRunner } from './run-steps.ts';
 import { kindPipeline } from './steps/pipeline.ts';
 import { withTools } from './tools/with-tools.ts';
@@ -21,6 +25,17 @@ function notStartedMessage(gateway: GatewayRef): string {
   const where = describeRef({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', ...gateway });
   return `The kind provider is not started, so ${where} cannot be reached; call start() first.`;
 }
+
+/** `gateway-reach.md`: for each Gateway address that never answered, what the cluster said about it. */
+async function writeReachReports(reach: GatewayReach | undefined, dir: string, log: Logger): Promise<void> {
+  if (!reach?.unreachable.length) return;
+  const text = reach.unreachable.map((u) => reachReport(u.gateway, u.target, u.waitedMs, u.facts)).join('\n');
+  await writeFile(join(dir, REACH_REPORT_FILE), text, { mode: 0o600 }).catch((error: Error) =>
+    log.warn(`writing ${REACH_REPORT_FILE}: ${error.message}`),
+  );
+}
+
+export const REACH_REPORT_FILE = 'gateway-reach.md';
 
 export interface KindProvider extends Provider {
   readonly plan: KindRunPlan;
@@ -61,6 +76,7 @@ export function createKindProvider(
         log,
         signal: runner.signal,
         tools: {},
+        toolOrigins: {},
         created: { cluster: false, relays: false },
         after: runner.after,
       };
@@ -85,6 +101,7 @@ export function createKindProvider(
     },
 
     async diagnose(dir, log) {
+      await writeReachReports(current?.ctx.reach, dir, log);
       const tools = current?.ctx.tools;
       if (!tools?.kind) return;
       try {

@@ -13,7 +13,9 @@ export interface Step<C extends StepContext> {
   /** Short name; the step's file under steps/ has it. */
   readonly id: string;
   /** The step line, logged with the step's duration (`✓ cluster kindgate-x created (31.2 s)`); none when there is nothing to wait for. */
-  label?(ctx: C): string;
+  label?(ctx: C): string | undefined;
+  /** The step line once `run` succeeded, when it should say what `run` found; default: `label`. */
+  doneLabel?(ctx: C): string;
   run(ctx: C): Promise<void>;
   /**
    * Remove what `run` created, reading the context for what that was (run may have failed
@@ -138,7 +140,8 @@ export class StepRunner<C extends StepContext> {
     this.started.push(step);
     const outcome = this.outcome(step.id);
     const label = step.label?.(ctx);
-    const work = label ? timedStep(ctx.log, label, () => step.run(ctx)) : step.run(ctx);
+    const done = step.doneLabel && (() => step.doneLabel!(ctx));
+    const work = label ? timedStep(ctx.log, label, () => step.run(ctx), done) : step.run(ctx);
     this.running.add(work);
     try {
       await work;

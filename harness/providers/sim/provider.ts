@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { Profile } from '../../profiles/types.ts';
-import { checkKubeconfigTarget } from '../kind/kubeconfig.ts';
+import { inspectKubeconfigTarget, writeRunKubeconfig, type RunKubeconfig } from '../kubeconfig-file.ts';
 import { describeSimFaults, type SimFaults } from '../../config/sim-faults.ts';
 import { newSeed, seededRandom } from './seeded-random.ts';
 import { startSimCluster, type SimCluster, type SimClusterOptions } from './simulated-cluster.ts';
@@ -13,7 +12,7 @@ import { GATEWAY_API_VERSION } from '../../kube/gateway-api.ts';
 import { describeRef, type ObjectRef } from '../../kube/types.ts';
 
 export interface SimProviderOptions {
-  /** Where to write the kubeconfig; default a private temp file. Removed at stop. */
+  /** Where to write the kubeconfig; default a private temp file. Undone at stop (see kubeconfig-file.ts). */
   kubeconfig?: string;
   /** Delay before the simulated load balancer assigns an address (exercises the waits). */
   addressDelayMs?: number;
@@ -32,17 +31,24 @@ export function createSimProvider(
   options: SimProviderOptions = {},
 ): Provider & { sim(): SimCluster } {
   let cluster: SimCluster | undefined;
-  let kubeconfigPath: string | undefined;
+  let kubeconfig: RunKubeconfig | undefined;
   let tempDir: string | undefined;
+  const instead = 'omit --kubeconfig to use a temporary file';
+
+  /** The given --kubeconfig (taken exclusively), or a new file in a private temp directory. */
+  async function writeKubeconfig(content: string): Promise<RunKubeconfig> {
+    if (options.kubeconfig) return writeRunKubeconfig(options.kubeconfig, content, instead);
+    tempDir = mkdtempSync(join(tmpdir(), 'kindgate-sim-'));
+    return writeRunKubeconfig(join(tempDir, 'kubeconfig'), content, instead);
+  }
 
   return {
     name: 'sim',
     clusterOutlivesRun: false,
     async start(log: Logger) {
       // Never overwrite (and later delete) a kubeconfig kindgate did not write, e.g. ~/.kube/config
-      // or the file of another running `kindgate up`.
-      if (options.kubeconfig)
-        await checkKubeconfigTarget(options.kubeconfig, undefined, 'omit --kubeconfig to use a temporary file');
+      // or the file of another running `kindgate up`; a device or FIFO is refused before any server listens.
+      if (options.kubeconfig) await inspectKubeconfigTarget(options.kubeconfig, instead);
       const started = performance.now();
       const serverHeader = simServerHeader(profile);
       if (!profile.serverHeader.test(serverHeader)) {
@@ -55,19 +61,11 @@ export function createSimProvider(
         addressDelayMs: options.addressDelayMs,
         ...faultOptions(options, log),
       });
-      if (options.kubeconfig) {
-        kubeconfigPath = options.kubeconfig;
-      } else {
-        tempDir = mkdtempSync(join(tmpdir(), 'kindgate-sim-'));
-        kubeconfigPath = join(tempDir, 'kubeconfig');
-      }
       try {
-        writeFileSync(kubeconfigPath, cluster.kubeconfig(), { mode: 0o600 });
+        kubeconfig = await writeKubeconfig(cluster.kubeconfig());
       } catch (error) {
         await this.stop(log);
-        throw new UsageError(
-          `Cannot write the kubeconfig to ${kubeconfigPath} (${(error as Error).message}); pass --kubeconfig with a writable path.`,
-        );
+        throw error;
       }
       log.step(
         'simulated cluster started (proves the harness, not an implementation)',
@@ -79,13 +77,14 @@ export function createSimProvider(
       const running = cluster;
       cluster = undefined;
       await running?.close();
+      await kubeconfig?.remove();
+      kubeconfig = undefined;
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-      else if (kubeconfigPath && running) rmSync(kubeconfigPath, { force: true });
       tempDir = undefined;
     },
     kubeconfigPath() {
-      if (!kubeconfigPath) throw new Error('sim provider not started');
-      return kubeconfigPath;
+      if (!kubeconfig) throw new Error('sim provider not started');
+      return kubeconfig.path;
     },
     async endpoint(gateway: GatewayRef, listener: string): Promise<Endpoint> {
       const sim = this.sim();

@@ -1,6 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { secondsOf, type Logger } from '../../log.ts';
+import { PRIVATE_DIR_MODE, writePrivateFile } from '../private-files.ts';
 import { redactSecrets } from '../redact.ts';
 import { firstLine, stripAnsi } from '../text.ts';
 
@@ -23,8 +24,8 @@ export class BundleWriter {
 
   async write(path: string, text: string): Promise<void> {
     const full = join(this.root, path);
-    await mkdir(join(full, '..'), { recursive: true });
-    await writeFile(full, redactSecrets(text), 'utf8');
+    await mkdir(join(full, '..'), { recursive: true, mode: PRIVATE_DIR_MODE });
+    await writePrivateFile(full, redactSecrets(text));
     this.files.push(path);
   }
 

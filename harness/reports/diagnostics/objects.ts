@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { GATEWAY_GROUP } from '../../kube/conditions.ts';
 import { describeRef, type KubeObject, type ObjectRef } from '../../kube/types.ts';
-import { redactSecrets } from '../redact.ts';
+import { redactObject, redactSecrets } from '../redact.ts';
 import { safeName, type BundleWriter } from './bundle-writer.ts';
 import { statusText } from './status.ts';
 import type { DiagnosticsKube } from './types.ts';
@@ -45,7 +45,7 @@ export function sanitizeObject(obj: KubeObject): KubeObject {
 
 export function objectsYaml(objects: KubeObject[]): string {
   if (objects.length === 0) return '# none\n';
-  return redactSecrets(objects.map((o) => stringify(sanitizeObject(o), { lineWidth: 0 })).join('---\n'));
+  return redactSecrets(objects.map((o) => stringify(redactObject(sanitizeObject(o)), { lineWidth: 0 })).join('---\n'));
 }
 
 const isGatewayApi = (apiVersion: string) => apiVersion.startsWith(GATEWAY_GROUP);

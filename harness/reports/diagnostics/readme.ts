@@ -23,10 +23,18 @@ export interface ReadmeInput {
   files: string[];
 }
 
+/** The first line of every bundle's README: how a later run knows the bundle is kindgate's to replace. */
+export const BUNDLE_MARKER = '# kindgate diagnostics';
+
+/** The README while collection runs: an interrupted bundle still says what it is. */
+export function placeholderReadme(): string {
+  return `${BUNDLE_MARKER}\n\nCollection did not finish (the run was interrupted while collecting).\n`;
+}
+
 export function renderReadme(input: ReadmeInput): string {
   const namespaces = input.namespaces.map((n) => `\`${n}\``).join(', ') || '(none)';
   return [
-    '# kindgate diagnostics',
+    BUNDLE_MARKER,
     '',
     `Profile \`${input.profileName}\`; namespaces ${namespaces}.`,
     '',
@@ -106,7 +114,8 @@ const NAMESPACE_CONTENTS =
 const LOGS_CONTENTS =
   '- `logs/<namespace>/`: logs of the controller and gateway pods (one file per container) and the pods they came from';
 const REDACTION_NOTE =
-  'Secrets are never collected; credential-looking text (bearer tokens, keys, kubeconfig fields) is replaced by `[REDACTED]`.';
+  'Secrets are never collected; credential-looking text (bearer tokens, keys, kubeconfig fields, env and annotation values ' +
+  'whose names look secret) is replaced by `[REDACTED]`.';
 
 function contents(files: string[]): string[] {
   const out = [

@@ -112,11 +112,11 @@ export async function installGatewayApiCrds(plan: CrdsPlan, deps: InstallDeps, l
     const there = `${annotations[BUNDLE_VERSION_ANNOTATION] ?? 'no bundle-version'} (${annotations[CHANNEL_ANNOTATION] ?? 'no channel'})`;
     log.debug(`Gateway API CRDs on the cluster: ${there}; applying ${plan.version} ${plan.channel}`);
   }
-  const { path } = await ensureArtifact(plan.bundle, deps.download, log);
+  const { path } = await ensureArtifact(plan.bundle, deps.download, log, deps.signal);
   const bundle = await readFile(path, 'utf8');
   try {
     // Server-side: the CRDs exceed the client-side last-applied annotation limit.
-    await deps.kube.apply(bundle, { fieldManager: FIELD_MANAGER, force: true });
+    await deps.kube.apply(bundle, { fieldManager: FIELD_MANAGER, force: true, signal: deps.signal });
   } catch (error) {
     throw safeUpgradeRefusal(error, plan) ?? error;
   }

@@ -9,7 +9,7 @@ import { pins } from '../../../pins.ts';
 import type { MetallbPlan } from '../plan.ts';
 import type { Downloader } from '../tools/download.ts';
 import type { KubeLike } from './deps.ts';
-import { installMetallb, isWebhookNotReady } from './metallb.ts';
+import { daemonSetReady, installMetallb, isWebhookNotReady } from './metallb.ts';
 
 const REFUSED =
   'Internal error occurred: failed calling webhook "ipaddresspoolvalidationwebhook.metallb.io": failed to call webhook: Post "https://metallb-webhook-service.metallb-system.svc:443/validate-metallb-io-v1beta1-ipaddresspool?timeout=10s": dial tcp 10.96.10.10:443: connect: connection refused';
@@ -63,6 +63,8 @@ describe('which MetalLB pool errors are retried', () => {
       },
       controller: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'metallb-system', name: 'controller' },
       controllerTimeoutMs: 1_000,
+      speaker: { apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: 'metallb-system', name: 'speaker' },
+      speakerTimeoutMs: 1_000,
       networkInspect: { file: 'docker', args: ['network', 'inspect', 'kind'], timeoutMs: 30_000 },
       namespace: 'metallb-system',
       poolName: 'kindgate-pool',
@@ -81,5 +83,26 @@ describe('which MetalLB pool errors are retried', () => {
     expect(error.message).toMatch(
       /^MetalLB refused IPAddressPool metallb-system\/kindgate-pool \(172\.18\.247\.200-172\.18\.247\.250\) after 1 attempt\(s\) .*denied the request: CIDR .* overlaps/,
     );
+  });
+});
+
+describe('the MetalLB speaker DaemonSet', () => {
+  const ds = (generation: number, status: Record<string, number>) =>
+    ({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'speaker', namespace: 'metallb-system', generation },
+      status,
+    }) as KubeObject;
+
+  it('is ready when every scheduled pod is Ready at its latest generation, and not before', () => {
+    expect(daemonSetReady(ds(1, { observedGeneration: 1, desiredNumberScheduled: 1, numberReady: 1 }))).toBe(true);
+    expect(daemonSetReady(ds(2, { observedGeneration: 2, desiredNumberScheduled: 3, numberReady: 3 }))).toBe(true);
+    // Pods not Ready yet; an older generation observed; nothing scheduled yet; no status at all.
+    expect(daemonSetReady(ds(1, { observedGeneration: 1, desiredNumberScheduled: 1, numberReady: 0 }))).toBe(false);
+    expect(daemonSetReady(ds(2, { observedGeneration: 1, desiredNumberScheduled: 1, numberReady: 1 }))).toBe(false);
+    expect(daemonSetReady(ds(1, { observedGeneration: 1, desiredNumberScheduled: 0, numberReady: 0 }))).toBe(false);
+    expect(daemonSetReady(ds(1, {}))).toBe(false);
+    expect(daemonSetReady(undefined)).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import { SetupError } from '../../../errors.ts';
 import { conditionHolds } from '../../../kube/conditions.ts';
-import { describeRef } from '../../../kube/types.ts';
+import { describeRef, type KubeObject } from '../../../kube/types.ts';
 import type { Logger } from '../../../log.ts';
 import { retry } from '../../../retry.ts';
 import type { Engine } from '../engine.ts';
@@ -65,6 +65,29 @@ function poolRefusedMessage(plan: MetallbPlan, pool: Ipv4Pool, attempts: number,
   return `MetalLB refused ${ref} (${pool.range}) after ${attempts} attempt(s) in ${waited} s: ${why}; ${fix}.`;
 }
 
+interface DaemonSetStatus {
+  observedGeneration?: number;
+  desiredNumberScheduled?: number;
+  numberReady?: number;
+}
+
+/**
+ * A DaemonSet whose every scheduled pod is Ready at its latest generation: the controller has seen
+ * the current spec (observedGeneration >= generation) and numberReady == desiredNumberScheduled,
+ * with at least one pod (zero of zero would pass before the controller scheduled anything).
+ */
+export function daemonSetReady(ds: KubeObject | undefined): boolean {
+  if (!ds) return false;
+  const status = (ds.status ?? {}) as DaemonSetStatus;
+  const desired = status.desiredNumberScheduled ?? 0;
+  const seen = (status.observedGeneration ?? 0) >= (ds.metadata.generation ?? 1);
+  return seen && desired > 0 && status.numberReady === desired;
+}
+
+/** The `what` of the speaker wait: the condition, so a timeout names it. */
+export const DAEMONSET_READY =
+  'every scheduled pod Ready (numberReady == desiredNumberScheduled) at its latest generation';
+
 export async function installMetallb(
   plan: MetallbPlan,
   deps: InstallDeps & {
@@ -74,14 +97,22 @@ export async function installMetallb(
   },
   log: Logger,
 ): Promise<Ipv4Pool> {
-  const { path } = await ensureArtifact(plan.manifest, deps.download, log);
-  await deps.kube.apply(await readFile(path, 'utf8'), { fieldManager: FIELD_MANAGER, force: true });
+  const { signal } = deps;
+  const { path } = await ensureArtifact(plan.manifest, deps.download, log, signal);
+  await deps.kube.apply(await readFile(path, 'utf8'), { fieldManager: FIELD_MANAGER, force: true, signal });
   await deps.kube.waitFor(plan.controller, (d) => conditionHolds(d, 'Available'), {
     timeoutMs: plan.controllerTimeoutMs,
     what: 'Available=True',
+    signal,
+  });
+  // The speaker answers ARP for the pool's addresses; without it a Gateway's address is assigned but unreachable.
+  await deps.kube.waitFor(plan.speaker, daemonSetReady, {
+    timeoutMs: plan.speakerTimeoutMs,
+    what: DAEMONSET_READY,
+    signal,
   });
 
-  const inspect = await deps.run(plan.networkInspect, log);
+  const inspect = await deps.run(plan.networkInspect, log, { signal });
   const pool = poolFromInspect(deps.engine, inspect.stdout, deps.clusterName, deps.network);
   log.debug(
     `MetalLB pool ${pool.range} from ${deps.engine} network ${deps.network} (${pool.subnet}; slice ${pool.slice + 1} of ${pool.slices}, from the cluster name)`,
@@ -92,7 +123,7 @@ export async function installMetallb(
   await retry(
     async () => {
       attempts += 1;
-      await deps.kube.apply(manifest, { fieldManager: FIELD_MANAGER, force: true });
+      await deps.kube.apply(manifest, { fieldManager: FIELD_MANAGER, force: true, signal });
     },
     {
       windowMs: plan.poolRetryMs,
@@ -100,7 +131,7 @@ export async function installMetallb(
       maxDelayMs: 5_000,
       shouldRetry: isWebhookNotReady,
       onRetry: (error, attempt) => log.debug(`MetalLB pool apply attempt ${attempt} refused: ${error.message}`),
-      signal: deps.signal,
+      signal,
     },
   ).catch((error: Error) => {
     const waited = Math.round((Date.now() - started) / 1000);

@@ -50,7 +50,8 @@ export interface ManifestApplyDeps {
  */
 export async function applyManifest(text: string, deps: ManifestApplyDeps, log: Logger): Promise<void> {
   const parts = splitCrds(text);
-  const apply = (yaml: string) => deps.kube.apply(yaml, { fieldManager: FIELD_MANAGER, force: true });
+  const apply = (yaml: string) =>
+    deps.kube.apply(yaml, { fieldManager: FIELD_MANAGER, force: true, signal: deps.signal });
   if (!parts.crds || !parts.rest) {
     await apply(text);
     return;

@@ -1,33 +1,41 @@
 import type { ReachMode } from '../../../config/options.ts';
+import { SetupError } from '../../../errors.ts';
 import type { KubeObject } from '../../../kube/types.ts';
 import type { Logger } from '../../../log.ts';
 import { retry } from '../../../retry.ts';
 import { gatewayTarget } from '../../gateway-target.ts';
 import type { Endpoint, GatewayRef } from '../../types.ts';
 import type { StartedRelay, StartRelay } from './relay.ts';
-import { tcpConnectable } from './tcp.ts';
+import type { HostRouting } from './routing.ts';
+import { unreachableMessage, type ReachFacts } from './unreachable.ts';
 
 export interface ReachDeps {
   getGateway(ref: GatewayRef): Promise<KubeObject | undefined>;
   connectable(host: string, port: number, timeoutMs: number): Promise<boolean>;
   startRelay: StartRelay;
+  /** Why a Gateway address did not answer, from the cluster (its Service, endpoints, MetalLB speaker, events). */
+  explainUnreachable(gateway: GatewayRef, target: Endpoint): Promise<ReachFacts>;
 }
 
 export interface ReachConfig {
   mode: ReachMode;
+  /** Whether the kind network is routable from this host (reach/routing.ts); --reach auto follows it. */
+  routing: HostRouting;
   relayImage: string;
   network: string;
   labels: Record<string, string>;
   /**
-   * `--reach auto`: how long connects to the address are retried before choosing the relay.
-   * On Linux MetalLB L2 answers ARP only once the Service has a ready endpoint (speaker
+   * `--reach auto` on a routable host: how long connects to the address are retried (the gateway
+   * timeout). On Linux MetalLB L2 answers ARP only once the Service has a ready endpoint (speaker
    * layer2_controller.go activeEndpointExists) and kube-proxy rejects LB IPs without one, so the
-   * first connects right after the Gateway got its address may fail. Default 30 s.
+   * first connects right after the Gateway got its address may fail. A relay would not help here:
+   * it sits on the same L2 network and would fail the same way.
    */
-  directWindowMs?: number;
+  directWaitMs: number;
+  /** The run's cancellation: a teardown ends a wait for an address at once. */
+  signal?: AbortSignal;
 }
 
-export const DEFAULT_DIRECT_WINDOW_MS = 30_000;
 const CONNECT_TIMEOUT_MS = 3_000;
 const FIRST_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 4_000;
@@ -36,12 +44,25 @@ const MAX_BACKOFF_MS = 4_000;
 export const METALLB_ADDRESS_HINT =
   'check that MetalLB assigned an address (kubectl -n metallb-system logs deploy/controller)';
 
+/** A Gateway address that never answered, with what the cluster said about it (for diagnostics). */
+export interface UnreachableGateway {
+  gateway: GatewayRef;
+  target: Endpoint;
+  waitedMs: number;
+  facts: ReachFacts;
+}
+
 /**
- * Reaches Gateways: direct when a TCP connect to the status address works (Linux + kind), else
- * (Docker Desktop, or --reach relay) through one relay container per target, started on demand.
+ * Reaches Gateways. `--reach auto`: where the kind network is routable from this host (Linux with
+ * a local rootful engine) the status address directly, waiting for it up to the gateway timeout;
+ * elsewhere (macOS, Docker Desktop, rootless or remote engines) through one relay container per
+ * target, started on demand. `direct` and `relay` force one way.
  */
 export class GatewayReach {
   private readonly relays = new Map<string, Promise<StartedRelay>>();
+  private relayReasonLogged = false;
+  /** Gateway addresses that did not answer, newest last. */
+  readonly unreachable: UnreachableGateway[] = [];
 
   constructor(
     private readonly config: ReachConfig,
@@ -51,20 +72,28 @@ export class GatewayReach {
 
   async endpoint(ref: GatewayRef, listener: string): Promise<Endpoint> {
     const target = gatewayTarget(await this.deps.getGateway(ref), ref, listener, METALLB_ADDRESS_HINT);
-    if (this.config.mode === 'direct') return target;
+    const { mode, routing } = this.config;
+    if (mode === 'direct') return target;
+    if (mode === 'auto' && routing.routable) return this.direct(ref, target);
+    if (mode === 'auto' && !this.relayReasonLogged) {
+      this.relayReasonLogged = true;
+      this.log.info(`reaching Gateways through a relay container: ${routing.why}`);
+    }
+    return this.relayTo(target);
+  }
+
+  /** The address itself, once it accepts a connection; otherwise an error saying what the cluster shows. */
+  private async direct(ref: GatewayRef, target: Endpoint): Promise<Endpoint> {
+    const waitedMs = this.config.directWaitMs;
+    if (await this.connectsWithin(target, waitedMs)) return target;
+    const facts = await this.deps.explainUnreachable(ref, target);
+    this.unreachable.push({ gateway: ref, target, waitedMs, facts });
+    throw new SetupError(unreachableMessage(ref, target, waitedMs, facts));
+  }
+
+  private async relayTo(target: Endpoint): Promise<Endpoint> {
     const key = `${target.host}:${target.port}`;
     let relay = this.relays.get(key);
-    // A target that already fell back to a relay is not probed again (that would cost the window each time).
-    if (!relay && this.config.mode === 'auto') {
-      const windowMs = this.config.directWindowMs ?? DEFAULT_DIRECT_WINDOW_MS;
-      if (await this.connectsWithin(target, windowMs)) return target;
-      relay = this.relays.get(key); // a concurrent call may have started it meanwhile
-      if (!relay) {
-        this.log.info(
-          `${key} did not accept a TCP connection within ${Math.round(windowMs / 1000)} s (Docker Desktop?); using a relay container`,
-        );
-      }
-    }
     if (!relay) {
       relay = this.deps.startRelay(
         { image: this.config.relayImage, network: this.config.network, target, labels: this.config.labels },
@@ -87,10 +116,11 @@ export class GatewayReach {
           if (!(await this.deps.connectable(target.host, target.port, timeout))) throw new Error(`${key} refused`);
           if (attempt > 1) this.log.debug(`${key} accepted a connection at attempt ${attempt}`);
         },
-        { windowMs, minDelayMs: FIRST_BACKOFF_MS, maxDelayMs: MAX_BACKOFF_MS },
+        { windowMs, minDelayMs: FIRST_BACKOFF_MS, maxDelayMs: MAX_BACKOFF_MS, signal: this.config.signal },
       );
       return true;
-    } catch {
+    } catch (error) {
+      if (this.config.signal?.aborted) throw error;
       return false;
     }
   }
@@ -109,5 +139,3 @@ export class GatewayReach {
     );
   }
 }
-
-export const defaultConnectable = tcpConnectable;

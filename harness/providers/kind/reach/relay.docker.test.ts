@@ -72,8 +72,22 @@ describe.skipIf(Boolean(skipReason))(
         status: { addresses: [{ type: 'IPAddress', value: targetIp }] },
       } as KubeObject;
       const reach = new GatewayReach(
-        { mode: 'relay', relayImage: TEST_IMAGES.relay, network, labels },
-        { getGateway: async () => gateway, connectable: tcpConnectable, startRelay: startRelayContainer },
+        {
+          mode: 'relay',
+          routing: { routable: false, why: 'the test forces a relay' },
+          relayImage: TEST_IMAGES.relay,
+          network,
+          labels,
+          directWaitMs: 0,
+        },
+        {
+          getGateway: async () => gateway,
+          connectable: tcpConnectable,
+          startRelay: startRelayContainer,
+          explainUnreachable: async () => {
+            throw new Error('a relay is never diagnosed');
+          },
+        },
         createMemoryLogger(),
       );
       try {

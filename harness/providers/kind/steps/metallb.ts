@@ -1,6 +1,6 @@
 import { describeRef } from '../../../kube/types.ts';
 import { installDeps } from '../context.ts';
-import { installMetallb } from '../install/metallb.ts';
+import { DAEMONSET_READY, installMetallb } from '../install/metallb.ts';
 import type { KindRunPlan } from '../plan.ts';
 import { poolSliceExample } from '../pool.ts';
 import { artifactLines, secs, shell } from './plan-text.ts';
@@ -22,11 +22,11 @@ function poolApplyLine(plan: KindRunPlan): string {
   const ref = (kind: string, name: string) => describeRef({ apiVersion: 'metallb.io/v1beta1', kind, namespace, name });
   return (
     `server-side apply ${ref('IPAddressPool', poolName)} + ${ref('L2Advertisement', l2AdvertisementName)} ` +
-    `(metallb.io/v1beta1), retried while the webhook refuses, up to ${secs(poolRetryMs)}`
+    `(metallb.io/v1beta1), retried while the webhook is not serving yet, up to ${secs(poolRetryMs)}`
   );
 }
 
-/** MetalLB, its controller Available, and this cluster's address pool on the kind network. */
+/** MetalLB, its controller Available and speakers Ready, and this cluster's address pool on the kind network. */
 export const metallbStep: KindStep = {
   id: 'metallb',
   label: ({ plan }) => `MetalLB ${plan.installs.metallb.version} ready`,
@@ -44,6 +44,7 @@ export const metallbStep: KindStep = {
         ...artifactLines(metallb.manifest, ''),
         'server-side apply (field manager kindgate)',
         `wait ${describeRef(metallb.controller)} Available (${secs(metallb.controllerTimeoutMs)})`,
+        `then ${describeRef(metallb.speaker)}: ${DAEMONSET_READY} (${secs(metallb.speakerTimeoutMs)})`,
         poolChoiceLine(plan),
         poolApplyLine(plan),
       ],

@@ -1,6 +1,7 @@
 import { apiServerStep } from './api-server.ts';
 import { clusterStep } from './cluster.ts';
 import { gatewayApiCrdsStep } from './gateway-api-crds.ts';
+import { imagesStep } from './images.ts';
 import { implementationStep } from './implementation.ts';
 import { metallbStep } from './metallb.ts';
 import { preflightStep } from './preflight.ts';
@@ -17,6 +18,7 @@ export const kindPipeline: readonly KindPipelineEntry[] = [
   toolsStep,
   clusterStep,
   apiServerStep,
+  imagesStep,
   {
     id: 'installs',
     heading: 'Concurrently, once the API server answers:',

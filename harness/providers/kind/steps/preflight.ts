@@ -30,7 +30,8 @@ export const preflightStep: KindStep = {
   async run(ctx) {
     const { plan, options } = ctx;
     await checkKubeconfigTarget(plan.kubeconfigPath, defaultKubeconfigPath(options.cacheDir, plan.clusterName));
-    await preflight(plan, ctx.deps, ctx.log);
+    const host = { platform: ctx.deps.host.platform, env: ctx.deps.host.env };
+    ctx.routing = await preflight(plan, { ...ctx.deps, ...host }, ctx.log, ctx.signal);
     await vendorCommandFound(ctx);
   },
   describe(plan: KindRunPlan) {
@@ -38,6 +39,8 @@ export const preflightStep: KindStep = {
       `- Node.js >= ${plan.preflight.nodeMinimum}; platform ${plan.platform.os}/${plan.platform.arch}`,
       `- container engine reachable: ${shell(plan.preflight.engineInfo)}`,
     ];
+    if (plan.preflight.contextEndpoint)
+      lines.push(`- the current docker context's endpoint: ${shell(plan.preflight.contextEndpoint)}`);
     const implementation = plan.installs.implementation;
     if (implementation.type === 'vendor' && implementation.command) {
       const program = implementation.command.file;

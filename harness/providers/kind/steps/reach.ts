@@ -3,19 +3,41 @@ import type { KindContext } from '../context.ts';
 import type { KindRunPlan } from '../plan.ts';
 import { GatewayReach } from '../reach/endpoint.ts';
 import { RELAY_PORT, relayCommand, removeLabelledContainers } from '../reach/relay.ts';
-import { labelList } from './plan-text.ts';
+import { labelList, secs } from './plan-text.ts';
+import { formatCommand } from '../../../exec.ts';
+import { gatherReachFacts } from '../reach/unreachable.ts';
 import type { KindStep } from './step.ts';
 
-function modeLine(plan: KindRunPlan): string {
+const ROUTABLE_UNLESS = (plan: KindRunPlan) =>
+  [
+    `\`${formatCommand(plan.preflight.engineInfo)}\` shows Docker Desktop or a rootless engine`,
+    ...(plan.preflight.contextEndpoint
+      ? [`\`${formatCommand(plan.preflight.contextEndpoint)}\` a remote endpoint`]
+      : []),
+  ].join(', or ');
+
+/** --reach auto: the rule for the platform this runs on (what the engine says is decided at preflight). */
+function autoLines(plan: KindRunPlan): string[] {
+  const relay = `a relay container (image ${plan.relayImage}) on network ${plan.network} forwards a host port to it`;
+  if (plan.routing) {
+    const routable = plan.routing.routable;
+    return [`- here ${plan.routing.why}: ${routable ? 'direct' : `always through ${relay}`}`];
+  }
+  return [
+    `- on this ${plan.platform.os} host: direct, waiting up to ${secs(plan.directWaitMs)} (--gateway-timeout) for a TCP connect ` +
+      '(a relay would sit on the same network and fail the same way); when it never answers: an error naming the ' +
+      "Gateway's Service, its EndpointSlices, the MetalLB speaker's readiness and recent events",
+    `- ${relay} instead when the kind network is not routable from this host: ${ROUTABLE_UNLESS(plan)}`,
+  ];
+}
+
+function modeLines(plan: KindRunPlan): string[] {
   if (plan.reach === 'relay') {
     const labels = labelList(plan.teardown.relayLabel);
-    return `- always through a relay container: image ${plan.relayImage}, network ${plan.network}, label ${labels}`;
+    return [`- always through a relay container: image ${plan.relayImage}, network ${plan.network}, label ${labels}`];
   }
-  const fallback =
-    plan.reach === 'auto'
-      ? `; otherwise a relay container (image ${plan.relayImage}) on docker network ${plan.network} forwards a host port to it`
-      : '';
-  return `- direct when a TCP connect to it works${fallback}`;
+  if (plan.reach === 'direct') return ['- always direct, without waiting or a relay'];
+  return autoLines(plan);
 }
 
 function relayLine(plan: KindRunPlan): string {
@@ -38,8 +60,9 @@ async function removeRelays(ctx: KindContext, log: Logger): Promise<void> {
 }
 
 /**
- * How the suites reach a Gateway: its status address, directly or through a relay container
- * started on demand. Nothing to wait for here (no step line); relays appear later, per Gateway.
+ * How the suites reach a Gateway: its status address, directly where the kind network is
+ * routable from this host, else through a relay container started on demand. Nothing to wait
+ * for here (no step line); relays appear later, per Gateway.
  */
 export const reachStep: KindStep = {
   id: 'reach',
@@ -50,10 +73,12 @@ export const reachStep: KindStep = {
     ctx.reach = new GatewayReach(
       {
         mode: plan.reach,
+        routing: ctx.routing ?? plan.routing ?? { routable: true, why: 'preflight did not run' },
         relayImage: plan.relayImage,
         network: plan.network,
         labels: plan.teardown.relayLabel,
-        directWindowMs: deps.directWindowMs,
+        directWaitMs: deps.directWaitMs ?? plan.directWaitMs,
+        signal: ctx.signal,
       },
       {
         getGateway: (ref) => kube.get({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', ...ref }),
@@ -62,6 +87,7 @@ export const reachStep: KindStep = {
           ctx.created.relays = true;
           return deps.startRelay(spec, log);
         },
+        explainUnreachable: (gateway, target) => gatherReachFacts(kube, gateway, target, plan.installs.metallb.speaker),
       },
       ctx.log,
     );
@@ -70,7 +96,7 @@ export const reachStep: KindStep = {
   describe(plan) {
     return {
       heading: `Reaching a Gateway (--reach ${plan.reach}): its Gateway.status.addresses address`,
-      lines: [modeLine(plan), relayLine(plan)],
+      lines: [...modeLines(plan), relayLine(plan)],
     };
   },
   describeUndo(plan) {

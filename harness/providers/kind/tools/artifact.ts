@@ -17,6 +17,27 @@ export interface Artifact {
 }
 
 const DOWNLOAD_TIMEOUT_MS = 300_000;
+const CHECKSUM_TIMEOUT_MS = 60_000;
+
+/** A verified local copy; `downloaded` says whether it was fetched now or found in the cache. */
+export interface VerifiedArtifact {
+  path: string;
+  sha256: string;
+  downloaded: boolean;
+}
+
+/**
+ * The sha256 the artifact must have: the pinned one; else the one recorded when the cached copy
+ * was verified; else the checksum file published beside it (fetched).
+ */
+export async function pinnedSha256(artifact: Artifact, download: Downloader, signal?: AbortSignal): Promise<string> {
+  if (artifact.sha256) return artifact.sha256;
+  const record = `${artifact.cachePath}.sha256`;
+  if (existsSync(artifact.cachePath) && existsSync(record)) return (await readFile(record, 'utf8')).trim();
+  const name = basename(new URL(artifact.url).pathname);
+  const text = await download.text(artifact.checksumUrl!, CHECKSUM_TIMEOUT_MS, signal);
+  return parseChecksumFile(text, name, artifact.checksumUrl!);
+}
 
 /**
  * Return a verified local copy: reuse the cache when its hash still matches, otherwise download to
@@ -27,31 +48,30 @@ export async function ensureArtifact(
   artifact: Artifact,
   download: Downloader,
   log: Logger,
-): Promise<{ path: string; sha256: string }> {
+  signal?: AbortSignal,
+): Promise<VerifiedArtifact> {
   const record = `${artifact.cachePath}.sha256`;
   if (existsSync(artifact.cachePath) && existsSync(record)) {
     const expected = artifact.sha256 ?? (await readFile(record, 'utf8')).trim();
     const actual = await sha256File(artifact.cachePath);
     if (actual === expected) {
       log.debug(`cached ${artifact.cachePath} (sha256 ${actual})`);
-      return { path: artifact.cachePath, sha256: actual };
+      return { path: artifact.cachePath, sha256: actual, downloaded: false };
     }
     log.warn(`cached ${artifact.cachePath} no longer matches its sha256; downloading it again`);
     await rm(artifact.cachePath, { force: true });
   }
   const name = basename(new URL(artifact.url).pathname);
-  const expected =
-    artifact.sha256 ??
-    parseChecksumFile(await download.text(artifact.checksumUrl!, 60_000), name, artifact.checksumUrl!);
+  const expected = await pinnedSha256(artifact, download, signal);
   await mkdir(dirname(artifact.cachePath), { recursive: true, mode: 0o700 });
   const partial = `${artifact.cachePath}.partial-${process.pid}`;
   log.debug(`downloading ${artifact.url}`);
   try {
-    const { sha256 } = await download.toFile(artifact.url, partial, DOWNLOAD_TIMEOUT_MS);
+    const { sha256 } = await download.toFile(artifact.url, partial, DOWNLOAD_TIMEOUT_MS, signal);
     if (sha256 !== expected) throw new ChecksumMismatchError(name, expected, sha256, artifact.url);
     await rename(partial, artifact.cachePath);
     await writeFile(record, `${expected}\n`, { mode: 0o600 });
-    return { path: artifact.cachePath, sha256 };
+    return { path: artifact.cachePath, sha256, downloaded: true };
   } finally {
     await rm(partial, { force: true });
   }

@@ -75,3 +75,29 @@ describe('downloads honour HTTP_PROXY / HTTPS_PROXY / NO_PROXY', () => {
     expect(originHits).toEqual([`127.0.0.1:${originPort}/direct`]);
   });
 });
+
+describe('a cancelled download', () => {
+  it('ends mid-body when the run is cancelled, saying it was stopped and why', async () => {
+    const stall = createServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '1000000' });
+      res.write('first chunk\n');
+    });
+    await new Promise<void>((r) => stall.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(stall.address() as AddressInfo).port}/istioctl.tar.gz`;
+      const controller = new AbortController();
+      const dest = join(mkdtempSync(join(tmpdir(), 'kg-dl-')), 'partial');
+      const downloading = createHttpDownloader({ env: {} })
+        .toFile(url, dest, 60_000, controller.signal)
+        .catch((e) => e);
+      await new Promise((r) => setTimeout(r, 100));
+      controller.abort(new Error('MetalLB v0.16.1 ready failed'));
+      const error = await downloading;
+      expect(error.exitCode).toBe(4);
+      expect(error.message).toBe(`Downloading ${url} was stopped before it finished (MetalLB v0.16.1 ready failed).`);
+    } finally {
+      stall.closeAllConnections();
+      await new Promise((r) => stall.close(r));
+    }
+  });
+});

@@ -6,13 +6,39 @@ import { Transform } from 'node:stream';
 import { EnvHttpProxyAgent, fetch, type Dispatcher } from 'undici';
 import { SetupError } from '../../../errors.ts';
 
-/** Network access for downloads; injectable so tests never touch the network. */
+/**
+ * Network access for downloads; injectable so tests never touch the network. Each call ends at
+ * its timeout or when `signal` is aborted (the run was cancelled), whichever comes first.
+ */
 export interface Downloader {
   /** Stream `url` into `dest`, hashing on the way. */
-  toFile(url: string, dest: string, timeoutMs: number): Promise<{ sha256: string; bytes: number }>;
-  text(url: string, timeoutMs: number): Promise<string>;
+  toFile(
+    url: string,
+    dest: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<{ sha256: string; bytes: number }>;
+  text(url: string, timeoutMs: number, signal?: AbortSignal): Promise<string>;
   /** HTTP status of a HEAD request (any answer means the host is reachable); throws when unreachable. */
-  head(url: string, timeoutMs: number): Promise<number>;
+  head(url: string, timeoutMs: number, signal?: AbortSignal): Promise<number>;
+}
+
+/** The request's own timeout, and the run's cancellation when there is one. */
+function requestSignal(timeoutMs: number, signal?: AbortSignal): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([timeout, signal]) : timeout;
+}
+
+function stoppedMessage(url: string, signal: AbortSignal): string {
+  const why = signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? 'aborted');
+  return `Downloading ${url} was stopped before it finished (${why.replace(/\.$/, '')}).`;
+}
+
+/** A failed or cancelled request as one sentence. */
+function downloadError(url: string, error: unknown, signal?: AbortSignal): SetupError {
+  if (signal?.aborted) return new SetupError(stoppedMessage(url, signal), { cause: error });
+  const fix = 'check the network (or HTTPS_PROXY/NO_PROXY), or for an offline try use --provider sim';
+  return new SetupError(`Could not download ${url}: ${reason(error)}; ${fix}.`, { cause: error });
 }
 
 /**
@@ -41,16 +67,13 @@ export function createHttpDownloader(opts: { env?: NodeJS.ProcessEnv; dispatcher
   let dispatcher = opts.dispatcher;
   const agent = () => (dispatcher ??= proxyDispatcher(opts.env));
 
-  async function get(url: string, timeoutMs: number): Promise<FetchResponse> {
+  async function get(url: string, timeoutMs: number, signal?: AbortSignal): Promise<FetchResponse> {
     const response = await fetch(url, {
       redirect: 'follow',
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: requestSignal(timeoutMs, signal),
       dispatcher: agent(),
     }).catch((error: unknown) => {
-      throw new SetupError(
-        `Could not download ${url}: ${reason(error)}; check the network (or HTTPS_PROXY/NO_PROXY), or for an offline try use --provider sim.`,
-        { cause: error },
-      );
+      throw downloadError(url, error, signal);
     });
     if (!response.ok) {
       throw new SetupError(
@@ -61,8 +84,8 @@ export function createHttpDownloader(opts: { env?: NodeJS.ProcessEnv; dispatcher
   }
 
   return {
-    async toFile(url, dest, timeoutMs) {
-      const response = await get(url, timeoutMs);
+    async toFile(url, dest, timeoutMs, signal) {
+      const response = await get(url, timeoutMs, signal);
       if (!response.body) throw new SetupError(`Downloading ${url} returned no body; retry.`);
       const hash = createHash('sha256');
       let bytes = 0;
@@ -73,17 +96,25 @@ export function createHttpDownloader(opts: { env?: NodeJS.ProcessEnv; dispatcher
           done(null, chunk);
         },
       });
-      await pipeline(Readable.fromWeb(response.body as never), tap, createWriteStream(dest, { mode: 0o600 }));
+      // The body streams under the same signal as the request: a cancel ends it mid-transfer.
+      await pipeline(Readable.fromWeb(response.body as never), tap, createWriteStream(dest, { mode: 0o600 })).catch(
+        (error: unknown) => {
+          throw downloadError(url, error, signal);
+        },
+      );
       return { sha256: hash.digest('hex'), bytes };
     },
-    async text(url, timeoutMs) {
-      return (await get(url, timeoutMs)).text();
+    async text(url, timeoutMs, signal) {
+      const response = await get(url, timeoutMs, signal);
+      return response.text().catch((error: unknown) => {
+        throw downloadError(url, error, signal);
+      });
     },
-    async head(url, timeoutMs) {
+    async head(url, timeoutMs, signal) {
       const response = await fetch(url, {
         method: 'HEAD',
         redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: requestSignal(timeoutMs, signal),
         dispatcher: agent(),
       });
       return response.status;

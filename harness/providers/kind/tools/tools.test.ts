@@ -1,31 +1,15 @@
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { CommandLine } from '../../../exec.ts';
 import { createMemoryLogger } from '../../../log.ts';
 import { ChecksumMismatchError, parseChecksumFile, sha256Text } from './checksum.ts';
 import type { Downloader } from './download.ts';
 import { toolPlatform } from './platform.ts';
-import { parseToolVersion, resolveTool, type ToolDeps, type ToolSpec } from './resolve.ts';
+import { describeResolvedTool, resolveTool, type ToolDeps, type ToolSpec } from './resolve.ts';
 import { extractFromTarGz } from './tar.ts';
-
-function tarGz(files: Record<string, string>): Buffer {
-  const blocks: Buffer[] = [];
-  for (const [name, content] of Object.entries(files)) {
-    const header = Buffer.alloc(512);
-    header.write(name, 0);
-    header.write('0000755\0', 100);
-    header.write(`${content.length.toString(8).padStart(11, '0')}\0`, 124);
-    header.write('0', 156);
-    header.write('ustar\0', 257);
-    blocks.push(header, Buffer.from(content), Buffer.alloc((512 - (content.length % 512)) % 512));
-  }
-  blocks.push(Buffer.alloc(1024));
-  return gzipSync(Buffer.concat(blocks));
-}
+import { tarGz } from './tar.test-helper.ts';
 
 /** A fake network: a map of URL → body, recording every request. */
 function fakeDownloader(bodies: Record<string, Buffer | string>): Downloader & { requests: string[] } {
@@ -48,20 +32,16 @@ function fakeDownloader(bodies: Record<string, Buffer | string>): Downloader & {
   };
 }
 
-function deps(
-  download: Downloader,
-  opts: { onPath?: string; version?: string } = {},
-): ToolDeps & { ran: CommandLine[] } {
-  const ran: CommandLine[] = [];
-  return {
-    ran,
-    download,
-    which: async () => opts.onPath,
-    run: async (command) => {
-      ran.push(command);
-      return { stdout: opts.version ?? '', stderr: '', exitCode: 0 };
-    },
-  };
+/** Tool deps over the fake network; `onPath` is a real file (its bytes are what gets hashed). */
+function deps(download: Downloader, opts: { onPath?: string } = {}): ToolDeps {
+  return { download, which: async () => opts.onPath };
+}
+
+/** A real executable file with these bytes, as a binary on PATH would be. */
+function binaryOnPath(name: string, bytes: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'kg-path-')), name);
+  writeFileSync(path, bytes, { mode: 0o755 });
+  return path;
 }
 
 const KIND_URL = 'https://kind.sigs.k8s.io/dl/v0.33.0/kind-linux-amd64';
@@ -72,35 +52,85 @@ function kindSpec(cache: string, sha256 = sha256Text(kindBinary)): ToolSpec {
   return {
     name: 'kind',
     version: 'v0.33.0',
-    versionArgs: ['version'],
     artifact: { url: KIND_URL, sha256, cachePath: path },
     binPath: path,
   };
 }
 
+const ISTIO_URL = 'https://github.com/istio/istio/releases/download/1.31.0/istioctl-1.31.0-linux-amd64.tar.gz';
+
+function istioctlSpec(cache: string, url = ISTIO_URL): ToolSpec {
+  return {
+    name: 'istioctl',
+    version: '1.31.0',
+    archiveMember: 'istioctl',
+    artifact: { url, checksumUrl: `${url}.sha256`, cachePath: join(cache, 'istioctl-1.31.0-linux-amd64.tar.gz') },
+    binPath: join(cache, 'istioctl-1.31.0-linux-amd64', 'istioctl'),
+  };
+}
+
+/** The release archive of istioctl and its published `.sha256` file, on the fake network. */
+function istioRelease(binary: string): Record<string, Buffer | string> {
+  const archive = tarGz({ istioctl: binary });
+  return {
+    [ISTIO_URL]: archive,
+    [`${ISTIO_URL}.sha256`]: `${sha256Text(archive)}  istioctl-1.31.0-linux-amd64.tar.gz\n`,
+  };
+}
+
 describe('resolveTool', () => {
-  it('uses the tool on PATH when its version is the pinned one', async () => {
+  it('uses the kind on PATH when its sha256 is the pinned one: nothing downloaded, nothing run', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'kg-tools-'));
     const net = fakeDownloader({});
-    const d = deps(net, { onPath: '/usr/local/bin/kind', version: 'kind v0.33.0 go1.24.6 linux/amd64\n' });
-    expect(await resolveTool(kindSpec(cache), d, createMemoryLogger())).toBe('/usr/local/bin/kind');
-    expect(d.ran[0]).toMatchObject({ file: '/usr/local/bin/kind', args: ['version'] });
+    const onPath = binaryOnPath('kind', kindBinary);
+    const resolved = await resolveTool(kindSpec(cache), deps(net, { onPath }), createMemoryLogger());
+    expect(resolved).toEqual({ path: onPath, origin: 'PATH' });
+    expect(describeResolvedTool(kindSpec(cache), resolved.origin)).toBe('kind v0.33.0 (PATH, sha256 verified)');
     expect(net.requests).toEqual([]);
   });
 
-  it('downloads, verifies and marks executable when PATH has another version; reuses the cache next time', async () => {
+  it('a PATH kind whose bytes differ from the pinned sha256 is not used (whatever version it prints): the verified download is', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'kg-tools-'));
     const net = fakeDownloader({ [KIND_URL]: kindBinary });
     const log = createMemoryLogger();
-    const path = await resolveTool(
-      kindSpec(cache),
-      deps(net, { onPath: '/usr/bin/kind', version: 'kind v0.29.0 go1.24 linux/amd64' }),
-      log,
+    // Same size, same version string inside, other bytes: a rebuilt or tampered kind.
+    const onPath = binaryOnPath('kind', 'kind-binary-bytez');
+    const resolved = await resolveTool(kindSpec(cache), deps(net, { onPath }), log);
+    expect(resolved).toEqual({ path: kindSpec(cache).binPath, origin: 'downloaded' });
+    expect(resolved.path).not.toBe(onPath);
+    expect(await readFile(resolved.path, 'utf8')).toBe(kindBinary);
+    expect(log.lines).toContain(
+      `  kind on PATH (${onPath}) has sha256 ${sha256Text('kind-binary-bytez')}, not the pinned ${sha256Text(kindBinary)}, ` +
+        'so it is not used; using the verified kind v0.33.0',
     );
+    expect(await resolveTool(kindSpec(cache), deps(net, { onPath }), log)).toMatchObject({ origin: 'cached' });
+    expect(net.requests).toEqual([KIND_URL]);
+  });
+
+  it('without a pinned sha256 (other platforms) a PATH kind is checked against the .sha256sum published beside the binary', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'kg-tools-'));
+    const spec: ToolSpec = {
+      ...kindSpec(cache),
+      artifact: { url: KIND_URL, checksumUrl: `${KIND_URL}.sha256sum`, cachePath: kindSpec(cache).binPath },
+    };
+    const net = fakeDownloader({ [`${KIND_URL}.sha256sum`]: `${sha256Text(kindBinary)}  kind-linux-amd64\n` });
+    const onPath = binaryOnPath('kind', kindBinary);
+    expect(await resolveTool(spec, deps(net, { onPath }), createMemoryLogger())).toEqual({
+      path: onPath,
+      origin: 'PATH',
+    });
+    expect(net.requests).toEqual([`${KIND_URL}.sha256sum`]);
+  });
+
+  it('downloads, verifies and marks executable when nothing is on PATH; reuses the cache next time', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'kg-tools-'));
+    const net = fakeDownloader({ [KIND_URL]: kindBinary });
+    const log = createMemoryLogger();
+    const { path, origin } = await resolveTool(kindSpec(cache), deps(net), log);
+    expect(origin).toBe('downloaded');
     expect(await readFile(path, 'utf8')).toBe(kindBinary);
     expect(statSync(path).mode & 0o111).toBe(0o111);
-    expect(log.lines.join('\n')).toContain('is v0.29.0, not the pinned v0.33.0');
-    await resolveTool(kindSpec(cache), deps(net), log);
+    expect(await resolveTool(kindSpec(cache), deps(net), log)).toEqual({ path, origin: 'cached' });
     expect(net.requests).toEqual([KIND_URL]);
   });
 
@@ -119,26 +149,39 @@ describe('resolveTool', () => {
     expect(existsSync(spec.binPath)).toBe(false);
   });
 
-  it('verifies istioctl against the published .sha256 file, then extracts the binary', async () => {
+  it('verifies istioctl against the published .sha256 file, then extracts the binary and records its sha256 beside it', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'kg-tools-'));
-    const url = 'https://github.com/istio/istio/releases/download/1.31.0/istioctl-1.31.0-linux-amd64.tar.gz';
-    const archive = tarGz({ istioctl: '#!istioctl' });
-    const net = fakeDownloader({
-      [url]: archive,
-      [`${url}.sha256`]: `${sha256Text(archive)}  istioctl-1.31.0-linux-amd64.tar.gz\n`,
-    });
-    const spec: ToolSpec = {
-      name: 'istioctl',
-      version: '1.31.0',
-      versionArgs: ['version', '--remote=false', '--short'],
-      archiveMember: 'istioctl',
-      artifact: { url, checksumUrl: `${url}.sha256`, cachePath: join(cache, 'istioctl-1.31.0-linux-amd64.tar.gz') },
-      binPath: join(cache, 'istioctl-1.31.0-linux-amd64', 'istioctl'),
-    };
-    const path = await resolveTool(spec, deps(net), createMemoryLogger());
+    const net = fakeDownloader(istioRelease('#!istioctl'));
+    const spec = istioctlSpec(cache);
+    const { path, origin } = await resolveTool(spec, deps(net), createMemoryLogger());
+    expect(origin).toBe('downloaded');
     expect(await readFile(path, 'utf8')).toBe('#!istioctl');
     expect(statSync(path).mode & 0o777).toBe(0o755);
-    expect(net.requests).toEqual([`${url}.sha256`, url]);
+    expect((await readFile(`${path}.sha256`, 'utf8')).trim()).toBe(sha256Text('#!istioctl'));
+    expect(net.requests).toEqual([`${ISTIO_URL}.sha256`, ISTIO_URL]);
+    expect(await resolveTool(spec, deps(net), createMemoryLogger())).toEqual({ path, origin: 'cached' });
+    expect(net.requests).toHaveLength(2);
+  });
+
+  it('uses istioctl on PATH only when its bytes equal the verified archive’s binary (fetched once, then cached)', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'kg-tools-'));
+    const net = fakeDownloader(istioRelease('#!istioctl'));
+    const spec = istioctlSpec(cache);
+    const same = binaryOnPath('istioctl', '#!istioctl');
+    expect(await resolveTool(spec, deps(net, { onPath: same }), createMemoryLogger())).toEqual({
+      path: same,
+      origin: 'PATH',
+    });
+    const log = createMemoryLogger();
+    const other = binaryOnPath('istioctl', '#!istioctl 1.31.0, rebuilt');
+    expect(await resolveTool(spec, deps(net, { onPath: other }), log)).toEqual({
+      path: spec.binPath,
+      origin: 'cached',
+    });
+    expect(log.lines.join('\n')).toContain(
+      `istioctl on PATH (${other}) has sha256 ${sha256Text('#!istioctl 1.31.0, rebuilt')}, not the binary of the verified istioctl-1.31.0-linux-amd64.tar.gz`,
+    );
+    expect(net.requests).toEqual([`${ISTIO_URL}.sha256`, ISTIO_URL]);
   });
 
   it('rejects an istioctl archive that does not match its published checksum', async () => {
@@ -148,14 +191,7 @@ describe('resolveTool', () => {
       [url]: tarGz({ istioctl: 'evil' }),
       [`${url}.sha256`]: `${'b'.repeat(64)}  istioctl-1.31.0-linux-amd64.tar.gz`,
     });
-    const spec: ToolSpec = {
-      name: 'istioctl',
-      version: '1.31.0',
-      versionArgs: [],
-      archiveMember: 'istioctl',
-      artifact: { url, checksumUrl: `${url}.sha256`, cachePath: join(cache, 'a.tar.gz') },
-      binPath: join(cache, 'bin', 'istioctl'),
-    };
+    const spec: ToolSpec = { ...istioctlSpec(cache, url), binPath: join(cache, 'bin', 'istioctl') };
     await expect(resolveTool(spec, deps(net), createMemoryLogger())).rejects.toThrow(
       /Checksum mismatch for istioctl-1.31.0-linux-amd64.tar.gz .*expected sha256 b{64}/,
     );
@@ -163,14 +199,7 @@ describe('resolveTool', () => {
   });
 });
 
-describe('version and checksum parsing', () => {
-  it('reads kind and istioctl version lines', () => {
-    expect(parseToolVersion('kind', 'kind v0.33.0 go1.24.6 linux/amd64\n')).toBe('v0.33.0');
-    expect(parseToolVersion('istioctl', 'client version: 1.31.0\n')).toBe('1.31.0');
-    expect(parseToolVersion('istioctl', '1.31.0\n')).toBe('1.31.0');
-    expect(parseToolVersion('kind', 'garbage')).toBeUndefined();
-  });
-
+describe('checksum parsing', () => {
   it('reads a published checksum file and picks the named entry', () => {
     const a = 'a'.repeat(64);
     const b = 'B'.repeat(64);

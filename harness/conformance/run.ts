@@ -1,0 +1,248 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunOptions } from '../config/options.ts';
+import { asSetupError, EnvironmentError, ExitCode, SetupError } from '../errors.ts';
+import { formatCommand, runCommand, tail, type CommandLine } from '../exec.ts';
+import { timedStep, useColor, type Logger } from '../log.ts';
+import { pins } from '../pins.ts';
+import type { Profile } from '../profiles/types.ts';
+import { createProvider } from '../providers/index.ts';
+import { engineFromEnv } from '../providers/kind/engine.ts';
+import { writeInternalKubeconfig } from '../providers/kind/internal-kubeconfig.ts';
+import type { KindProvider } from '../providers/kind/provider.ts';
+import { httpDownloader } from '../providers/kind/tools/download.ts';
+import { writeJUnit } from '../reports/junit.ts';
+import type { TestRecord } from '../reports/results.ts';
+import { claimReportDir } from '../reports/report-dir.ts';
+import { onInterrupt, once } from '../run/interrupt.ts';
+import { collectUpstreamDiagnostics } from './diagnostics.ts';
+import { learnGoProxy, type HostGoProxy } from './go-proxy.ts';
+import { checkGo } from './go-toolchain.ts';
+import { GoTestOutput, type ResultLine } from './go-test-output.ts';
+import { kubeconfigForContext } from './kubeconfig-context.ts';
+import type { ConformanceOptions } from './options.ts';
+import { pinLines, planConformance, upstreamClusterChanges, type ConformancePlan } from './plan.ts';
+import { copyUpstreamReport, SIMULATED_WARNING, writeSubmissionReadme, type CopiedReport } from './report-files.ts';
+import { startContainerRunner } from './runner-container.ts';
+import { startLocalRunner, type RunnerHandle } from './runner-local.ts';
+import { formatConformanceSummary } from './summary.ts';
+import { planWorkspace, prepareWorkspace, type WorkspacePlan } from './workspace.ts';
+
+export interface ConformanceRunInput {
+  /** The user's arguments after `conformance` (the README's Reproduce command). */
+  argv: string[];
+  options: RunOptions;
+  conformance: ConformanceOptions;
+  profile: Profile;
+  log: Logger;
+}
+
+function engineMissingMessage(engine: string, why: string): string {
+  return `The runner container needs a reachable ${engine} engine (${why}); start it, or use --runner local with Go on PATH.`;
+}
+
+function notStartedMessage(exitCode: number, preamble: string[], logFile: string): string {
+  const why = tail(preamble.filter((l) => l.trim() && !l.startsWith('# kindgate')).join('\n'), 3).replace(/\n/g, ' | ');
+  const what = `The upstream suite did not start (exit code ${exitCode}${why ? `: ${why}` : ''})`;
+  return `${what}; see ${logFile}, check that the Go module proxy is reachable (GOPROXY), and retry.`;
+}
+
+function runnerFetchesMessage(workspace: WorkspacePlan): string {
+  const { proxy } = workspace.sources;
+  const why = proxy
+    ? `${proxy.from} names no proxy to download from here`
+    : 'no Go module proxy is known on this machine';
+  return `${why}: the runner's Go fetches the upstream suite ${workspace.version} itself and checks it against the pinned go.sum`;
+}
+
+function sourcesStepLabel(workspace: WorkspacePlan): string {
+  const what =
+    workspace.sources.kind === 'host' ? 'sources verified (sha256)' : 'module written (go.sum pins every dependency)';
+  return `upstream suite ${workspace.version} ${what}`;
+}
+
+/** The runner's command line, as it is printed in the log and the dry run. */
+export function runnerCommand(plan: ConformancePlan): CommandLine {
+  return plan.runner.kind === 'container' ? plan.runner.run : plan.runner.goTest;
+}
+
+/** One line per upstream test as it finishes (sub-sub-tests only with --verbose). */
+function progress(log: Logger, result: ResultLine | undefined): void {
+  if (!result) return;
+  const name = result.name.split('/').join(' › ');
+  if (result.depth > 1) log.debug(`${result.state} ${name}`);
+  else if (result.state === 'passed') log.step(name, result.seconds);
+  else if (result.state === 'failed') log.fail(name, result.seconds);
+  else log.warn(`${name} skipped`);
+}
+
+/**
+ * `kindgate conformance` after its options are known to be good: provision as `kindgate test`
+ * does, run the upstream suite instead of kindgate's, keep its report untouched, and tear down.
+ * Returns the exit code: 0 passed, 1 an upstream test failed, 4 setup failed (thrown).
+ */
+export async function runConformance(input: ConformanceRunInput): Promise<number> {
+  const { options, conformance, profile, log } = input;
+  // The same hold on --report-dir as `kindgate test`: no other live run writes there, and the
+  // JUnit and diagnostics a previous run left are cleared first (the process exit releases it too).
+  const reportDir = claimReportDir(options.reportDir);
+  const simulated = options.provider === 'sim';
+  const stagingDir = mkdtempSync(join(tmpdir(), 'kindgate-conformance-'));
+  const provider = await createProvider(options, profile, { changes: upstreamClusterChanges() });
+  const kindPlan = (provider as Partial<KindProvider>).plan;
+  let runner: RunnerHandle | undefined;
+  let removeInternal: (() => Promise<void>) | undefined;
+  let started = false;
+  const teardown = once(async () => {
+    await runner?.stop();
+    await removeInternal?.().catch(() => undefined);
+    if (started) await provider.stop(log);
+  });
+  const interrupts = onInterrupt(teardown, { log: (m) => log.warn(m) });
+  let plan: ConformancePlan | undefined;
+  let goVersion: string | undefined;
+  let goProxy: HostGoProxy | undefined;
+  let setupFailure: string | undefined;
+  let diagnostics: string | undefined;
+  const tests: TestRecord[] = [];
+  let copied: CopiedReport | undefined;
+  let exitCode: number = ExitCode.ok;
+  try {
+    try {
+      // Before anything is created: the toolchain or the engine (exit 3), then the verified sources.
+      if (conformance.runner === 'local') {
+        goVersion = await checkGo(runCommand, log);
+        log.step(`${goVersion} on PATH (the suite needs >= ${pins.conformance.goMinimum})`);
+      } else if (options.provider === 'existing') {
+        // kind checks its engine in its own preflight; an existing cluster's runner needs one too.
+        const engine = engineFromEnv();
+        const info = { file: engine, args: ['info', '--format', '{{.ServerVersion}}'], timeoutMs: 30_000 };
+        await runCommand(info, log).catch((error: Error) => {
+          throw new EnvironmentError(engineMissingMessage(engine, error.message.split('\n')[0].replace(/\.$/, '')));
+        });
+      }
+      goProxy = await learnGoProxy(process.env, runCommand, log);
+      const workspace = planWorkspace(options.cacheDir, goProxy);
+      if (workspace.sources.kind !== 'host') log.info(runnerFetchesMessage(workspace));
+      await timedStep(log, sourcesStepLabel(workspace), () => prepareWorkspace(workspace, httpDownloader, log));
+      started = true;
+      await provider.start(log, {
+        beforeCleanup: async (error) => {
+          const setup = asSetupError(error);
+          if (setup.exitCode === ExitCode.setup && existsSync(provider.kubeconfigPath()))
+            diagnostics = await collectUpstreamDiagnostics({
+              provider,
+              options,
+              profile,
+              failedTests: [],
+              setupFailure: setup.message,
+              log,
+            });
+        },
+      });
+      if (simulated) log.warn(SIMULATED_WARNING);
+      const kubeconfig = await kubeconfigForContext(
+        provider.kubeconfigPath(),
+        options.provider === 'existing' ? options.context : undefined,
+        stagingDir,
+      );
+      plan = planConformance(options, conformance, profile, {
+        stagingDir,
+        kubeconfig,
+        kindPlan,
+        containerName: `kindgate-conformance-${randomBytes(3).toString('hex')}`,
+        goProxy,
+      });
+      const internal = plan.internalKubeconfig;
+      if (internal && kindPlan)
+        removeInternal = await timedStep(log, `internal kubeconfig ${internal.path}`, () =>
+          writeInternalKubeconfig(kindPlan, internal.path, log),
+        );
+    } catch (error) {
+      const setup = asSetupError(error);
+      if (!started || setup.exitCode !== ExitCode.setup) throw setup;
+      setupFailure = setup.message;
+    }
+    if (plan && !setupFailure) {
+      const command = runnerCommand(plan);
+      log.info(`upstream suite: $ ${formatCommand(command)}`);
+      await writeFile(plan.logFile, `# kindgate: $ ${formatCommand(command)}\n`);
+      const output = new GoTestOutput();
+      const t0 = performance.now();
+      const io = {
+        logFile: plan.logFile,
+        log,
+        onLine: (line: string) => {
+          const wasStarted = output.started;
+          const result = output.feed(line);
+          if (!wasStarted && output.started)
+            log.step('upstream suite built and started', (performance.now() - t0) / 1000);
+          log.debug(line);
+          progress(log, result);
+        },
+      };
+      runner =
+        plan.runner.kind === 'container' ? startContainerRunner(plan.runner, io) : startLocalRunner(plan.runner, io);
+      const outcome = await runner.done;
+      tests.push(...output.records());
+      if (outcome.exitCode !== 0 && !output.started)
+        setupFailure = notStartedMessage(outcome.exitCode, output.preamble, plan.logFile);
+      else if (outcome.exitCode !== 0) exitCode = ExitCode.suiteFailed;
+      if (outcome.report) copied = await copyUpstreamReport(outcome.report, options.reportDir);
+      if (outcome.exitCode !== 0)
+        diagnostics ??= await collectUpstreamDiagnostics({
+          provider,
+          options,
+          profile,
+          failedTests: tests.filter((t) => t.state === 'failed'),
+          setupFailure,
+          log,
+        });
+    }
+    const junit = await writeJUnit(options.reportDir, tests, { setupFailure });
+    const workspacePlan =
+      plan ??
+      planConformance(options, conformance, profile, {
+        stagingDir,
+        kubeconfig: '',
+        kindPlan,
+        containerName: '',
+        goProxy,
+      });
+    const readme = await writeSubmissionReadme(options.reportDir, {
+      implementation: profile.implementation,
+      gatewayApiVersion: pins.gatewayApi.version,
+      report: copied,
+      noReport: setupFailure ? `setup failed: ${setupFailure}` : undefined,
+      command: formatCommand({ file: 'npx', args: ['kindgate', 'conformance', ...input.argv] }),
+      pins: pinLines(workspacePlan, kindPlan, goVersion),
+      simulated,
+    });
+    const files = [
+      ...(copied ? [{ label: 'upstream report', path: copied.path }] : []),
+      { label: 'README.md', path: readme },
+      ...(plan && existsSync(plan.logFile) ? [{ label: 'go test log', path: plan.logFile }] : []),
+      { label: 'JUnit', path: junit },
+      ...(diagnostics ? [{ label: 'diagnostics', path: diagnostics }] : []),
+    ];
+    const summary = formatConformanceSummary({
+      report: copied?.report,
+      noReport: setupFailure ? 'setup failed' : undefined,
+      tests,
+      files,
+      simulated,
+      color: useColor(process.stderr),
+    });
+    process.stderr.write(`\n${summary}\n`);
+    if (setupFailure) throw new SetupError(setupFailure);
+    return exitCode;
+  } finally {
+    await teardown();
+    interrupts.release();
+    rmSync(stagingDir, { recursive: true, force: true });
+    reportDir.release();
+  }
+}
