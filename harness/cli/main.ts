@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { ExitCode, KindgateError } from '../errors.ts';
 import { terminalSentence } from './error-text.ts';
 import { commandHelp, commands, usage } from './help.ts';
+import { stopWatchingParents } from '../run/parent-watch.ts';
+import { removeRunTempDir } from '../run/temp-dir.ts';
 
 // Commands load lazily: `--help` and usage errors should not pay for the Kubernetes client.
 const run: Record<keyof typeof commands, (argv: string[]) => Promise<number>> = {
@@ -40,6 +42,10 @@ export async function main(argv: string[]): Promise<number> {
     return await run[name](rest);
   } catch (error) {
     return report(error, rest.includes('--verbose') || Boolean(process.env.KINDGATE_DEBUG));
+  } finally {
+    // The run's temporary files and parent watch go with the command (the process may live on: tests call main()).
+    removeRunTempDir();
+    stopWatchingParents();
   }
 }
 

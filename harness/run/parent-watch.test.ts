@@ -1,6 +1,14 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { ancestorsToWatch, brokenLink, systemProcessTable, watchParent, type ProcessTable } from './parent-watch.ts';
+import {
+  ancestorsToWatch,
+  brokenLink,
+  stopWatchingParents,
+  systemProcessTable,
+  tearDownWhenAbandoned,
+  watchParent,
+  type ProcessTable,
+} from './parent-watch.ts';
 
 /** A process table the test edits: pid → [ppid, command]. */
 function fakeTable(entries: Record<number, [number, string]>): ProcessTable & { set: typeof entries } {
@@ -66,6 +74,16 @@ describe('watchParent', () => {
     stopEarly();
     await new Promise((r) => setTimeout(r, 30));
     expect(quiet).toEqual([]);
+  });
+
+  it("a command's watches stop when the command returns", async () => {
+    const table = fakeTable({ 100: [90, 'node'], 90: [80, 'bash'] });
+    const logged: string[] = [];
+    tearDownWhenAbandoned((m) => logged.push(m), { self: 100, intervalMs: 5, table });
+    stopWatchingParents();
+    table.set[100] = [1, 'node']; // would send SIGTERM to this process if still watched
+    await new Promise((r) => setTimeout(r, 50));
+    expect(logged).toEqual([]);
   });
 
   it('reads the real process table: a child whose parent exits gets re-parented', async () => {

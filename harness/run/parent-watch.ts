@@ -123,8 +123,21 @@ export function watchParent(onGone: (why: string) => void, options: ParentWatchO
  * anything to tear down, the launcher's handler says so and exits).
  */
 export function tearDownWhenAbandoned(log: (message: string) => void, options: ParentWatchOptions = {}): () => void {
-  return watchParent((why) => {
+  const stop = watchParent((why) => {
     log(`${why}: tearing down as on SIGTERM`);
     process.kill(process.pid, 'SIGTERM');
   }, options);
+  const stopOnce = () => {
+    active.delete(stopOnce);
+    stop();
+  };
+  active.add(stopOnce);
+  return stopOnce;
+}
+
+const active = new Set<() => void>();
+
+/** Stop every watch a command started (it returned; the process may live on, as under tests). */
+export function stopWatchingParents(): void {
+  for (const stop of [...active]) stop();
 }
