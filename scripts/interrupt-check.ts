@@ -92,7 +92,8 @@ export async function interruptAt(delaySeconds: number): Promise<InterruptOutcom
   else if (exitCode !== 130) problems.push(`exit ${exitCode ?? 'none within 120 s'}, expected 130`);
   if (!stderr.includes('teardown done')) problems.push('no "teardown done"');
   if (/\n\s+at \S/.test(stderr)) problems.push('a stack trace');
-  const left = readdirSync(tmp).filter((name) => !name.startsWith('tsx-'));
+  // tsx's transform cache and Node's compile cache (npm turns it on) are caches meant to outlive runs.
+  const left = readdirSync(tmp).filter((name) => !name.startsWith('tsx-') && name !== 'node-compile-cache');
   if (left.length > 0) problems.push(`left in TMPDIR: ${left.join(', ')}`);
   const suitesStarted = stderr.includes('gateway endpoints resolved');
   const junitFile = join(reports, 'junit.xml');

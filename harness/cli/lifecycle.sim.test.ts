@@ -107,13 +107,13 @@ describe.concurrent('a run that cannot finish still tears down and leaves nothin
   it('Ctrl-C mid-suite: exit 130 after the teardown, JUnit and the report say which tests finished and which were interrupted', async () => {
     const tmp = privateTmpdir();
     const dir = reportDir();
-    const args = ['test', '--provider', 'sim', '--fixtures', unresolvableFixtures(), '--suites', 'routing,httproute'];
+    const args = ['test', '--provider', 'sim', '--fixtures', unresolvableFixtures(), '--suites', 'gateway,httproute'];
     const run = execa('node', [kindgateBin, ...args, '--report-dir', dir], {
       reject: false,
       env: { NO_COLOR: '1', TMPDIR: tmp },
     });
-    // The routing tests pass at once; the HTTPRoute test waits (up to 60 s) for a route that never resolves.
-    await shows(run.stderr!, /✓ routing › responses carry[^\n]*\n/);
+    // The Gateway tests pass at once; the HTTPRoute test waits (up to 60 s) for a route that never resolves.
+    await shows(run.stderr!, /✓ gateway › [^\n]*listener http is Accepted[^\n]*\n/);
     run.kill('SIGINT');
     const done = await run;
     expect(done.exitCode).toBe(130);
@@ -122,7 +122,11 @@ describe.concurrent('a run that cannot finish still tears down and leaves nothin
     );
     expect(done.stderr).not.toMatch(STACK_LINE);
     const cases = junitCases(dir);
-    expect(cases.filter((c) => c.classname === 'kindgate.routing').map((c) => c.outcome)).toEqual(['passed', 'passed']);
+    expect(cases.filter((c) => c.classname === 'kindgate.gateway').map((c) => c.outcome)).toEqual([
+      'passed',
+      'passed',
+      'passed',
+    ]);
     expect(cases.find((c) => c.classname === 'kindgate.httproute')).toMatchObject({
       name: 'HTTPRoute is Accepted with ResolvedRefs for its parent Gateway',
       outcome: 'interrupted (SIGINT) before it finished',

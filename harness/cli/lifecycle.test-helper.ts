@@ -14,9 +14,12 @@ export function privateTmpdir(): string {
   return mkdtempSync(join(tmpdir(), 'kg-tmpdir-'));
 }
 
-/** What a run left in its TMPDIR, besides tsx's transform cache (a cache meant to outlive runs). */
+/**
+ * What a run left in its TMPDIR, besides caches meant to outlive runs: tsx's transform cache and
+ * Node's compile cache (npm 11 turns it on for itself, so `npx` leaves it).
+ */
 export function leftInTmpdir(dir: string): string[] {
-  return readdirSync(dir).filter((name) => !name.startsWith('tsx-'));
+  return readdirSync(dir).filter((name) => !name.startsWith('tsx-') && name !== 'node-compile-cache');
 }
 
 /** Pids of processes whose command line contains `marker` (a path unique to one test). */
