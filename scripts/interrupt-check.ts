@@ -19,6 +19,8 @@ const TESTS = 19;
 
 export interface InterruptOutcome {
   delaySeconds: number;
+  /** When the launcher's signal handlers were in place, after the spawn (Linux; undefined elsewhere). */
+  handlingAfterSeconds?: number;
   exitCode: number | null;
   /** The suites had started (their reports are due). */
   suitesStarted: boolean;
@@ -48,6 +50,27 @@ export function startCpuBurners(count = availableParallelism(), maxMs = 120_000)
   return stop;
 }
 
+/**
+ * Resolves once the process catches SIGHUP (Linux: bit 0 of SigCgt in /proc/<pid>/status), which
+ * its launcher's first lines arrange: before that Node is still starting and no program can handle
+ * a signal. Node itself catches SIGINT and SIGTERM from the start (to restore the terminal), not
+ * SIGHUP. Elsewhere, or once the process is gone, resolves at once with undefined.
+ */
+async function handlersInPlace(pid: number, started: number): Promise<number | undefined> {
+  for (;;) {
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    } catch {
+      return undefined;
+    }
+    const caught = /^SigCgt:\s*([0-9a-f]+)$/m.exec(status)?.[1];
+    if (caught === undefined) return undefined;
+    if ((BigInt(`0x${caught}`) & 1n) === 1n) return (performance.now() - started) / 1000;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
 /** Resolves to `value` after `ms`, without keeping the process alive for it. */
 function after<T>(ms: number, value: T): Promise<T> {
   return new Promise((resolve) => setTimeout(() => resolve(value), ms).unref());
@@ -60,10 +83,14 @@ function junitCounts(file: string): { finished: number; interrupted: number } {
   return { finished: cases - interrupted, interrupted };
 }
 
-/** Start a sim run, send SIGINT after `delaySeconds`, and judge how it ended. */
+/**
+ * Start a sim run, send SIGINT `delaySeconds` after the spawn (or, when Node took longer to start,
+ * as soon as kindgate's handlers are in place), and judge how it ended.
+ */
 export async function interruptAt(delaySeconds: number): Promise<InterruptOutcome> {
   const tmp = mkdtempSync(join(tmpdir(), 'kg-interrupt-tmp-'));
   const reports = mkdtempSync(join(tmpdir(), 'kg-interrupt-reports-'));
+  const started = performance.now();
   const child = spawn(process.execPath, [bin, 'test', '--provider', 'sim', '--report-dir', reports], {
     env: { ...process.env, NO_COLOR: '1', TMPDIR: tmp },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -78,7 +105,10 @@ export async function interruptAt(delaySeconds: number): Promise<InterruptOutcom
       resolve(code ?? 'killed');
     }),
   );
-  const early = await Promise.race([exited.then(() => true), after(delaySeconds * 1000, false as const)]);
+  const handling = handlersInPlace(child.pid!, started);
+  const moment = Promise.all([after(delaySeconds * 1000, false as const), handling]).then(() => false as const);
+  const early = await Promise.race([exited.then(() => true), moment]);
+  const handlingAfterSeconds = await handling;
   if (!early) child.kill('SIGINT');
   const ended = await Promise.race([exited, after(120_000, null)]);
   if (ended === null) child.kill('SIGKILL');
@@ -102,14 +132,16 @@ export async function interruptAt(delaySeconds: number): Promise<InterruptOutcom
   if (junit && junit.finished + junit.interrupted !== TESTS)
     problems.push(`junit.xml has ${junit.finished + junit.interrupted} tests, expected ${TESTS}`);
   if (problems.length > 0) problems.push(`stderr:\n${stderr}`);
-  return { delaySeconds, exitCode, suitesStarted, junit, problems };
+  return { delaySeconds, handlingAfterSeconds, exitCode, suitesStarted, junit, problems };
 }
 
 export function describeOutcome(o: InterruptOutcome): string {
   const junit = o.junit ? `junit: ${o.junit.finished} finished, ${o.junit.interrupted} interrupted` : 'no junit.xml';
   const stage = o.suitesStarted ? 'suites started' : 'before the suites';
   const verdict = o.problems.length === 0 ? 'ok' : `FAILED: ${o.problems.join('; ')}`;
-  return `${o.delaySeconds.toFixed(2).padStart(5)} s  exit ${o.exitCode}  ${stage}, ${junit}  ${verdict}`;
+  const handling =
+    o.handlingAfterSeconds === undefined ? '' : `  (Node started in ${o.handlingAfterSeconds.toFixed(2)} s)`;
+  return `${o.delaySeconds.toFixed(2).padStart(5)} s${handling}  exit ${o.exitCode}  ${stage}, ${junit}  ${verdict}`;
 }
 
 async function main(): Promise<number> {

@@ -47,7 +47,8 @@ function envLines(stdout: string): Record<string, string> {
   );
 }
 
-describe.concurrent('kindgate up --detach and kindgate down', () => {
+// Each test starts several kindgate processes: on a loaded CI machine 60 s is tight.
+describe.concurrent('kindgate up --detach and kindgate down', { timeout: 180_000 }, () => {
   it('up --detach returns with the two lines, the environment serves, down leaves no process, port or kubeconfig', async () => {
     const cache = newDir('kg-detach-cache-');
     const kindgate = cli(cache);

@@ -50,7 +50,8 @@ function unresolvableFixtures(): string {
   return dir;
 }
 
-describe.concurrent('a run that cannot finish still tears down and leaves nothing', () => {
+// Each test starts kindgate (and vitest inside it) more than once: on a loaded CI machine 60 s is tight.
+describe.concurrent('a run that cannot finish still tears down and leaves nothing', { timeout: 180_000 }, () => {
   it('SIGHUP (a closed terminal) tears `up` down: exit 129, kubeconfig removed, no temporary files', async () => {
     const kubeconfig = newKubeconfigPath();
     const tmp = privateTmpdir();

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { removeRunTempDir, useRunTempDir, userTempDir } from './temp-dir.ts';
+import { removeRunTempDir, useRunTempDir } from './temp-dir.ts';
 
 describe('the run temporary directory', () => {
   const saved = { TMPDIR: process.env.TMPDIR, TMP: process.env.TMP, TEMP: process.env.TEMP };
@@ -29,17 +29,19 @@ describe('the run temporary directory', () => {
     expect(tmpdir()).toBe(dir);
     expect([process.env.TMP, process.env.TEMP]).toEqual([dir, dir]);
     expect(useRunTempDir()).toBe(dir);
-    expect(userTempDir()).toBe(base);
   });
 
-  it('removes it with everything created inside, and gives TMPDIR back', () => {
+  it('removes it with everything created inside, and gives TMPDIR, TMP and TEMP back as they were', () => {
+    delete process.env.TMP;
+    process.env.TEMP = '/somewhere';
     const dir = useRunTempDir();
     const inside = mkdtempSync(join(tmpdir(), 'vitest-like-'));
     writeFileSync(join(inside, 'module.js'), 'x');
     removeRunTempDir();
     expect(existsSync(dir)).toBe(false);
     expect(tmpdir()).toBe(base);
-    expect(userTempDir()).toBe(base);
+    expect('TMP' in process.env).toBe(false);
+    expect(process.env.TEMP).toBe('/somewhere');
   });
 
   it('is removed when the process exits', () => {

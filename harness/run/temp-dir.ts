@@ -13,30 +13,29 @@ import { join } from 'node:path';
 
 const TEMP_VARIABLES = ['TMPDIR', 'TMP', 'TEMP'] as const;
 
-let current: { dir: string; parent: string } | undefined;
+let current: { dir: string; saved: Record<string, string | undefined> } | undefined;
 
 /** Create the run's temporary directory (once) and point TMPDIR into it; returns its path. */
 export function useRunTempDir(): string {
   if (current) return current.dir;
   const parent = tmpdir();
   const dir = mkdtempSync(join(parent, 'kindgate-run-'));
-  current = { dir, parent };
+  const saved = Object.fromEntries(TEMP_VARIABLES.map((name) => [name, process.env[name]]));
+  current = { dir, saved };
   for (const name of TEMP_VARIABLES) process.env[name] = dir;
   process.once('exit', removeRunTempDir);
   return dir;
 }
 
-/** The temporary directory the user had: for a process meant to outlive this run (up --detach). */
-export function userTempDir(): string {
-  return current?.parent ?? tmpdir();
-}
-
-/** Remove the run's temporary directory and give TMPDIR back (also called on exit). */
+/** Remove the run's temporary directory and give TMPDIR, TMP and TEMP back as they were (also on exit). */
 export function removeRunTempDir(): void {
   if (!current) return;
-  const { dir, parent } = current;
+  const { dir, saved } = current;
   current = undefined;
   process.off('exit', removeRunTempDir);
-  for (const name of TEMP_VARIABLES) process.env[name] = parent;
+  for (const name of TEMP_VARIABLES) {
+    if (saved[name] === undefined) delete process.env[name];
+    else process.env[name] = saved[name];
+  }
   rmSync(dir, { recursive: true, force: true });
 }
