@@ -44,6 +44,42 @@ describe('retry', () => {
     expect(attempts).toBe(1);
   });
 
+  it('waits at least as long as the failure asked (Retry-After) before the next attempt', async () => {
+    const asked = Object.assign(new Error('429'), { retryAfterMs: 120 });
+    const times: number[] = [];
+    await retry(
+      async (n) => {
+        times.push(performance.now());
+        if (n === 1) throw asked;
+        return 'ok';
+      },
+      { windowMs: 5_000, minDelayMs: 1, maxDelayMs: 1, retryAfterMs: (e) => (e as typeof asked).retryAfterMs },
+    );
+    expect(times[1] - times[0]).toBeGreaterThanOrEqual(115);
+  });
+
+  it('does not wait for Retry-After on a failure it will not retry, nor past its window', async () => {
+    const started = performance.now();
+    const fatal = Object.assign(new Error('forbidden'), { retryAfterMs: 5_000 });
+    await expect(
+      retry(
+        async () => {
+          throw fatal;
+        },
+        { windowMs: 5_000, shouldRetry: () => false, retryAfterMs: () => 5_000 },
+      ),
+    ).rejects.toBe(fatal);
+    await expect(
+      retry(
+        async () => {
+          throw new Error('busy');
+        },
+        { windowMs: 100, minDelayMs: 1, maxDelayMs: 1, retryAfterMs: () => 5_000 },
+      ),
+    ).rejects.toThrow('busy');
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
   it('stops when an attempt says so', async () => {
     let attempts = 0;
     await expect(

@@ -17,12 +17,18 @@ export interface RetryOptions {
   shouldRetry?(error: Error): boolean;
   /** Told about each failure that will be retried (for a debug line). */
   onRetry?(error: Error, attempt: number): void;
+  /**
+   * How long the server asked to wait before the next attempt (HTTP Retry-After); the pause is
+   * then at least that long (never past the window).
+   */
+  retryAfterMs?(error: Error): number | undefined;
   /** Aborting stops the retries; the pending attempt's error (or the abort reason) is thrown. */
   signal?: AbortSignal;
 }
 
 export async function retry<T>(attempt: (attemptNumber: number) => Promise<T>, options: RetryOptions): Promise<T> {
-  const { windowMs, minDelayMs = 250, maxDelayMs = 4_000, shouldRetry, onRetry, signal } = options;
+  const { windowMs, minDelayMs = 250, maxDelayMs = 4_000, shouldRetry, onRetry, retryAfterMs, signal } = options;
+  const started = performance.now();
   return pRetry(attempt, {
     retries: Number.POSITIVE_INFINITY,
     factor: 2,
@@ -32,9 +38,26 @@ export async function retry<T>(attempt: (attemptNumber: number) => Promise<T>, o
     maxRetryTime: windowMs,
     signal,
     shouldRetry: ({ error }) => shouldRetry?.(error) ?? true,
-    onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+    onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
       if (retriesLeft > 0) onRetry?.(error, attemptNumber);
+      // p-retry's own backoff comes after this: together the pause is at least what was asked.
+      const asked = retriesLeft > 0 && (shouldRetry?.(error) ?? true) ? retryAfterMs?.(error) : undefined;
+      const left = windowMs - (performance.now() - started);
+      if (asked && left > 0) await pause(Math.min(asked, left), signal);
     },
+  });
+}
+
+/** Wait `ms`, or less when `signal` aborts (the retry then ends with the abort, as p-retry does). */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
 }
 

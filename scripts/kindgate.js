@@ -1,7 +1,23 @@
 #!/usr/bin/env node
 // Launcher: the harness is TypeScript; tsx loads it on Node 20+ without a build step.
-import { register } from 'tsx/esm/api';
 
+// Until a run installs its own handlers (harness/run/interrupt.ts), a signal finds nothing to tear
+// down: say so and exit with the conventional code. Installed before anything loads, so a Ctrl-C
+// while tsx and the harness load ends like any other interrupt instead of killing the process.
+const EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+for (const [signal, code] of Object.entries(EXIT_CODES)) {
+  process.on(signal, () => {
+    if (process.listenerCount(signal) > 1) return; // a run is under way: its own handler tears down
+    process.stderr.write(`! ${signal} received: nothing was started\n✓ teardown done (nothing to tear down)\n`);
+    process.exit(code);
+  });
+}
+// A closed stdout or stderr (`kindgate test 2>&1 | head -1`) must not crash the run with an
+// unhandled EPIPE: what is written is lost and the run goes on (`up` tears down: its stdout lines
+// are its contract, see harness/cli/up-command.ts).
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+
+const { register } = await import('tsx/esm/api');
 // The JavaScript libraries a run loads anyway are loaded before tsx's hooks are registered: the
 // hooks run on a thread of their own that every later module's resolve and load crosses, which
 // for the ~900 modules of the Kubernetes client and vitest's node API costs more than loading

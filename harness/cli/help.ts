@@ -2,10 +2,11 @@ import { flagsFor } from '../config/flags.ts';
 
 export const commands = {
   test: 'provision a cluster, apply the fixtures, run the conformance suites, write reports, tear down',
-  up: 'provision a cluster with the fixtures and keep it serving until Ctrl-C (prints KUBECONFIG= and GATEWAY_URL=)',
+  up: 'provision a cluster with the fixtures and keep it serving until Ctrl-C, or with --detach until `kindgate down` (prints KUBECONFIG= and GATEWAY_URL=)',
   gc: 'delete Kind clusters named kindgate-*, relay containers and conformance runner containers left behind by interrupted or --keep runs',
   conformance:
     'provision a cluster, run the upstream Gateway API conformance suite (pinned to the CRDs), keep its report untouched, tear down',
+  down: 'stop an environment `kindgate up --detach` left running (by --kubeconfig, --name, or --all)',
 } as const;
 
 const NAME_WIDTH = Math.max(...Object.keys(commands).map((name) => name.length));

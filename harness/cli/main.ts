@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { ExitCode, KindgateError } from '../errors.ts';
 import { terminalSentence } from './error-text.ts';
 import { commandHelp, commands, usage } from './help.ts';
+import { stopWatchingParents } from '../run/parent-watch.ts';
+import { removeRunTempDir } from '../run/temp-dir.ts';
 
 // Commands load lazily: `--help` and usage errors should not pay for the Kubernetes client.
 const run: Record<keyof typeof commands, (argv: string[]) => Promise<number>> = {
@@ -9,6 +11,7 @@ const run: Record<keyof typeof commands, (argv: string[]) => Promise<number>> = 
   up: async (argv) => (await import('./up-command.ts')).upCommand(argv),
   gc: async (argv) => (await import('./gc-command.ts')).gcCommand(argv),
   conformance: async (argv) => (await import('./conformance-command.ts')).conformanceCommand(argv),
+  down: async (argv) => (await import('./down-command.ts')).downCommand(argv),
 };
 
 /** Entry point of the `kindgate` bin; returns the process exit code. */
@@ -39,6 +42,10 @@ export async function main(argv: string[]): Promise<number> {
     return await run[name](rest);
   } catch (error) {
     return report(error, rest.includes('--verbose') || Boolean(process.env.KINDGATE_DEBUG));
+  } finally {
+    // The run's temporary files and parent watch go with the command (the process may live on: tests call main()).
+    removeRunTempDir();
+    stopWatchingParents();
   }
 }
 

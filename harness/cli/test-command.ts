@@ -14,6 +14,7 @@ import {
   formatSummary,
   ResultCollector,
   writeRunReports,
+  type ExpectedTest,
   type TestRecord,
 } from '../reports/index.ts';
 import { runSuites } from '../run/suites.ts';
@@ -35,6 +36,9 @@ import {
 } from '../reports/timings.ts';
 import { fixtureRouteSubjects } from '../run/handle.ts';
 import { join } from 'node:path';
+import { INTERRUPT_EXIT_CODES } from '../run/interrupt.ts';
+import { tearDownWhenAbandoned } from '../run/parent-watch.ts';
+import { useRunTempDir } from '../run/temp-dir.ts';
 
 /**
  * `kindgate test`: provision, run the suites, write JUnit + ConformanceReport (always) and a
@@ -50,6 +54,8 @@ export async function testCommand(argv: string[]): Promise<number> {
   checkCacheDir(options);
   // Read before the run: --compare may name the report dir this run writes into (and clears).
   const baseline = options.compare === undefined ? undefined : await readTimings(options.compare);
+  useRunTempDir();
+  tearDownWhenAbandoned((m) => log.warn(m));
 
   // Loaded only once the options are known to be good: the Kubernetes client takes a second.
   const { Session } = await import('../run/session.ts');
@@ -63,6 +69,7 @@ export async function testCommand(argv: string[]): Promise<number> {
     throw error;
   }
   const collector = new ResultCollector();
+  const reports = new RunReports(options, profile);
   let setupError: KindgateError | undefined;
   let diagnostics: string | undefined;
   let tests: TestRecord[] | undefined;
@@ -71,6 +78,19 @@ export async function testCommand(argv: string[]): Promise<number> {
   };
   // From the process start to here: Node.js, the TypeScript loader, kindgate and its libraries.
   phases.add('start-up', 0, performance.now(), { detail: `Node.js ${process.version}` });
+  const stopSuites = new AbortController();
+  let suites: Promise<boolean> | undefined;
+  // Interrupted once the suites have started: the reports say what finished and what did not,
+  // written before the teardown; vitest is stopped so no test starts against a vanishing cluster.
+  session.beforeInterruptTeardown(async () => {
+    if (!suites) return reports.settled(); // reports of a setup failure may be under way: not cut short
+    const why = `interrupted (${session.interrupted}) before it finished`;
+    const tests = [...collector.interruptedResults(expectedTests(options.suites), why), ...notSelected(options.suites)];
+    const written = await reports.write(tests);
+    process.stderr.write(`\n${formatSummary({ tests, reports: written, color: useColor(process.stderr) })}\n`);
+    stopSuites.abort();
+    await suites.catch(() => false);
+  });
   try {
     let passed = false;
     try {
@@ -83,37 +103,38 @@ export async function testCommand(argv: string[]): Promise<number> {
             await diagnose([], setup.message);
         },
       });
-      passed = await timedPhase(phases, 'suites', () =>
+      if (session.interrupted) return interruptedExitCode(session);
+      suites = timedPhase(phases, 'suites', () =>
         runSuites(provisioned.handle, {
           log,
           suites: options.suites,
           reporters: [collector],
           cacheDir: options.cacheDir,
+          signal: stopSuites.signal,
         }),
       );
+      passed = await suites;
       for (const phase of suitePhases(collector.results, fixtureRouteSubjects(provisioned.handle)))
         phases.record(phase);
     } catch (error) {
+      // An interrupt tears the cluster down under the run: what fails then is no setup failure.
+      if (session.interrupted) return interruptedExitCode(session);
       setupError = asSetupError(error);
       // Nothing was provisioned when preflight or usage failed: no reports for a run that never was.
       if (!session.started || setupError.exitCode !== ExitCode.setup) throw setupError;
     }
+    if (session.interrupted) return interruptedExitCode(session);
     // Suites left out with --suites are reported as skipped: a subset run must not read as a
     // full success in the conformance report.
     tests = [...collector.results, ...notSelected(options.suites)];
-    const reports = await writeRunReports(options.reportDir, {
-      tests,
-      setupFailure: setupError?.message,
-      profile,
-      gatewayAPIVersion: pins.gatewayApi.version,
-      channel: options.channel,
-      provider: options.provider,
-    });
-    if (setupError || !passed) await diagnose(tests, setupError?.message);
+    const written = await reports.write(tests, setupError?.message);
+    if ((setupError || !passed) && !session.interrupted) await diagnose(tests, setupError?.message);
+    // Interrupted meanwhile: the interrupt printed the summary (of the reports written once).
+    if (session.interrupted) return interruptedExitCode(session);
     const summary = formatSummary({
       tests,
       setupFailure: setupError?.message,
-      reports: { ...reports, timings: join(options.reportDir, timingsFileName), diagnostics },
+      reports: { ...written, timings: join(options.reportDir, timingsFileName), diagnostics },
       color: useColor(process.stderr),
       slowest: slowestPhases(phases.phases),
     });
@@ -121,6 +142,7 @@ export async function testCommand(argv: string[]): Promise<number> {
     if (setupError) throw setupError;
     return passed ? ExitCode.ok : ExitCode.suiteFailed;
   } finally {
+    // When interrupted, this waits for the interrupt's teardown, which exits the process.
     await timedPhase(phases, 'teardown', () => session.teardown());
     // Timings belong with the reports: none for a run that stopped before it provisioned anything.
     if (tests) await writeRunTimings(options.reportDir, timingEntries(phases.phases, tests), baseline, log);
@@ -141,6 +163,48 @@ async function writeRunTimings(
     log.warn(`timings could not be written: ${(error as Error).message}`);
   }
   if (baseline) process.stderr.write(formatComparison(slowerPhases(baseline.entries, entries), baseline.path));
+}
+
+/** The exit code of an interrupted run (the interrupt itself exits with it; this is for the record). */
+function interruptedExitCode(session: Session): number {
+  return INTERRUPT_EXIT_CODES[session.interrupted!];
+}
+
+/**
+ * JUnit and the ConformanceReport, written once: an interrupt writes them first with what
+ * finished, and the run's own flow, still going while the teardown runs, cannot overwrite them.
+ */
+class RunReports {
+  private written?: Promise<{ junit: string; conformance: string }>;
+
+  constructor(
+    private readonly options: RunOptions,
+    private readonly profile: Profile,
+  ) {}
+
+  write(tests: readonly TestRecord[], setupFailure?: string): Promise<{ junit: string; conformance: string }> {
+    this.written ??= writeRunReports(this.options.reportDir, {
+      tests,
+      setupFailure,
+      profile: this.profile,
+      gatewayAPIVersion: pins.gatewayApi.version,
+      channel: this.options.channel,
+      provider: this.options.provider,
+    });
+    return this.written;
+  }
+
+  /** Resolves once reports being written (if any) are on disk. */
+  async settled(): Promise<void> {
+    await this.written?.catch(() => undefined);
+  }
+}
+
+/** The catalog's tests of the chosen suites: what an interrupted run reports as not finished. */
+function expectedTests(suites: readonly string[] | undefined): ExpectedTest[] {
+  return catalogEntries
+    .filter((entry) => !suites || suites.includes(entry.suite))
+    .map(({ suite, title, id }) => ({ suite, title, id }));
 }
 
 /** The diagnostics bundle, best-effort: a run's failure must never be hidden by a failing collection. */

@@ -98,7 +98,7 @@ export const flagSpecs: readonly FlagSpec[] = [
     key: 'kubeconfig',
     type: 'string',
     value: 'FILE',
-    help: 'kubeconfig file: written for sim and kind (mode 0600), read for existing',
+    help: 'kubeconfig file: written for sim and kind (mode 0600), read for existing; for down, which environment to stop',
   },
   {
     flag: 'context',
@@ -119,7 +119,9 @@ export const flagSpecs: readonly FlagSpec[] = [
     type: 'string',
     value: 'NAME',
     default: 'kindgate-<random>',
-    help: 'Kind cluster name (kindgate- is prefixed when missing, so stale clusters can be found)',
+    help:
+      'Kind cluster name (kindgate- is prefixed when missing, so stale clusters can be found); ' +
+      'with --detach also the name of a sim environment; for down, which environment to stop',
   },
   {
     flag: 'reuse',
@@ -175,8 +177,8 @@ export const flagSpecs: readonly FlagSpec[] = [
     type: 'string',
     value: 'DIR',
     default: '$XDG_CACHE_HOME/kindgate',
-    help: "where downloaded tools and manifests are kept (verified by sha256), and the suites' compiled modules",
-    commands: ['up', 'test', 'gc', 'conformance'],
+    help: "where downloaded tools and manifests are kept (verified by sha256), the suites' compiled modules and the records of detached environments",
+    commands: ['up', 'test', 'gc', 'conformance', 'down'],
   },
   {
     flag: 'dry-run',
@@ -184,6 +186,22 @@ export const flagSpecs: readonly FlagSpec[] = [
     type: 'boolean',
     help: 'print the plan (commands, URLs, sha256, order) and change nothing; for gc, list what would be removed',
     commands: ['up', 'test', 'gc', 'conformance'],
+  },
+  {
+    flag: 'detach',
+    key: 'detach',
+    type: 'boolean',
+    help:
+      'return once the environment is ready, leaving it up until `kindgate down` (sim: a background process ' +
+      'serving it, its log in a file the output names; kind: the cluster as --keep leaves it)',
+    commands: ['up'],
+  },
+  {
+    flag: 'all',
+    key: 'all',
+    type: 'boolean',
+    help: 'stop every detached environment of this user (instead of --kubeconfig or --name)',
+    commands: ['down'],
   },
   {
     flag: 'suites',
@@ -264,11 +282,29 @@ export const flagSpecs: readonly FlagSpec[] = [
     help: "how long the fixtures' Deployments may take to become Available",
   },
   {
+    flag: 'sim-faults',
+    key: 'simFaults',
+    type: 'string',
+    value: 'LIST',
+    help:
+      'faults the sim injects, comma-separated: api-errors=RATE (that fraction of API requests answered 500, 503 or 429 ' +
+      'with Retry-After), api-latency=MS, watch-drop=SECONDS (every watch closed after that long), ' +
+      "dataplane-503=N (each route's first N requests answered 503); --provider sim only",
+  },
+  {
+    flag: 'sim-seed',
+    key: 'simSeed',
+    type: 'number',
+    value: 'N',
+    default: 'random, printed',
+    help: 'seed of the sim faults, to repeat a run (a positive whole number); --provider sim only',
+  },
+  {
     flag: 'verbose',
     key: 'verbose',
     type: 'boolean',
     help: 'show the output of every command and stack traces of errors',
-    commands: ['up', 'test', 'gc', 'conformance'],
+    commands: ['up', 'test', 'gc', 'conformance', 'down'],
   },
   {
     flag: 'runner',
@@ -367,10 +403,14 @@ const sharedWithConformance = new Set([
   'gateway-timeout',
 ]);
 
+/** Options of up/test that `down` takes too: which detached environment to stop. */
+const sharedWithDown = new Set(['kubeconfig', 'name']);
+
 export function flagsFor(command: string): FlagSpec[] {
   return flagSpecs.filter(
     (f) =>
       (f.commands ?? ['up', 'test']).includes(command) ||
-      (command === 'conformance' && sharedWithConformance.has(f.flag)),
+      (command === 'conformance' && sharedWithConformance.has(f.flag)) ||
+      (command === 'down' && sharedWithDown.has(f.flag)),
   );
 }

@@ -3,6 +3,7 @@
  * Parsing lives in ./parse.ts; this module only holds the shape and the defaults.
  */
 import type { ProfileConfig } from '../profiles/config.ts';
+import type { SimFaults } from './sim-faults.ts';
 
 /** Kind cluster names kindgate creates start with this prefix so `gc` can find stale ones. */
 export const CLUSTER_PREFIX = 'kindgate-';
@@ -59,6 +60,8 @@ export interface RunOptions {
   channel: Channel;
   cacheDir: string;
   dryRun: boolean;
+  /** up: return once ready, leaving the environment up until `kindgate down`. */
+  detach?: boolean;
   /** existing provider: allow installing into / deleting from a cluster kindgate did not create. */
   allowExisting: boolean;
   reportDir: string;
@@ -68,6 +71,10 @@ export interface RunOptions {
   suites?: string[];
   verbose: boolean;
   timeouts: Timeouts;
+  /** sim provider: the faults it injects (--sim-faults); undefined = none. */
+  simFaults?: SimFaults;
+  /** sim provider: seed of the faults' random choices; undefined = a random one. */
+  simSeed?: number;
 }
 
 export const defaultTimeouts: Timeouts = {

@@ -11,6 +11,7 @@ import { checkInstallableByKind, type ProfileConfig } from '../profiles/config.t
 import { readConfigFile } from './config-file.ts';
 import { flagsFor, flagSpecs, type FlagSpec } from './flags.ts';
 import { isImageReference } from './image-ref.ts';
+import { parseSimFaults } from './sim-faults.ts';
 import { CLUSTER_PREFIX, defaultTimeouts, type ProviderName, type RunOptions, type Timeouts } from './options.ts';
 import { durationSeconds, isDurationKey, positiveNumber, shownValue } from './values.ts';
 
@@ -97,6 +98,8 @@ const PROVIDER_ONLY_OPTIONS: [string, string, ProviderName[]][] = [
   ['keep', 'keep', ['kind', 'existing']],
   ['channel', 'channel', ['kind', 'existing']],
   ['allowExisting', 'allow-existing', ['existing']],
+  ['simFaults', 'sim-faults', ['sim']],
+  ['simSeed', 'sim-seed', ['sim']],
 ];
 
 /** Checks run in this order, so the first mistake reported is the same whatever else is wrong. */
@@ -107,6 +110,7 @@ function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
   const hostname = hostnameOf(raw);
   const listenerPort = listenerPortOf(raw, provider);
   const clusterName = clusterNameOf(raw, runId);
+  checkDetach(raw, provider);
   refuseOtherProvidersOptions(raw, provider);
   checkProviderNeeds(raw, provider, env);
   const profile = (raw.profile as string | ProfileConfig | undefined) ?? 'istio';
@@ -141,12 +145,25 @@ function validate(raw: Raw, env: NodeJS.ProcessEnv): RunOptions {
     channel,
     cacheDir: resolve(cacheDir),
     dryRun: Boolean(raw.dryRun),
+    detach: Boolean(raw.detach),
     allowExisting: Boolean(raw.allowExisting),
     reportDir: resolve((raw.reportDir as string | undefined) ?? 'reports'),
     ...(raw.compare === undefined ? {} : { compare: resolve(String(raw.compare)) }),
     suites,
     verbose: Boolean(raw.verbose) || Boolean(env.KINDGATE_DEBUG),
     timeouts,
+    ...simFaultsOf(raw),
+  };
+}
+
+/** --sim-faults and --sim-seed (the provider check already refused them for other providers). */
+function simFaultsOf(raw: Raw): Pick<RunOptions, 'simFaults' | 'simSeed'> {
+  const seed = raw.simSeed as number | undefined;
+  if (seed !== undefined && (!Number.isInteger(seed) || seed > 2 ** 32 - 1))
+    throw new UsageError(`--sim-seed must be a whole number from 1 to ${2 ** 32 - 1}, got ${seed}.`);
+  return {
+    ...(raw.simFaults !== undefined ? { simFaults: parseSimFaults(String(raw.simFaults)) } : {}),
+    ...(seed !== undefined ? { simSeed: seed } : {}),
   };
 }
 
@@ -209,9 +226,37 @@ function clusterNameOf(raw: Raw, runId: string): string {
   return clusterName;
 }
 
+/**
+ * --detach: sim and kind only; it keeps the environment by itself (no --keep), and a --reuse'd
+ * cluster is not kindgate's to stop. A detached sim takes --name, the name `down --name` finds it by.
+ */
+function checkDetach(raw: Raw, provider: ProviderName): void {
+  if (!raw.detach) return;
+  if (provider === 'existing') throw new UsageError(detachExistingMessage());
+  for (const [key, flag] of [
+    ['keep', 'keep'],
+    ['reuse', 'reuse'],
+    ['dryRun', 'dry-run'],
+  ] as const) {
+    if (raw[key]) throw new UsageError(`--detach and --${flag} do not go together; ${detachHint(flag)}.`);
+  }
+}
+
+function detachExistingMessage(): string {
+  return '--detach applies to --provider sim or kind: kindgate starts nothing to leave running with --provider existing.';
+}
+
+function detachHint(flag: string): string {
+  if (flag === 'keep') return '--detach already leaves the environment up until `kindgate down`';
+  if (flag === 'reuse')
+    return "a reused cluster is not kindgate's to stop: run `kindgate up --reuse` in the foreground";
+  return 'drop --detach to see the plan';
+}
+
 function refuseOtherProvidersOptions(raw: Raw, provider: ProviderName): void {
   for (const [key, flag, providers] of PROVIDER_ONLY_OPTIONS) {
     if (raw[key] === undefined || raw[key] === false || providers.includes(provider)) continue;
+    if (key === 'clusterName' && provider === 'sim' && raw.detach) continue; // names the detached environment
     const hint =
       provider === 'sim' && key === 'keep'
         ? '; to keep a simulated cluster serving, use `kindgate up --provider sim`'

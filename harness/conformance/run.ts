@@ -101,7 +101,7 @@ export async function runConformance(input: ConformanceRunInput): Promise<number
     await removeInternal?.().catch(() => undefined);
     if (started) await provider.stop(log);
   });
-  const release = onInterrupt(teardown, (m) => log.warn(m));
+  const interrupts = onInterrupt(teardown, { log: (m) => log.warn(m) });
   let plan: ConformancePlan | undefined;
   let goVersion: string | undefined;
   let goProxy: HostGoProxy | undefined;
@@ -241,7 +241,7 @@ export async function runConformance(input: ConformanceRunInput): Promise<number
     return exitCode;
   } finally {
     await teardown();
-    release();
+    interrupts.release();
     rmSync(stagingDir, { recursive: true, force: true });
     reportDir.release();
   }

@@ -6,6 +6,7 @@ import { retry } from '../retry.ts';
 import { isNotFound, networkErrorCode, toKubeError } from './api-error.ts';
 import { sortEvents } from './events.ts';
 import { RawObjectApi } from './raw-object-api.ts';
+import { retryTransient } from './transient.ts';
 import type { KubeObject, ObjectRef } from './types.ts';
 import { waitForObject, type WaitOptions, type WaitSource } from './wait.ts';
 import { expandDocument, parseManifests } from './yaml.ts';
@@ -112,23 +113,31 @@ export class Kube {
       };
       try {
         if (!obj.metadata.namespace && opts.namespace) {
-          if ((await this.raw.api.scope(obj.apiVersion, obj.kind)) === 'Namespaced') {
+          const scope = await retryTransient(() => this.raw.api.scope(obj.apiVersion, obj.kind), {
+            signal: opts.signal,
+          });
+          if (scope === 'Namespaced') {
             obj.metadata.namespace = opts.namespace;
             ref.namespace = opts.namespace;
           }
         }
-        const result = await this.raw.call<KubeObject>(
-          (api) =>
-            api.patch(
-              structuredClone(obj) as KubernetesObject,
-              undefined,
-              undefined,
-              opts.fieldManager ?? 'kindgate',
-              opts.force ?? true,
-              'application/apply-patch+yaml',
+        // Server-side apply is idempotent: a transient failure is simply applied again.
+        const result = await retryTransient(
+          () =>
+            this.raw.call<KubeObject>(
+              (api) =>
+                api.patch(
+                  structuredClone(obj) as KubernetesObject,
+                  undefined,
+                  undefined,
+                  opts.fieldManager ?? 'kindgate',
+                  opts.force ?? true,
+                  'application/apply-patch+yaml',
+                ),
+              obj,
+              opts.signal,
             ),
-          obj,
-          opts.signal,
+          { signal: opts.signal },
         );
         applied.push(result);
       } catch (err) {
@@ -141,7 +150,7 @@ export class Kube {
   /** The object, or undefined if it does not exist. */
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     try {
-      return await this.raw.call<KubeObject>((api) => api.read(headerOf(ref)));
+      return await retryTransient(() => this.raw.call<KubeObject>((api) => api.read(headerOf(ref))));
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw toKubeError(err, 'get', ref, this.server);
@@ -163,16 +172,18 @@ export class Kube {
     opts: { namespace?: string; labelSelector?: string; fieldSelector?: string },
   ): Promise<{ items: KubeObject[]; resourceVersion: string }> {
     try {
-      const body = await this.raw.call<ListBody>((api) =>
-        api.list(
-          apiVersion,
-          kind,
-          opts.namespace,
-          undefined,
-          undefined,
-          undefined,
-          opts.fieldSelector,
-          opts.labelSelector,
+      const body = await retryTransient(() =>
+        this.raw.call<ListBody>((api) =>
+          api.list(
+            apiVersion,
+            kind,
+            opts.namespace,
+            undefined,
+            undefined,
+            undefined,
+            opts.fieldSelector,
+            opts.labelSelector,
+          ),
         ),
       );
       // A real API server leaves apiVersion/kind off list items.
@@ -186,8 +197,10 @@ export class Kube {
   /** Delete; false if it was already gone. */
   async delete(ref: ObjectRef): Promise<boolean> {
     try {
-      await this.raw.call((api) =>
-        api.delete(headerOf(ref) as never, undefined, undefined, undefined, undefined, 'Background'),
+      await retryTransient(() =>
+        this.raw.call((api) =>
+          api.delete(headerOf(ref) as never, undefined, undefined, undefined, undefined, 'Background'),
+        ),
       );
       return true;
     } catch (err) {
@@ -220,7 +233,7 @@ export class Kube {
         return { object, resourceVersion };
       },
       watch: async (ref, resourceVersion, onEvent, onDone) => {
-        const path = await this.raw.api.collectionPath(ref.apiVersion, ref.kind, ref.namespace);
+        const path = await retryTransient(() => this.raw.api.collectionPath(ref.apiVersion, ref.kind, ref.namespace));
         const controller = await watcher.watch(
           path,
           {
@@ -265,8 +278,10 @@ export class Kube {
   ): Promise<string> {
     const core = new CoreV1Api(this.raw.configuration);
     try {
-      return await this.raw.withTimeout(() =>
-        core.readNamespacedPodLog({ name: pod, namespace, container: opts.container, tailLines: opts.tailLines }),
+      return await retryTransient(() =>
+        this.raw.withTimeout(() =>
+          core.readNamespacedPodLog({ name: pod, namespace, container: opts.container, tailLines: opts.tailLines }),
+        ),
       );
     } catch (err) {
       throw toKubeError(err, 'reading logs', { apiVersion: 'v1', kind: 'Pod', namespace, name: pod }, this.server);

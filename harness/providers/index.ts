@@ -14,7 +14,12 @@ const SIM_ADDRESS_DELAY_MS = 100;
 export async function createProvider(options: RunOptions, profile: Profile, use: ProviderUse = {}): Promise<Provider> {
   switch (options.provider) {
     case 'sim':
-      return createSimProvider(profile, { kubeconfig: options.kubeconfig, addressDelayMs: SIM_ADDRESS_DELAY_MS });
+      return createSimProvider(profile, {
+        kubeconfig: options.kubeconfig,
+        addressDelayMs: SIM_ADDRESS_DELAY_MS,
+        faults: options.simFaults,
+        seed: options.simSeed,
+      });
     case 'kind': {
       const { createKindProvider } = await import('./kind/provider.ts');
       return createKindProvider(options, profile);

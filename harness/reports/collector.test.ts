@@ -63,6 +63,12 @@ const projectNodeModules = fileURLToPath(new URL('../../node_modules', import.me
 describe('ResultCollector in a real vitest run', () => {
   let root: string;
   let results: readonly TestRecord[] = [];
+  /** What interruptedResults gave while the run was still going (right after routingOk finished). */
+  let midRun: TestRecord[] = [];
+  const expected = [
+    { suite: 'routing', title: 'GET /headers through the Gateway answers 200', id: 'routingOk' },
+    { suite: 'troubleshooting', title: 'a case that never ran', id: 'neverRan' },
+  ];
   const find = (title: string) => results.find((r) => r.title === title);
 
   beforeAll(async () => {
@@ -72,11 +78,22 @@ describe('ResultCollector in a real vitest run', () => {
     for (const [file, text] of Object.entries(files)) await writeFile(join(root, file), text);
     const { startVitest } = await import('vitest/node');
     const collector = new ResultCollector();
+    const interruptWhenRoutingOkFinished = {
+      onTestCaseResult(test: { name: string }) {
+        if (test.name === expected[0].title) midRun = collector.interruptedResults(expected, 'interrupted by SIGINT');
+      },
+    };
     const exitCode = process.exitCode;
     const vitest = await startVitest(
       'test',
       [],
-      { root, config: false, watch: false, include: ['suites/**/*.test.ts'], reporters: [collector] } as never,
+      {
+        root,
+        config: false,
+        watch: false,
+        include: ['suites/**/*.test.ts'],
+        reporters: [collector, interruptWhenRoutingOkFinished],
+      } as never,
       { logLevel: 'silent' },
     );
     await vitest.close();
@@ -160,6 +177,27 @@ describe('ResultCollector in a real vitest run', () => {
       checks: [{ kind: 'status', target: 'HTTPRoute ns/r: Accepted=True', attempts: 2, outcome: 'never-matched' }],
     });
     expect(find('GET /headers through the Gateway answers 200')).not.toHaveProperty('checks');
+  });
+
+  it('interrupted mid-run: the tests that finished as they ended, every expected test not yet seen as interrupted', () => {
+    expect(midRun.find((r) => r.id === 'routingOk')).toMatchObject({ suite: 'routing', state: 'passed' });
+    expect(midRun.find((r) => r.id === 'neverRan')).toEqual({
+      suite: 'troubleshooting',
+      title: 'a case that never ran',
+      id: 'neverRan',
+      state: 'interrupted',
+      durationMs: 0,
+      skipReason: 'interrupted by SIGINT',
+    });
+    expect(midRun.filter((r) => r.id === 'routingOk')).toHaveLength(1);
+  });
+
+  it('interrupted before any test finished (vitest still loading): every expected test is interrupted', () => {
+    const loading = new ResultCollector();
+    expect(loading.interruptedResults(expected, 'why')).toMatchObject([
+      { id: 'routingOk', state: 'interrupted' },
+      { id: 'neverRan', state: 'interrupted' },
+    ]);
   });
 
   it('has nothing else', () => {

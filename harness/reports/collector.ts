@@ -15,6 +15,8 @@ import { stripAnsi } from './text.ts';
  */
 export class ResultCollector implements Reporter {
   private records: TestRecord[] = [];
+  /** Tests of the pass under way that finished, by vitest test id (the pass's records come at its end). */
+  private finishedInPass = new Map<string, TestRecord>();
   private ended = false;
 
   /** The records of every finished run, in order (the suites may run in several passes). */
@@ -27,14 +29,40 @@ export class ResultCollector implements Reporter {
     return this.ended;
   }
 
+  onTestCaseResult(test: TestCase): void {
+    const file = test.module.relativeModuleId;
+    this.finishedInPass.set(test.id, recordOf(test, suiteOfFile(file), file, 'passed'));
+  }
+
   onTestRunEnd(
     testModules: ReadonlyArray<TestModule>,
     unhandledErrors: ReadonlyArray<SerializedError>,
     reason: TestRunEndReason,
   ): void {
     this.records = [...this.records, ...collectRecords(testModules, unhandledErrors, reason)];
+    this.finishedInPass.clear();
     this.ended = true;
   }
+
+  /**
+   * The results of a run stopped before its end (Ctrl-C): what finished passes recorded, the tests
+   * of the pass under way that finished, and every expected test not among them as interrupted.
+   */
+  interruptedResults(expected: readonly ExpectedTest[], reason: string): TestRecord[] {
+    const finished = [...this.records, ...disambiguate([...this.finishedInPass.values()])];
+    const seen = new Set(finished.map((r) => r.id).filter((id) => id !== undefined));
+    const unfinished = expected
+      .filter((e) => !seen.has(e.id))
+      .map((e): TestRecord => ({ ...e, state: 'interrupted', durationMs: 0, skipReason: reason }));
+    return [...finished, ...unfinished];
+  }
+}
+
+/** A test the run was going to run (a catalog entry of a selected suite). */
+export interface ExpectedTest {
+  suite: string;
+  title: string;
+  id: string;
 }
 
 export function collectRecords(
@@ -91,13 +119,14 @@ export function collectRecords(
  * fixtures) the title stays the plain test name, stable across runs for CI history; only when a
  * name repeats within a suite does the describe path get added to tell them apart.
  */
-function disambiguate(records: TestRecord[]): void {
+function disambiguate(records: TestRecord[]): TestRecord[] {
   const key = (r: TestRecord) => `${r.suite}\u0000${r.title}`;
   const seen = new Map<string, number>();
   for (const r of records) seen.set(key(r), (seen.get(key(r)) ?? 0) + 1);
   for (const r of records) {
     if ((seen.get(key(r)) ?? 0) > 1 && r.context) r.title = `${r.title} (${r.context})`;
   }
+  return records;
 }
 
 /** The describe path of a test, without a top-level describe named like the suite. */
@@ -132,11 +161,9 @@ function recordOf(test: TestCase, suite: string, file: string, reason: TestRunEn
       return { ...base, state: 'skipped', skipReason: skipReasonOf(test, result.note) };
     default:
       // Still pending when the run ended: vitest was interrupted or a hook killed the file.
-      return {
-        ...base,
-        state: 'skipped',
-        skipReason: reason === 'interrupted' ? 'not run: the run was interrupted' : 'not run',
-      };
+      return reason === 'interrupted'
+        ? { ...base, state: 'interrupted', skipReason: 'not run: the run was interrupted' }
+        : { ...base, state: 'skipped', skipReason: 'not run' };
   }
 }
 

@@ -89,6 +89,20 @@ describe('ConformanceReport', () => {
     expect(summary).toMatch(/^Core tests failed with 1 test failures\./);
   });
 
+  it('counts interrupted tests as skipped and says the run was interrupted', () => {
+    const tests = withState('headersEcho', 'interrupted').map((t) =>
+      t.id === 'routingOk' ? { ...t, state: 'interrupted' as const } : t,
+    );
+    const { core, summary } = roundTrip(input(tests)).profiles[0];
+    expect(core).toMatchObject({
+      result: 'partial',
+      statistics: { Passed: catalogEntries.length - 2, Skipped: 2, Failed: 0 },
+    });
+    expect(core.skippedTests).toEqual(expect.arrayContaining(['headersEcho', 'routingOk']));
+    expect(summary).toContain('The run was interrupted: 2 tests did not finish (counted as skipped).');
+    expect(roundTrip(input(allPassed)).profiles[0].summary).not.toContain('interrupted');
+  });
+
   it('fails core with a setup test when provisioning failed before the suites', () => {
     const { core, summary } = roundTrip(input([], { setupFailure: 'MetalLB webhook never answered' })).profiles[0];
     expect(core).toMatchObject({

@@ -118,6 +118,10 @@ function ownTestsSentence(profileName: string, entries: readonly CatalogEntry[])
   return `These are kindgate's own tests (profile ${profileName}), not the upstream conformance suite; ${mappingSentence(entries)}.`;
 }
 
+function interruptedSentence(count: number): string {
+  return `The run was interrupted: ${count} test${count === 1 ? '' : 's'} did not finish (counted as skipped).`;
+}
+
 const SIM_SENTENCE =
   'Provider sim: an in-process simulated cluster ran these tests; this report proves the kindgate harness, not a Gateway API implementation.';
 
@@ -137,8 +141,10 @@ export function buildConformanceReport(input: ConformanceInput): ConformanceRepo
     // Upstream does not count tests of unsupported features (NOT_SUPPORTED); they show up as
     // unsupportedFeatures instead.
     if (t.state === 'skipped' && entry?.feature && !supported.has(entry.feature)) continue;
+    // An interrupted test has no result: upstream's statistics know only passed, skipped, failed.
     bucket[t.state === 'passed' ? 'passed' : t.state === 'failed' ? 'failed' : 'skipped'].push(reportName(t));
   }
+  const interrupted = input.tests.filter((t) => t.state === 'interrupted').length;
 
   const coreStatus = statusOf(core.passed, core.skipped, core.failed);
   const extendedStatus: ExtendedStatus = {
@@ -153,6 +159,7 @@ export function buildConformanceReport(input: ConformanceInput): ConformanceRepo
     extendedRan ? `Extended tests ${summarySentence(extendedStatus)}.` : 'No extended tests were run.',
     ownTestsSentence(input.profile.name, ran.length > 0 ? ran : catalogEntries),
     ...(input.setupFailure !== undefined ? [`Setup failed before the suites ran: ${input.setupFailure}`] : []),
+    ...(interrupted > 0 ? [interruptedSentence(interrupted)] : []),
     ...(input.provider === 'sim' ? [SIM_SENTENCE] : []),
   ].join(' ');
 

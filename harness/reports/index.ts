@@ -1,5 +1,5 @@
 /** What the run pipeline uses from the reports: one import. */
-export { ResultCollector, collectRecords } from './collector.ts';
+export { ResultCollector, collectRecords, type ExpectedTest } from './collector.ts';
 export {
   buildConformanceReport,
   writeConformanceReport,

@@ -83,6 +83,23 @@ describe('renderJUnit', () => {
     expect(skippedCase.children[0]).toMatchObject({ name: 'skipped', attrs: { message: 'feature "X" <unsupported>' } });
   });
 
+  it('names interrupted tests as skipped with the reason, counted with the skips', () => {
+    const interrupted: TestRecord = {
+      suite: 'routing',
+      title: 'GET /headers through the Gateway answers 200',
+      id: 'routingOk',
+      state: 'interrupted',
+      durationMs: 0,
+      skipReason: 'interrupted (SIGINT) before it finished',
+    };
+    const root = parseXml(renderJUnit([tests[0], interrupted]));
+    expect(root.attrs).toMatchObject({ tests: '2', failures: '0', errors: '0', skipped: '1' });
+    const routing = child(root, 'testsuite').find((s) => s.attrs.name === 'kindgate.routing')!;
+    const [testcase] = child(routing, 'testcase');
+    expect(testcase.attrs.name).toBe('GET /headers through the Gateway answers 200');
+    expect(child(testcase, 'skipped')[0].attrs.message).toBe('interrupted (SIGINT) before it finished');
+  });
+
   it('reports a setup failure as testcase setup in kindgate.setup', () => {
     const root = parseXml(
       renderJUnit([], { setupFailure: 'Gateway gw/external-gateway: Programmed=False after 180 s' }),

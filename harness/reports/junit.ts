@@ -68,10 +68,13 @@ function attributes(values: Record<string, string | number>): string {
     .join('');
 }
 
-/** The counts every <testsuites> and <testsuite> carries (kindgate reports no errors apart from failures). */
+/**
+ * The counts every <testsuites> and <testsuite> carries (kindgate reports no errors apart from
+ * failures). An interrupted test did not run to its end: it counts as skipped, its message says why.
+ */
 function counts(cases: readonly TestRecord[]): Record<string, number> {
-  const count = (state: TestRecord['state']) => cases.filter((c) => c.state === state).length;
-  return { tests: cases.length, failures: count('failed'), errors: 0, skipped: count('skipped') };
+  const count = (...states: TestRecord['state'][]) => cases.filter((c) => states.includes(c.state)).length;
+  return { tests: cases.length, failures: count('failed'), errors: 0, skipped: count('skipped', 'interrupted') };
 }
 
 const totalSeconds = (cases: readonly TestRecord[]) => seconds(cases.reduce((sum, c) => sum + c.durationMs, 0));
@@ -107,11 +110,11 @@ function testcase(t: TestRecord, classname: string): string {
   const open = `    <testcase${attributes({ name: t.title, classname, time: seconds(t.durationMs) })}`;
   const props = properties(t.checks);
   if (t.state === 'passed') return props.length ? [`${open}>`, ...props, '    </testcase>'].join('\n') : `${open}/>`;
-  if (t.state === 'skipped') {
+  if (t.state === 'skipped' || t.state === 'interrupted') {
     return [
       `${open}>`,
       ...props,
-      `      <skipped${attributes({ message: t.skipReason ?? 'skipped' })}/>`,
+      `      <skipped${attributes({ message: t.skipReason ?? t.state })}/>`,
       '    </testcase>',
     ].join('\n');
   }

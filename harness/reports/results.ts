@@ -2,7 +2,11 @@ import type { CheckRecord } from '../convergence.ts';
 
 /** The plain result model every report is built from (filled by the vitest collector). */
 
-export type TestState = 'passed' | 'failed' | 'skipped';
+/**
+ * `interrupted`: the run was stopped (Ctrl-C, SIGTERM) before the test finished, or before it
+ * began; the reports name it so an interrupted run never reads as a full one.
+ */
+export type TestState = 'passed' | 'failed' | 'skipped' | 'interrupted';
 
 export interface TestRecord {
   /** Suite name (catalog name for known suite files, else the file's base name). */
@@ -19,6 +23,7 @@ export interface TestRecord {
   durationMs: number;
   /** Failure message(s), ANSI codes stripped. */
   error?: string;
+  /** Why a skipped (or interrupted) test did not run. */
   skipReason?: string;
   /** How each eventual check of the test converged (or why not), in the order they ended. */
   checks?: CheckRecord[];
@@ -29,13 +34,14 @@ export interface SuiteCounts {
   passed: number;
   failed: number;
   skipped: number;
+  interrupted: number;
 }
 
 /** Counts per suite, in first-seen order. */
 export function countBySuite(tests: readonly TestRecord[]): SuiteCounts[] {
   const bySuite = new Map<string, SuiteCounts>();
   for (const t of tests) {
-    const counts = bySuite.get(t.suite) ?? { suite: t.suite, passed: 0, failed: 0, skipped: 0 };
+    const counts = bySuite.get(t.suite) ?? { suite: t.suite, passed: 0, failed: 0, skipped: 0, interrupted: 0 };
     counts[t.state] += 1;
     bySuite.set(t.suite, counts);
   }
@@ -47,5 +53,6 @@ export function totals(tests: readonly TestRecord[]): Omit<SuiteCounts, 'suite'>
     passed: tests.filter((t) => t.state === 'passed').length,
     failed: tests.filter((t) => t.state === 'failed').length,
     skipped: tests.filter((t) => t.state === 'skipped').length,
+    interrupted: tests.filter((t) => t.state === 'interrupted').length,
   };
 }

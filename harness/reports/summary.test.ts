@@ -30,6 +30,28 @@ const tests: TestRecord[] = [
 ];
 
 describe('formatSummary', () => {
+  it('adds an interrupted column and lists the tests that did not finish, only when the run was interrupted', () => {
+    const text = formatSummary({
+      tests: [
+        tests[0],
+        { suite: 'routing', title: 'GET /headers answers 200', state: 'interrupted', durationMs: 0, skipReason: 'x' },
+      ],
+    });
+    expect(text).toBe(
+      [
+        'suite            passed   failed  skipped  interrupted',
+        'routing               0        0        0            1',
+        'header-routing        1        0        0            0',
+        '------------------------------------------------------',
+        'total                 1        0        0            1',
+        '',
+        'Interrupted (did not finish):',
+        '  - routing › GET /headers answers 200',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('tabulates suites in pipeline order with a total, lists failures with their first error line, and the report paths', () => {
     const text = formatSummary({
       tests,

@@ -2,7 +2,7 @@ import { suiteFiles } from '../../suites/catalog.ts';
 import { classifiedFailure } from '../convergence.ts';
 import { formatSeconds } from '../log.ts';
 import type { PhaseTiming } from '../timings.ts';
-import { countBySuite, totals, type TestRecord } from './results.ts';
+import { countBySuite, totals, type SuiteCounts, type TestRecord } from './results.ts';
 import { firstLine, stripAnsi, truncate } from './text.ts';
 
 /**
@@ -34,8 +34,39 @@ export interface SummaryInput {
 /** The skip reason of tests whose suite was left out with --suites. */
 export const NOT_SELECTED = 'not selected (--suites)';
 
+type Paint = (code: number, text: string) => string;
+
+/**
+ * Suites with their counts and a total; an `interrupted` column only when the run was
+ * interrupted, so a finished run's table reads as it always did.
+ */
+function countsTable(tests: readonly TestRecord[], suites: SuiteCounts[], paint: Paint): string[] {
+  const all = totals(tests);
+  const withInterrupted = all.interrupted > 0;
+  const columns = (c: Omit<SuiteCounts, 'suite'>) => [
+    [c.passed, 32],
+    [c.failed, 31],
+    [c.skipped, 33],
+    ...(withInterrupted ? [[c.interrupted, 33]] : []),
+  ];
+  const rows = [...suites.map((s) => [s.suite, columns(s)] as const), ['total', columns(all)] as const];
+  const nameWidth = Math.max('suite'.length, ...rows.map((r) => r[0].length));
+  const headings = ['passed', 'failed', 'skipped', ...(withInterrupted ? ['interrupted'] : [])];
+  const widths = headings.map((h) => Math.max(7, h.length));
+  const num = (n: number, code: number, width: number) => {
+    const text = String(n).padStart(width);
+    return n > 0 ? paint(code, text) : text;
+  };
+  const lines = [`${'suite'.padEnd(nameWidth)}  ${headings.map((h, i) => h.padStart(widths[i])).join('  ')}`];
+  for (const [i, [name, counts]] of rows.entries()) {
+    if (i === rows.length - 1) lines.push('-'.repeat(nameWidth + widths.reduce((sum, w) => sum + w + 2, 0)));
+    lines.push(`${name.padEnd(nameWidth)}  ${counts.map(([n, code], c) => num(n, code, widths[c])).join('  ')}`);
+  }
+  return lines;
+}
+
 export function formatSummary(input: SummaryInput): string {
-  const paint = (code: number, text: string) => (input.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const paint: Paint = (code, text) => (input.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const width = input.width ?? 160;
   const lines: string[] = [];
 
@@ -47,27 +78,8 @@ export function formatSummary(input: SummaryInput): string {
   const order = Object.keys(suiteFiles);
   const rank = (suite: string) => (order.includes(suite) ? order.indexOf(suite) : order.length);
   const suites = countBySuite(input.tests).sort((a, b) => rank(a.suite) - rank(b.suite));
-  if (suites.length > 0) {
-    const all = totals(input.tests);
-    const rows = [
-      ...suites.map((s) => [s.suite, s.passed, s.failed, s.skipped] as const),
-      ['total', all.passed, all.failed, all.skipped] as const,
-    ];
-    const nameWidth = Math.max('suite'.length, ...rows.map((r) => r[0].length));
-    const num = (n: number, code: number) => {
-      const text = String(n).padStart(7);
-      return n > 0 ? paint(code, text) : text;
-    };
-    lines.push(
-      `${'suite'.padEnd(nameWidth)}  ${'passed'.padStart(7)}  ${'failed'.padStart(7)}  ${'skipped'.padStart(7)}`,
-    );
-    for (const [i, [name, passed, failed, skipped]] of rows.entries()) {
-      if (i === rows.length - 1) lines.push('-'.repeat(nameWidth + 2 + 7 * 3 + 4));
-      lines.push(`${name.padEnd(nameWidth)}  ${num(passed, 32)}  ${num(failed, 31)}  ${num(skipped, 33)}`);
-    }
-  } else if (input.setupFailure === undefined) {
-    lines.push('No tests ran.');
-  }
+  if (suites.length > 0) lines.push(...countsTable(input.tests, suites, paint));
+  else if (input.setupFailure === undefined) lines.push('No tests ran.');
 
   const failed = input.tests.filter((t) => t.state === 'failed');
   if (failed.length > 0) {
@@ -102,6 +114,11 @@ export function formatSummary(input: SummaryInput): string {
     for (const p of input.slowest) {
       lines.push(`  ${p.phase.padEnd(nameWidth)}  ${formatSeconds(p.durationMs / 1000).padStart(8)}`);
     }
+  }
+  const interrupted = input.tests.filter((t) => t.state === 'interrupted');
+  if (interrupted.length > 0) {
+    lines.push('', 'Interrupted (did not finish):');
+    for (const t of interrupted) lines.push(`  ${paint(33, '-')} ${t.suite} › ${t.title}`);
   }
 
   const reports = input.reports ?? {};

@@ -5,19 +5,20 @@ import type { Profile } from '../profiles/types.ts';
 import { createProvider } from '../providers/index.ts';
 import type { Provider, StartHooks } from '../providers/types.ts';
 import { provision, removeRunNamespaces, renderRunFixtures, type Provisioned, type RunFootprint } from './provision.ts';
-import { onInterrupt, once } from './interrupt.ts';
+import { onInterrupt, once, type InterruptHandle, type InterruptReason } from './interrupt.ts';
 
 /**
  * One run's cluster with guaranteed teardown: after success, after a failure at any step, and on
- * SIGINT/SIGTERM. `teardown` is idempotent.
+ * SIGINT/SIGTERM/SIGHUP. `teardown` is idempotent.
  */
 export class Session {
   provisioned?: Provisioned;
   readonly footprint: RunFootprint = { createdNamespaces: [] };
   /** True once provider.start was called: from here on a failure is a setup failure (exit 4). */
   started = false;
-  private readonly release: () => void;
+  private readonly interrupts: InterruptHandle;
   private readonly stopOnce: () => Promise<void>;
+  private readonly beforeTeardownHooks: (() => Promise<void>)[] = [];
 
   private constructor(
     readonly options: RunOptions,
@@ -27,7 +28,32 @@ export class Session {
     private readonly log: Logger,
   ) {
     this.stopOnce = once(() => this.stop());
-    this.release = onInterrupt(this.stopOnce, (m) => log.warn(m));
+    this.interrupts = onInterrupt(() => this.stopOnInterrupt(), {
+      log: (m) => log.warn(m),
+      beforeTeardown: async () => {
+        for (const hook of this.beforeTeardownHooks) await hook();
+      },
+    });
+  }
+
+  /** Why the run was interrupted (a signal, or SIGPIPE for a closed stdout); undefined while it was not. */
+  get interrupted(): InterruptReason | undefined {
+    return this.interrupts.reason;
+  }
+
+  /** Interrupt the run as a signal would: hooks, teardown, exit 128+n. */
+  interrupt(reason: InterruptReason): void {
+    this.interrupts.interrupt(reason);
+  }
+
+  /** Leave the environment up and stop listening for interrupts (`up --detach`: `kindgate down` removes it). */
+  leaveRunning(): void {
+    this.interrupts.release();
+  }
+
+  /** Work an interrupt does before the teardown, while the cluster is still there (write the reports). */
+  beforeInterruptTeardown(hook: () => Promise<void>): void {
+    this.beforeTeardownHooks.push(hook);
   }
 
   /** Render fixtures (a broken one is reported before anything is created) and pick the provider. */
@@ -51,12 +77,27 @@ export class Session {
     return this.provisioned;
   }
 
+  /**
+   * Tear down (once). When an interrupt is under way it owns the teardown and the exit: this waits
+   * for it, so the run's own flow can never exit first with its own code.
+   */
   async teardown(): Promise<void> {
+    if (this.interrupts.reason) {
+      await this.interrupts.handled;
+      return;
+    }
     try {
       await this.stopOnce();
     } finally {
-      this.release();
+      if (!this.interrupts.reason) this.interrupts.release();
     }
+    if (this.interrupts.reason) await this.interrupts.handled;
+  }
+
+  /** On an interrupt before anything was started there is nothing to remove; say so, the run ends here. */
+  private async stopOnInterrupt(): Promise<void> {
+    await this.stopOnce();
+    if (!this.started) this.log.step('teardown done (nothing to tear down)');
   }
 
   private async stop(): Promise<void> {

@@ -1,7 +1,7 @@
-const GUARDED = new Set<string | symbol>(['SIGINT', 'SIGTERM']);
+const GUARDED = new Set<string | symbol>(['SIGINT', 'SIGTERM', 'SIGHUP']);
 
 /**
- * From now until the returned release is called, every SIGINT/SIGTERM listener added to the
+ * From now until the returned release is called, every SIGINT/SIGTERM/SIGHUP listener added to the
  * process is removed as soon as it is added (a microtask later, before any signal can be
  * delivered). vitest's Logger registers listeners that exit the process within a millisecond of
  * a Ctrl-C (vitest packages/vitest/src/node/logger.ts, addCleanupListeners), and the run's own

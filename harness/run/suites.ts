@@ -18,6 +18,8 @@ export interface SuiteRunOptions {
   log: Logger;
   /** kindgate's cache directory: vitest keeps the suites' transformed modules under it between runs. */
   cacheDir?: string;
+  /** Aborting it (an interrupt) cancels the run under way, closes vitest and starts no further pass. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -128,7 +130,11 @@ export async function runSuites(handle: ClusterHandle, options: SuiteRunOptions)
     releaseSignals();
     throw error;
   }
+  // An interrupt stops the run: no new test starts; close() below ends the workers.
+  const cancel = () => void vitest.cancelCurrentRun('keyboard-input');
+  options.signal?.addEventListener('abort', cancel, { once: true });
   try {
+    if (options.signal?.aborted) return false;
     await vitest.start();
     const failed =
       vitest.state.getCountOfFailedTests() > 0 ||
@@ -137,6 +143,7 @@ export async function runSuites(handle: ClusterHandle, options: SuiteRunOptions)
     const ran = vitest.state.getFiles().length > 0;
     return ran && !failed;
   } finally {
+    options.signal?.removeEventListener('abort', cancel);
     await vitest.close();
     releaseSignals();
   }

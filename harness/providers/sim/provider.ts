@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { Logger } from '../../log.ts';
 import type { Profile } from '../../profiles/types.ts';
 import { inspectKubeconfigTarget, writeRunKubeconfig, type RunKubeconfig } from '../kubeconfig-file.ts';
-import { startSimCluster, type SimCluster } from './simulated-cluster.ts';
+import { describeSimFaults, type SimFaults } from '../../config/sim-faults.ts';
+import { newSeed, seededRandom } from './seeded-random.ts';
+import { startSimCluster, type SimCluster, type SimClusterOptions } from './simulated-cluster.ts';
 import type { Endpoint, GatewayRef, Provider } from '../types.ts';
 import { GATEWAY_API_VERSION } from '../../kube/gateway-api.ts';
 import { describeRef, type ObjectRef } from '../../kube/types.ts';
@@ -14,6 +16,9 @@ export interface SimProviderOptions {
   kubeconfig?: string;
   /** Delay before the simulated load balancer assigns an address (exercises the waits). */
   addressDelayMs?: number;
+  /** Faults to inject (--sim-faults) and the seed of their random draws (default: a new one, logged). */
+  faults?: SimFaults;
+  seed?: number;
 }
 
 /**
@@ -56,6 +61,7 @@ export function createSimProvider(
         controllerName: profile.controllerName,
         serverHeader,
         addressDelayMs: options.addressDelayMs,
+        ...faultOptions(options, log),
       });
       try {
         kubeconfig = await writeKubeconfig(cluster.kubeconfig());
@@ -109,6 +115,23 @@ export function createSimProvider(
       if (!cluster) throw new Error('sim provider not started');
       return cluster;
     },
+  };
+}
+
+/** The cluster's share of --sim-faults, with the seed said so a run can be repeated. */
+function faultOptions(options: SimProviderOptions, log: Logger): Partial<SimClusterOptions> {
+  const { faults } = options;
+  if (!faults) return {};
+  const seed = options.seed ?? newSeed();
+  log.info(`sim faults: ${describeSimFaults(faults)} (seed ${seed}; --sim-seed ${seed} repeats the draws)`);
+  return {
+    apiFaults: {
+      errorRate: faults.apiErrorRate,
+      latencyMs: faults.apiLatencyMs,
+      watchDropMs: faults.watchDropMs,
+      random: seededRandom(seed),
+    },
+    unavailableFirstRequests: faults.dataplane503,
   };
 }
 

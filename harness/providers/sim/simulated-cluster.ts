@@ -1,6 +1,7 @@
 import { startApiServer, kubeconfigFor, type SimApiServer } from './apiserver/server.ts';
 import { startController, type SimController, type SimControllerOptions } from './controller/controller.ts';
 import { Store } from './apiserver/store.ts';
+import type { ApiFaults } from './apiserver/faults.ts';
 
 /**
  * The whole simulated cluster in this process: object store, Kubernetes API on loopback, the
@@ -15,12 +16,21 @@ export interface SimCluster {
   close(): Promise<void>;
 }
 
-export async function startSimCluster(options: SimControllerOptions): Promise<SimCluster> {
+export interface SimClusterOptions extends SimControllerOptions {
+  /** Faults the API server injects (--sim-faults). */
+  apiFaults?: ApiFaults;
+}
+
+export async function startSimCluster(options: SimClusterOptions): Promise<SimCluster> {
   const store = new Store();
   const controller = await startController(store, options);
   let api: SimApiServer;
   try {
-    api = await startApiServer({ store, podLogs: (ns, pod, container) => controller.podLogs(ns, pod, container) });
+    api = await startApiServer({
+      store,
+      podLogs: (ns, pod, container) => controller.podLogs(ns, pod, container),
+      faults: options.apiFaults,
+    });
   } catch (error) {
     await controller.stop();
     throw error;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest } from './api-error.ts';
+import type { ApiFaults } from './faults.ts';
 import type { ResourceInfo, ResourceRegistry } from './resources.ts';
 import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.ts';
 import type { KubeObject, Store } from './store.ts';
@@ -11,6 +12,8 @@ export interface ServerContext {
   podLogs?: (namespace: string, pod: string, container?: string) => string | undefined;
   /** Open watch streams; each entry stops one (the server stops them all on close). */
   watches: Set<() => void>;
+  /** Faults to inject (--sim-faults); none when undefined. */
+  faults?: ApiFaults;
 }
 
 /** A request for a non-resource path (health, version, OpenAPI, discovery). */

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { methodNotAllowed, notFoundPath, storeError } from './api-error.ts';
 import { createObject } from './handlers/create.ts';
 import { deleteCollection, deleteObject } from './handlers/delete.ts';
+import { injectApiFault } from './faults.ts';
 import { serveCoreDiscovery, serveGroup, serveGroupsDiscovery, serveResourceList } from './handlers/discovery.ts';
 import { servePodLog } from './handlers/logs.ts';
 import { serveHealth, serveOpenApi, serveVersion } from './handlers/non-resource.ts';
@@ -84,6 +85,8 @@ function verbRouteFor(c: ResourceRequest): VerbRoute | undefined {
 export async function routeRequest(server: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sim');
   const path = url.pathname.replace(/\/+$/, '') || '/';
+  // The fault middleware (--sim-faults) comes first: it may delay the request or answer it itself.
+  if (server.faults && (await injectApiFault(server.faults, req, res, path))) return;
   const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
   const pathRequest: PathRequest = { req, res, server, path, segments };
   const pathRoute = PATH_ROUTES.find((r) => r.matches(pathRequest));

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import YAML from 'yaml';
 import { ApiError } from './api-error.ts';
+import type { ApiFaults } from './faults.ts';
 import type { ServerContext } from './request.ts';
 import { ResourceRegistry, seedCluster } from './resources.ts';
 import { sendError } from './responses.ts';
@@ -28,6 +29,8 @@ export interface StartApiServerOptions {
   store: Store;
   port?: number;
   podLogs?: (namespace: string, pod: string, container?: string) => string | undefined;
+  /** Faults to inject (--sim-faults). */
+  faults?: ApiFaults;
 }
 
 export { SIM_VERSION } from './handlers/non-resource.ts';
@@ -54,6 +57,7 @@ export async function startApiServer(opts: StartApiServerOptions): Promise<SimAp
     registry: new ResourceRegistry(store),
     podLogs: opts.podLogs,
     watches: new Set(),
+    faults: opts.faults,
   };
   const token = randomBytes(24).toString('hex');
 

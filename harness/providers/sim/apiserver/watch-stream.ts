@@ -13,7 +13,9 @@ import { statusBody } from './responses.ts';
  * - sendInitialEvents=true: initial ADDED events, then a BOOKMARK annotated
  *   `k8s.io/initial-events-end` (the WatchList protocol);
  * - allowWatchBookmarks: a BOOKMARK with the current resourceVersion every BOOKMARK_INTERVAL_MS;
- * - timeoutSeconds: the server ends the stream after that long.
+ * - timeoutSeconds: the server ends the stream after that long;
+ * - dropAfterMs (--sim-faults watch-drop): the connection is closed after that long, as a load
+ *   balancer or a restarting server would; clients resume from the last resourceVersion they saw.
  * Events are filtered on the new object only: an object that stops matching a selector is not
  * turned into a DELETED event (a real server does that).
  */
@@ -28,6 +30,8 @@ export interface WatchRequest {
   matches: (obj: KubeObject) => boolean;
   /** Renders an object as this request wants it (its apiVersion; a Table row when asked). */
   render: (obj: KubeObject) => unknown;
+  /** Close the connection after this long (a fault the sim injects). */
+  dropAfterMs?: number;
 }
 
 export function serveWatch(res: ServerResponse, w: WatchRequest): () => void {
@@ -96,5 +100,6 @@ export function serveWatch(res: ServerResponse, w: WatchRequest): () => void {
   }
   const timeout = Number(query.get('timeoutSeconds'));
   if (timeout > 0) timers.push(setTimeout(stop, timeout * 1000));
+  if (w.dropAfterMs) timers.push(setTimeout(stop, w.dropAfterMs));
   return stop;
 }

@@ -43,6 +43,8 @@ export interface SimControllerOptions {
   addressBlock?: number;
   /** How the data plane binds listener ports (tests inject failures). */
   bind?: BindFunction;
+  /** --sim-faults dataplane-503=N: each route's first N requests answered 503. */
+  unavailableFirstRequests?: number;
 }
 
 export interface SimController {
@@ -130,6 +132,7 @@ class Controller {
       serverHeader: opts.serverHeader,
       resolve: (ns, svc) => this.resolveService(ns, svc),
       bind: opts.bind,
+      unavailableFirstRequests: opts.unavailableFirstRequests,
     });
     this.provisioner = new GatewayProvisioner(this.ctx, opts.addressDelayMs ?? 300, addresses, (gw) => {
       void this.dataPlane.closeGateway(gw);

@@ -5,9 +5,10 @@ import { AccessLogs, accessLogLine } from './access-log.ts';
 import { chooseBackend } from './backends.ts';
 import { openExchange } from './exchange.ts';
 import { selectListener } from './listener-select.ts';
-import { NO_ROUTE, replyLocally, replyWithRedirect } from './local-replies.ts';
+import { NO_HEALTHY_UPSTREAM, NO_ROUTE, replyLocally, replyWithRedirect } from './local-replies.ts';
 import { type BindFunction, type BindProblem, bindListenerPort, listenOn } from './port-binding.ts';
 import { forward } from './proxy.ts';
+import { FirstRequestsUnavailable } from './route-faults.ts';
 import { selectRoute } from './route-match.ts';
 import type { ListenerRoutes, ResolvedService } from './route-table.ts';
 import { certificateFor, secureContextOf, type ServingCertificate } from './tls-termination.ts';
@@ -33,6 +34,8 @@ export interface DataPlaneOptions {
   random?: () => number;
   /** How a listener port is bound (tests inject failures or remap ports). */
   bind?: BindFunction;
+  /** --sim-faults dataplane-503=N: each route's first N requests answered 503. */
+  unavailableFirstRequests?: number;
 }
 
 /** A listener as the controller programs it: its name, spec port, hostname and (HTTPS) certificates. */
@@ -75,10 +78,12 @@ export class DataPlane {
   private readonly random: () => number;
   private readonly bind: BindFunction;
   private stopped = false;
+  private readonly unavailable?: FirstRequestsUnavailable;
 
   constructor(private readonly opts: DataPlaneOptions) {
     this.random = opts.random ?? Math.random;
     this.bind = opts.bind ?? listenOn;
+    if (opts.unavailableFirstRequests) this.unavailable = new FirstRequestsUnavailable(opts.unavailableFirstRequests);
   }
 
   /**
@@ -242,6 +247,7 @@ export class DataPlane {
     const { serverHeader } = this.opts;
     const selected = listener && selectRoute(listener.routes, ex.facts);
     if (!listener || !selected) return replyLocally(ex, serverHeader, NO_ROUTE);
+    if (this.unavailable?.take(selected.route)) return replyLocally(ex, serverHeader, NO_HEALTHY_UPSTREAM);
     const { rule, match } = selected;
     const redirect = rule.filters?.find((f) => f.type === 'RequestRedirect')?.requestRedirect;
     if (redirect) return replyWithRedirect(ex, serverHeader, redirect, match, listener.port);

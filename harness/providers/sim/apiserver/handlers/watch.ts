@@ -14,6 +14,7 @@ export function watchObjects(c: ResourceRequest): void {
     namespace: c.namespace,
     query: c.url.searchParams,
     matches,
+    dropAfterMs: c.server.faults?.watchDropMs,
     render: (obj) =>
       table ? toTable(c.info, [obj], { includeObject: includeObjectOf(c) }) : { ...obj, apiVersion: c.apiVersion },
   });

@@ -1,0 +1,70 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseXml, type XmlElement } from '../reports/xml-parse.test-helper.ts';
+
+/**
+ * What the lifecycle tests look at after a run: the temporary files it left, its processes, its
+ * JUnit file. Each run gets a TMPDIR of its own, so what is left there is the run's.
+ */
+
+/** A fresh directory to use as a run's TMPDIR. */
+export function privateTmpdir(): string {
+  return mkdtempSync(join(tmpdir(), 'kg-tmpdir-'));
+}
+
+/**
+ * What a run left in its TMPDIR, besides caches meant to outlive runs: tsx's transform cache and
+ * Node's compile cache (npm 11 turns it on for itself, so `npx` leaves it).
+ */
+export function leftInTmpdir(dir: string): string[] {
+  return readdirSync(dir).filter((name) => !name.startsWith('tsx-') && name !== 'node-compile-cache');
+}
+
+/** Pids of processes whose command line contains `marker` (a path unique to one test). */
+export function processesWith(marker: string): number[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter((line) => line.includes(marker) && !line.includes('ps -eo'))
+    .map((line) => Number(line.trim().split(/\s+/)[0]));
+}
+
+/** Resolves true once `check` holds, false after `ms`. */
+export async function eventually(check: () => boolean, ms: number, stepMs = 100): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  return check();
+}
+
+export interface JunitCase {
+  classname: string;
+  name: string;
+  /** passed, failed, or the skip message. */
+  outcome: string;
+}
+
+/** The test cases of a junit.xml, flat. */
+export function junitCases(dir: string): JunitCase[] {
+  const root = parseXml(readFileSync(join(dir, 'junit.xml'), 'utf8'));
+  return root.children.flatMap((suite) =>
+    suite.children
+      .filter((c) => c.name === 'testcase')
+      .map((c: XmlElement) => {
+        const skipped = c.children.find((x) => x.name === 'skipped');
+        const failed = c.children.some((x) => x.name === 'failure');
+        return {
+          classname: c.attrs.classname,
+          name: c.attrs.name,
+          outcome: skipped ? skipped.attrs.message : failed ? 'failed' : 'passed',
+        };
+      }),
+  );
+}
+
+/** A Node stack trace line (`    at fn (file:line)`). */
+export const STACK_LINE = /\n\s+at \S/;
