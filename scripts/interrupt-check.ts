@@ -24,6 +24,8 @@ export interface InterruptOutcome {
   exitCode: number | null;
   /** The suites had started (their reports are due). */
   suitesStarted: boolean;
+  /** The run was over before its moment came: nothing was interrupted (a finished run is judged as one). */
+  endedFirst: boolean;
   /** Test cases in junit.xml that finished / were marked interrupted; undefined: no junit.xml. */
   junit?: { finished: number; interrupted: number };
   /** Whatever is wrong with this run; empty when it ended as it must. */
@@ -115,11 +117,11 @@ export async function interruptAt(delaySeconds: number): Promise<InterruptOutcom
   const exitCode = typeof ended === 'number' ? ended : null;
 
   const problems: string[] = [];
-  if (early) problems.push('the run ended before it was interrupted');
   // The launcher's first line installs a handler that is never removed: a process the signal killed
   // had not run it yet (Node was still starting).
   if (killedBy) problems.push(`killed by ${killedBy} before Node ran kindgate's first line`);
-  else if (exitCode !== 130) problems.push(`exit ${exitCode ?? 'none within 120 s'}, expected 130`);
+  else if (early ? exitCode !== 0 : exitCode !== 130)
+    problems.push(`exit ${exitCode ?? 'none within 120 s'}, expected ${early ? '0 (it ended on its own)' : 130}`);
   if (!stderr.includes('teardown done')) problems.push('no "teardown done"');
   if (/\n\s+at \S/.test(stderr)) problems.push('a stack trace');
   // tsx's transform cache and Node's compile cache (npm turns it on) are caches meant to outlive runs.
@@ -132,12 +134,12 @@ export async function interruptAt(delaySeconds: number): Promise<InterruptOutcom
   if (junit && junit.finished + junit.interrupted !== TESTS)
     problems.push(`junit.xml has ${junit.finished + junit.interrupted} tests, expected ${TESTS}`);
   if (problems.length > 0) problems.push(`stderr:\n${stderr}`);
-  return { delaySeconds, handlingAfterSeconds, exitCode, suitesStarted, junit, problems };
+  return { delaySeconds, handlingAfterSeconds, exitCode, suitesStarted, endedFirst: early, junit, problems };
 }
 
 export function describeOutcome(o: InterruptOutcome): string {
   const junit = o.junit ? `junit: ${o.junit.finished} finished, ${o.junit.interrupted} interrupted` : 'no junit.xml';
-  const stage = o.suitesStarted ? 'suites started' : 'before the suites';
+  const stage = o.endedFirst ? 'ended on its own first' : o.suitesStarted ? 'suites started' : 'before the suites';
   const verdict = o.problems.length === 0 ? 'ok' : `FAILED: ${o.problems.join('; ')}`;
   const handling =
     o.handlingAfterSeconds === undefined ? '' : `  (Node started in ${o.handlingAfterSeconds.toFixed(2)} s)`;
@@ -151,15 +153,19 @@ async function main(): Promise<number> {
   const delays = moments(Number(values.moments ?? 10), Number(values.from ?? 0.5), Number(values.to ?? 6));
   const stopBurners = startCpuBurners();
   let failed = 0;
+  let endedFirst = 0;
   try {
     for (const delay of delays) {
       const outcome = await interruptAt(delay);
       if (outcome.problems.length > 0) failed++;
+      if (outcome.endedFirst) endedFirst++;
       process.stdout.write(`${describeOutcome(outcome)}\n`);
     }
   } finally {
     stopBurners();
   }
+  if (endedFirst > 0)
+    process.stdout.write(`${endedFirst} run(s) ended on their own before their moment (not interrupted)\n`);
   process.stdout.write(`${delays.length - failed} passed, ${failed} failed\n`);
   return failed === 0 ? 0 : 1;
 }
