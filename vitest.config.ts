@@ -1,5 +1,14 @@
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// One temporary directory for the whole test run: the tests' own temporary files, the workers'
+// and every kindgate child process's (they inherit TMPDIR) land in it, and it goes when vitest
+// exits, pass or fail, instead of piling up in /tmp run after run.
+const testTmp = mkdtempSync(join(tmpdir(), 'kindgate-tests-'));
+for (const name of ['TMPDIR', 'TMP', 'TEMP']) process.env[name] = testTmp;
+process.once('exit', () => rmSync(testTmp, { recursive: true, force: true }));
 
 // Five tiers (see README): unit = pure logic; sim = the harness paths against the in-process
 // simulated cluster, and sim-suites = the suites against one; docker = the parts that touch a real
