@@ -1,6 +1,7 @@
 import type { RunOptions } from '../../config/options.ts';
 import { runCommand, type CommandLine, type CommandResult, type RunCommand } from '../../exec.ts';
 import { Kube } from '../../kube/client.ts';
+import type { RunKubeconfig } from '../kubeconfig-file.ts';
 import type { InstallDeps, KubeLike } from './install/deps.ts';
 import type { KindRunPlan, PlanEnv } from './plan.ts';
 import type { GatewayReach } from './reach/endpoint.ts';
@@ -59,8 +60,8 @@ export interface KindContext extends StepContext {
   routing?: HostRouting;
   /** How Gateways are reached (direct or through relays), from the reach step on. */
   reach?: GatewayReach;
-  /** What this run created, so that teardown removes exactly that. */
-  readonly created: { cluster: boolean; relays: boolean };
+  /** What this run created, so that teardown removes exactly that (a claimed --kubeconfig: kind/kubeconfig.ts). */
+  readonly created: { cluster: boolean; relays: boolean; kubeconfigClaim?: RunKubeconfig };
   /** Settles as the step with this id does (the implementation install waits for the CRDs). */
   after(stepId: string): Promise<void>;
 }

@@ -1,35 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { defaultTimeouts, type RunOptions } from '../../config/options.ts';
-import { pins } from '../../pins.ts';
 import { istioProfile } from '../../profiles/istio.ts';
+import { kindOptions } from './fake-deps.test-helper.ts';
 import { planKindRun } from './plan.ts';
 import { formatPlan } from './plan-printer.ts';
 import { isStepGroup } from './run-steps.ts';
 import { kindPipeline } from './steps/pipeline.ts';
 import type { KindStepGroup } from './steps/step.ts';
 
-const options: RunOptions = {
-  provider: 'kind',
-  profile: 'istio',
-  namespace: 'kindgate-t1',
-  gatewayNamespace: 'istio-system',
-  ownedNamespaces: ['kindgate-t1'],
-  hostname: 'httpbin.example.com',
-  listenerPort: 80,
-  httpbinImage: pins.httpbin.image,
-  clusterName: 'kindgate-t1',
-  reuse: false,
-  keep: false,
-  reach: 'auto',
-  relayImage: pins.relay.image,
-  channel: 'standard',
-  cacheDir: '/home/u/.cache/kindgate',
-  dryRun: true,
-  allowExisting: false,
-  reportDir: 'reports',
-  verbose: false,
-  timeouts: defaultTimeouts,
-};
+const options = kindOptions({ cacheDir: '/home/u/.cache/kindgate', dryRun: true, verbose: false });
 const plan = planKindRun(options, istioProfile, { platform: 'linux', arch: 'x64', env: {} });
 const noRefs = () => '?';
 
