@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { learnGoProxy } from './go-proxy.ts';
 import { checkGo } from './go-toolchain.ts';
 import { SIMULATED_WARNING } from './report-files.ts';
 import { planWorkspace } from './workspace.ts';
+import { goTiersCacheDir } from './go-tiers.test-helper.ts';
 
 /**
  * The go tier: `kindgate conformance --runner local` for real. The pinned upstream suite is built
@@ -26,7 +27,7 @@ const skipReason = await checkGo(runCommand, createMemoryLogger()).then(
 );
 if (skipReason) console.warn(`\n!!! kindgate go test tier SKIPPED: ${skipReason} These tests did not run.\n`);
 
-const cacheDir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kindgate-test');
+const cacheDir = goTiersCacheDir;
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 describe.skipIf(Boolean(skipReason))(
