@@ -8,16 +8,27 @@ import { ensurePrivateDir } from './kubeconfig.ts';
 
 /**
  * A kind cluster name is used by one kindgate run at a time: a run that creates the cluster (and
- * deletes it at its end) holds the name alone; runs with --reuse, which neither create nor delete
- * it, may share it with each other. Each run writes an entry `<cacheDir>/claims/<name>.<id>.json`
- * (0600 in a 0700 directory) naming its process as `kindgate down` identifies one (pid, start
- * time, command line: run/process-identity.ts), and only then reads the name's other entries.
+ * deletes it at its end) holds the name alone, as does `kindgate gc` while it deletes the cluster;
+ * runs with --reuse, which neither create nor delete it, may share it with each other. Each run
+ * writes an entry `<cacheDir>/claims/<name>.<id>.json` (0600 in a 0700 directory) naming its
+ * process as `kindgate down` identifies one (pid, start time, command line:
+ * run/process-identity.ts), and only then reads the name's other entries.
  * Of two runs that conflict, the later reader always sees the earlier writer, so they never both
  * hold the name (at worst both are refused). An entry whose process is gone is stale: a run that
  * ended without releasing (killed, or `up --detach` done) holds nothing, and it is removed.
  */
 
-export type ClaimMode = 'create' | 'reuse';
+/** create: the run creates the cluster and deletes it at its end; reuse: neither; delete: `kindgate gc` deletes it. */
+export type ClaimMode = 'create' | 'reuse' | 'delete';
+
+const HOLDER_DOES: Record<ClaimMode, string> = {
+  create: 'which creates the cluster and deletes it when it ends',
+  reuse: 'with --reuse',
+  delete: 'kindgate gc, deleting the cluster',
+};
+
+/** Only runs with --reuse share a name. */
+const conflicts = (a: ClaimMode, b: ClaimMode) => a !== 'reuse' || b !== 'reuse';
 
 export interface ClaimEntry {
   version: 1;
@@ -41,11 +52,20 @@ export function claimsDir(cacheDir: string): string {
 const entryPattern = (cluster: string) => new RegExp(`^${cluster}\\.[0-9a-f]+\\.json$`);
 
 function inUseMessage(cluster: string, holder: ClaimEntry): string {
-  const what = holder.mode === 'create' ? 'which creates the cluster and deletes it when it ends' : 'with --reuse';
   return (
-    `The kind cluster name ${cluster} is in use by another kindgate run (pid ${holder.process.pid}, ${what}); ` +
+    `The kind cluster name ${cluster} is in use by another kindgate run (pid ${holder.process.pid}, ${HOLDER_DOES[holder.mode]}); ` +
     'wait for that run to end, or pick another --name.'
   );
+}
+
+/** A claim refused: `holder` is the live run holding the name. */
+export class NameInUseError extends UsageError {
+  constructor(
+    readonly cluster: string,
+    readonly holder: ClaimEntry,
+  ) {
+    super(inUseMessage(cluster, holder));
+  }
 }
 
 /** A process identity could not be read (no /proc, no ps): then the pid alone says whether it lives. */
@@ -146,10 +166,10 @@ export async function claimClusterName(cacheDir: string, cluster: string, mode: 
     await unlink(path).catch(() => undefined);
   };
   const others = await liveClaims(cacheDir, cluster, { except: path.slice(dir.length + 1), removeStale: true });
-  const conflict = others.find((other) => mode === 'create' || other.mode === 'create');
+  const conflict = others.find((other) => conflicts(mode, other.mode));
   if (conflict) {
     await release();
-    throw new UsageError(inUseMessage(cluster, conflict));
+    throw new NameInUseError(cluster, conflict);
   }
   return { path, release };
 }
