@@ -3,6 +3,7 @@ import { runCommand, type CommandLine, type CommandResult, type RunCommand } fro
 import { Kube } from '../../kube/client.ts';
 import type { RunKubeconfig } from '../kubeconfig-file.ts';
 import type { InstallDeps, KubeLike } from './install/deps.ts';
+import type { NameClaim } from './name-claim.ts';
 import type { KindRunPlan, PlanEnv } from './plan.ts';
 import type { GatewayReach } from './reach/endpoint.ts';
 import type { HostRouting } from './reach/routing.ts';
@@ -60,8 +61,11 @@ export interface KindContext extends StepContext {
   routing?: HostRouting;
   /** How Gateways are reached (direct or through relays), from the reach step on. */
   reach?: GatewayReach;
-  /** What this run created, so that teardown removes exactly that (a claimed --kubeconfig: kind/kubeconfig.ts). */
-  readonly created: { cluster: boolean; relays: boolean; kubeconfigClaim?: RunKubeconfig };
+  /**
+   * What this run created or holds, so that teardown removes exactly that (a claimed --kubeconfig:
+   * kind/kubeconfig.ts; the claim on the cluster name: name-claim.ts).
+   */
+  readonly created: { cluster: boolean; relays: boolean; kubeconfigClaim?: RunKubeconfig; nameClaim?: NameClaim };
   /** Settles as the step with this id does (the implementation install waits for the CRDs). */
   after(stepId: string): Promise<void>;
 }

@@ -37,6 +37,7 @@ describe('the --dry-run plan is printed from the pipeline the provider runs', ()
     expect(teardown).toEqual([
       '   - remove relay containers labelled kindgate.relay=kindgate-t1',
       '   - $ kind delete cluster --name kindgate-t1 --kubeconfig /home/u/.cache/kindgate/clusters/kindgate-t1.kubeconfig',
+      '   - release the claim on the cluster name kindgate-t1',
     ]);
   });
 });

@@ -1,5 +1,6 @@
 import { chmod } from 'node:fs/promises';
 import { SetupError, UsageError } from '../../../errors.ts';
+import { CommandError } from '../../../exec.ts';
 import { timedStep, type Logger } from '../../../log.ts';
 import { parseClusterList } from '../cluster.ts';
 import { runPlanCommand, type KindContext } from '../context.ts';
@@ -65,9 +66,40 @@ async function createCluster(ctx: KindContext, listed: string[]): Promise<void> 
   );
   if (claim) ctx.created.kubeconfigClaim = claim;
   else await preparePrivateFile(plan.kubeconfigPath);
-  ctx.created.cluster = true; // from here on, teardown deletes it (kind delete is a no-op for a missing cluster)
-  await runPlanCommand(ctx, plan.cluster.create);
+  await runKindCreate(ctx);
   await chmod(plan.kubeconfigPath, 0o600);
+}
+
+/**
+ * kind refused to create because nodes of that name exist (kind pkg/cluster/internal/create/create.go:
+ * alreadyExists, its first check, before it provisions anything): they are another creator's.
+ */
+function refusedAsExisting(error: unknown, name: string): boolean {
+  const said =
+    error instanceof CommandError ? `${error.stderrTail}\n${error.message}` : String((error as Error)?.message);
+  return said.includes(`node(s) already exist for a cluster with the name "${name}"`);
+}
+
+/**
+ * `kind create cluster`, and from when on the cluster is this run's to delete. The name is
+ * claimed (no other kindgate run creates it meanwhile) and was not listed, so whatever kind leaves
+ * under it is this run's: a complete cluster; nodes of a kind stopped midway (an interrupt, the
+ * timeout: kind has no signal handler and cannot remove them), or those kind keeps when it fails
+ * after creating them (its kubeconfig export); when kind fails on its own earlier it removes its
+ * nodes itself (create.go deletes them unless --retain, which kindgate never passes) and the
+ * deletion finds nothing. Only when kind refused because the name exists did it make nothing, and
+ * the cluster there is another's: it is never deleted.
+ */
+async function runKindCreate(ctx: KindContext): Promise<void> {
+  const name = ctx.plan.clusterName;
+  // Marked before kind runs: a teardown that cancels kind (Ctrl-C) must still delete what it made.
+  ctx.created.cluster = true;
+  try {
+    await runPlanCommand(ctx, ctx.plan.cluster.create);
+  } catch (error) {
+    if (refusedAsExisting(error, name)) ctx.created.cluster = false;
+    throw error;
+  }
 }
 
 /** Delete the cluster this run created (unless --keep), then undo a --kubeconfig claim kind never wrote into. */
