@@ -1,7 +1,8 @@
 /**
  * Deep freezing for the sim's stored objects (apiserver/store.ts), and a record of what was
- * deep-frozen, so code may trust that a value, and everything it holds, will never change. A
- * value frozen some other way (Object.freeze freezes one level) is not trusted.
+ * deep-frozen, so code may trust that a value, and everything it holds, will never change
+ * (json.ts works out the canonical text of such a value once). A value frozen some other way
+ * (Object.freeze freezes one level) is not trusted.
  */
 
 const deeplyFrozen = new WeakSet<object>();
