@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseXml, type XmlElement } from '../reports/xml-parse.test-helper.ts';
+import { tempDir } from './temp-dirs.test-helper.ts';
 
 /**
  * What the lifecycle tests look at after a run: the temporary files it left, its processes, its
@@ -11,7 +11,7 @@ import { parseXml, type XmlElement } from '../reports/xml-parse.test-helper.ts';
 
 /** A fresh directory to use as a run's TMPDIR. */
 export function privateTmpdir(): string {
-  return mkdtempSync(join(tmpdir(), 'kg-tmpdir-'));
+  return tempDir('kg-tmpdir-');
 }
 
 /**
