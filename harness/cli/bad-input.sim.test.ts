@@ -129,7 +129,8 @@ describe.concurrent('bad input, sim tier: child processes', () => {
   it(
     'two `up --kubeconfig same` started together: exactly one is accepted, every time (issue 9, defect 3)',
     async () => {
-      for (let round = 0; round < 4; round++) {
+      // Four rounds, each two processes on a path of its own, side by side: each pair still races.
+      const oneRound = async (round: number) => {
         const box = makeSandbox();
         const path = join(box.inputs, 'same.kc');
         const before = listTree(box.root);
@@ -141,25 +142,32 @@ describe.concurrent('bad input, sim tier: child processes', () => {
             timeout: 60_000,
           });
         const runs = [start(), start()];
-        const served = await Promise.race(
-          runs.map(
-            (run, i) =>
-              new Promise<number>((resolve) =>
-                run.stdout!.on('data', (d: Buffer) => d.includes('GATEWAY_URL=') && resolve(i)),
-              ),
-          ),
-        );
-        const refused = await runs[1 - served];
-        expect(refused.exitCode, `round ${round}: ${refused.stderr}`).toBe(2);
-        expect(refused.stderr).toMatch(
-          /--kubeconfig .*same\.kc (already exists and is not empty|is being written by another process)/,
-        );
-        expect(readFileSync(path, 'utf8')).toContain('kind: Config'); // the winner's file survived the loser
-        runs[served].kill('SIGINT');
-        expect((await runs[served]).exitCode).toBe(130);
-        expect(existsSync(path)).toBe(false);
-        expect(listTree(box.root)).toEqual(before);
-      }
+        try {
+          const served = await Promise.race(
+            runs.map(
+              (run, i) =>
+                new Promise<number>((resolve) =>
+                  run.stdout!.on('data', (d: Buffer) => d.includes('GATEWAY_URL=') && resolve(i)),
+                ),
+            ),
+          );
+          const refused = await runs[1 - served];
+          expect(refused.exitCode, `round ${round}: ${refused.stderr}`).toBe(2);
+          expect(refused.stderr).toMatch(
+            /--kubeconfig .*same\.kc (already exists and is not empty|is being written by another process)/,
+          );
+          expect(readFileSync(path, 'utf8')).toContain('kind: Config'); // the winner's file survived the loser
+          runs[served].kill('SIGINT');
+          expect((await runs[served]).exitCode).toBe(130);
+          expect(existsSync(path)).toBe(false);
+          expect(listTree(box.root)).toEqual(before);
+        } finally {
+          for (const run of runs) run.kill('SIGINT'); // a failed round leaves no `up` serving
+        }
+      };
+      // A failed round is reported once every round is over (its processes sent SIGINT).
+      const rounds = await Promise.allSettled([0, 1, 2, 3].map(oneRound));
+      for (const r of rounds) if (r.status === 'rejected') throw r.reason;
     },
     HEAVY_MS,
   );
