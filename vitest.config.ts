@@ -1,5 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { availableParallelism, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { suiteBinaryKept } from './harness/conformance/go-tiers.test-helper.ts';
@@ -8,6 +8,12 @@ import { suiteBinaryKept } from './harness/conformance/go-tiers.test-helper.ts';
 // and every kindgate child process's (they inherit TMPDIR) land in it, and it goes when vitest
 // exits, pass or fail, instead of piling up in /tmp run after run.
 const testTmp = mkdtempSync(join(tmpdir(), 'kindgate-tests-'));
+// tsx keeps its transform cache in <tmpdir>/tsx-<uid>, meant to outlive runs: the run's
+// directory links to the usual one, so the CLI processes the tests start do not each compile the
+// harness anew.
+const tsxCache = `tsx-${process.geteuid?.() ?? userInfo().username}`;
+mkdirSync(join(tmpdir(), tsxCache), { recursive: true, mode: 0o700 });
+symlinkSync(join(tmpdir(), tsxCache), join(testTmp, tsxCache));
 for (const name of ['TMPDIR', 'TMP', 'TEMP']) process.env[name] = testTmp;
 process.once('exit', () => rmSync(testTmp, { recursive: true, force: true }));
 
