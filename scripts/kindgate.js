@@ -24,11 +24,8 @@ const { register } = await import('tsx/esm/api');
 // for the ~900 modules of the Kubernetes client and vitest's node API costs more than loading
 // them (about a second of CPU). Which ones a command line needs, kindgate's own option parser
 // says (harness/cli/preload.ts, loaded through tsx's in-thread require hook, which is not the
-// hooks thread): none when it refuses the command line, for --help, --dry-run, down and gc.
-if (
-  ['test', 'up', 'conformance'].includes(argv[0]) &&
-  !argv.some((arg) => ['--help', '-h', '--dry-run'].includes(arg))
-) {
+// hooks thread): none when it refuses the command line, for --help, a --dry-run plan and down.
+if (['test', 'up', 'conformance', 'gc'].includes(argv[0]) && !argv.includes('--help') && !argv.includes('-h')) {
   const { register: registerRequire } = await import('tsx/cjs/api');
   const scoped = registerRequire({ namespace: 'kindgate-preload' });
   const { librariesToPreload } = scoped.require('../harness/cli/preload.ts', import.meta.url);

@@ -11,16 +11,18 @@ import { DETACHED_STATE_ENV } from '../run/detached-state.ts';
 export const KUBERNETES_CLIENT = '@kubernetes/client-node';
 /** vitest's node API: `kindgate test` runs the suites with it. */
 export const VITEST_NODE_API = 'vitest/node';
+/** What runs external commands (harness/exec.ts): the engine and kind for gc and the kind provider, go for conformance. */
+export const COMMAND_RUNNER = 'execa';
 
 /**
  * The libraries `kindgate <argv>` loads once its options are good: none for a command line the
- * parser refuses (main reports it), for help and --dry-run (they print), for the parent of
- * `up --provider sim --detach` (it starts the background process and waits for its record), and
- * for the commands that reach no cluster (down, gc).
+ * parser refuses (main reports it), for help and --dry-run plans (they print), for the parent of
+ * `up --provider sim --detach` (it starts the background process and waits for its record) and for
+ * down (it signals a process, or loads kind's part for a kind record).
  */
 export function librariesToPreload(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
   const [command, ...rest] = argv;
-  if (command !== 'test' && command !== 'up' && command !== 'conformance') return [];
+  if (command !== 'test' && command !== 'up' && command !== 'conformance' && command !== 'gc') return [];
   if (rest.includes('--help') || rest.includes('-h')) return [];
   let options: RunOptions;
   try {
@@ -28,7 +30,12 @@ export function librariesToPreload(argv: readonly string[], env: NodeJS.ProcessE
   } catch {
     return [];
   }
+  if (command === 'gc') return [COMMAND_RUNNER]; // it lists through the engine's CLI, --dry-run too
   if (options.dryRun) return [];
   if (command === 'up' && options.detach && options.provider === 'sim' && !env[DETACHED_STATE_ENV]) return [];
-  return command === 'test' ? [KUBERNETES_CLIENT, VITEST_NODE_API] : [KUBERNETES_CLIENT];
+  return [
+    KUBERNETES_CLIENT,
+    ...(command === 'test' ? [VITEST_NODE_API] : []),
+    ...(options.provider === 'kind' || command === 'conformance' ? [COMMAND_RUNNER] : []),
+  ];
 }
