@@ -1,7 +1,24 @@
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { suiteBinaryKept } from './harness/conformance/go-tiers.test-helper.ts';
 
-// Five tiers (see README): unit = pure logic; sim = the harness paths against the in-process
+// One temporary directory for the whole test run: the tests' own temporary files, the workers'
+// and every kindgate child process's (they inherit TMPDIR) land in it, and it goes when vitest
+// exits, pass or fail, instead of piling up in /tmp run after run.
+const testTmp = mkdtempSync(join(tmpdir(), 'kindgate-tests-'));
+for (const name of ['TMPDIR', 'TMP', 'TEMP']) process.env[name] = testTmp;
+process.once('exit', () => rmSync(testTmp, { recursive: true, force: true }));
+
+// The go and conformance tiers run the upstream suite's test binary, kept in their cache. Once it
+// is built they take seconds and run beside unit and sim (the conformance tier, the longest file,
+// starts first: vitest orders a group's projects by name). Until then their first run compiles
+// for minutes on every core: they run last, one file at a time, so the build never competes with
+// the timeouts of the other tiers and is done once.
+const suiteBuilt = suiteBinaryKept();
+
+// Six tiers (see README): unit = pure logic; sim = the harness paths against the in-process
 // simulated cluster, and sim-suites = the suites against one; docker = the parts that touch a real
 // Docker engine; go = the upstream conformance suite built with the Go toolchain and run against
 // the simulated cluster; conformance = the whole upstream suite against the sim, held to the
@@ -66,25 +83,25 @@ export default defineConfig({
         test: {
           name: 'go',
           // The upstream conformance suite built from its pinned Go module with the `go` on PATH:
-          // minutes the first time (module downloads, compile), seconds once the Go caches are warm.
-          // fileParallelism false puts it, with docker, in vitest's one-file-at-a-time group that
-          // starts after unit and sim, so a cold build never competes with their timeouts.
+          // minutes the first time (module downloads, compile), seconds once it is built. Until
+          // then, fileParallelism false puts it, with docker, in vitest's one-file-at-a-time group
+          // that starts after every other (see suiteBuilt).
           include: ['harness/**/*.go.test.ts'],
           testTimeout: 20 * 60_000,
           hookTimeout: 20 * 60_000,
-          fileParallelism: false,
+          fileParallelism: suiteBuilt,
         },
       },
       {
         test: {
           name: 'conformance',
           // The whole upstream suite against the sim (README: the sim against the upstream suite).
-          // After the other tiers: it shares the go tier's Go caches and build directory.
+          // It shares the go tier's Go caches and kept test binary; see suiteBuilt for its order.
           include: ['harness/**/*.conformance.test.ts'],
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: suiteBuilt ? 0 : 1 },
           testTimeout: 25 * 60_000,
           hookTimeout: 25 * 60_000,
-          fileParallelism: false,
+          fileParallelism: suiteBuilt,
         },
       },
     ],

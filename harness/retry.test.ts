@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { retry, stopRetrying } from './retry.ts';
 
 describe('retry', () => {
@@ -56,6 +56,28 @@ describe('retry', () => {
       { windowMs: 5_000, minDelayMs: 1, maxDelayMs: 1, retryAfterMs: (e) => (e as typeof asked).retryAfterMs },
     );
     expect(times[1] - times[0]).toBeGreaterThanOrEqual(115);
+  });
+
+  it('waits what the failure asked, not that and the backoff on top, when it asked for longer', async () => {
+    // The pauses it schedules between attempts (timers are late on a loaded machine, never early).
+    const delays: number[] = [];
+    const setTimer = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+      delays.push(ms ?? 0);
+      return setImmediate(fn) as unknown as NodeJS.Timeout;
+    }) as typeof setTimeout);
+    try {
+      await retry(
+        async (n) => {
+          if (n < 3) throw new Error('429');
+          return 'ok';
+        },
+        { windowMs: 5_000, minDelayMs: 100, maxDelayMs: 150, retryAfterMs: () => 300 },
+      );
+    } finally {
+      setTimer.mockRestore();
+    }
+    // 300 ms before each of the two retries (not 400 and 450): the backoff's 100 and 150 ms are part of them.
+    expect(delays.reduce((a, b) => a + b, 0)).toBe(600);
   });
 
   it('does not wait for Retry-After on a failure it will not retry, nor past its window', async () => {

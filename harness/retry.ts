@@ -19,7 +19,8 @@ export interface RetryOptions {
   onRetry?(error: Error, attempt: number): void;
   /**
    * How long the server asked to wait before the next attempt (HTTP Retry-After); the pause is
-   * then at least that long (never past the window).
+   * then that long when it is longer than the backoff's (never past the window), as client-go
+   * pauses (k8s.io/client-go/rest/with_retry.go, Before: the larger of the backoff and Retry-After).
    */
   retryAfterMs?(error: Error): number | undefined;
   /** Aborting stops the retries; the pending attempt's error (or the abort reason) is thrown. */
@@ -38,12 +39,13 @@ export async function retry<T>(attempt: (attemptNumber: number) => Promise<T>, o
     maxRetryTime: windowMs,
     signal,
     shouldRetry: ({ error }) => shouldRetry?.(error) ?? true,
-    onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+    onFailedAttempt: async ({ error, attemptNumber, retriesLeft, retriesConsumed }) => {
       if (retriesLeft > 0) onRetry?.(error, attemptNumber);
-      // p-retry's own backoff comes after this: together the pause is at least what was asked.
+      // p-retry's own backoff comes after this: the two together make the pause what was asked.
       const asked = retriesLeft > 0 && (shouldRetry?.(error) ?? true) ? retryAfterMs?.(error) : undefined;
+      const backoff = Math.min(maxDelayMs, Math.round(minDelayMs * 2 ** retriesConsumed));
       const left = windowMs - (performance.now() - started);
-      if (asked && left > 0) await pause(Math.min(asked, left), signal);
+      if (asked && asked > backoff && left > 0) await pause(Math.min(asked - backoff, left), signal);
     },
   });
 }

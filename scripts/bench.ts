@@ -3,7 +3,8 @@
 // provisioning, the Kubernetes and HTTP round trips the suites make, and how soon a watch-based
 // wait sees a condition beside a 100 ms polling loop. Figures only, no thresholds: compare them
 // across changes, on the same machine and a similar load (the load average is printed).
-//   npm run bench [-- --runs N] [-- --trials N]
+// Last, one whole `npm test` (all vitest projects): wall, CPU and its slowest files.
+//   npm run bench [-- --runs N] [-- --trials N] [-- --skip-tests]
 import { execFileSync, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -17,10 +18,15 @@ import { getProfile } from '../harness/profiles/index.ts';
 import { kindgateBin } from '../harness/package-paths.ts';
 import type { SimCluster } from '../harness/providers/sim/simulated-cluster.ts';
 import { isCheck, timingsFileName, type TimingEntry } from '../harness/reports/timings.ts';
+import { measureTestRun } from './test-run-cost.ts';
 import { watchLatency } from './watch-latency.ts';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '5' }, trials: { type: 'string', default: '200' } },
+  options: {
+    runs: { type: 'string', default: '5' },
+    trials: { type: 'string', default: '200' },
+    'skip-tests': { type: 'boolean', default: false },
+  },
 });
 const runs = Math.max(1, Number(values.runs));
 const trials = Math.max(1, Number(values.trials));
@@ -130,6 +136,17 @@ rows.push(['Kube.get of a Gateway (sim API server)', stats(getMs)]);
 rows.push(['GET /env through the sim data plane', stats(httpMs)]);
 rows.push(['condition written → waitFor resolves (watch)', percentiles(latency!.watch)]);
 rows.push(['condition written → a 100 ms polling loop sees it', percentiles(latency!.polling)]);
+
+if (!values['skip-tests']) {
+  const cost = measureTestRun(join(import.meta.dirname, '..'));
+  const { passed, failed, skipped } = cost.tests;
+  rows.push([
+    'npm test (every vitest project, once)',
+    `wall ${(cost.wallMs / 1000).toFixed(1)} s  CPU ${(cost.cpuMs / 1000).toFixed(1)} s  ` +
+      `(${passed} passed, ${failed} failed, ${skipped} skipped; exit ${cost.exitCode})`,
+  ]);
+  for (const { file, ms } of cost.slowestFiles) rows.push([`  ${file}`, `${(ms / 1000).toFixed(1)} s`]);
+}
 
 const width = Math.max(...rows.map(([k]) => k.length));
 const load = `load average ${loadAtStart.toFixed(1)} → ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`;

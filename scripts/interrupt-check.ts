@@ -7,7 +7,7 @@
 //
 // The sim tier runs a short version of it (harness/cli/interrupt-moments.sim.test.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,6 +134,8 @@ export async function interruptAt(delaySeconds: number): Promise<InterruptOutcom
   if (junit && junit.finished + junit.interrupted !== TESTS)
     problems.push(`junit.xml has ${junit.finished + junit.interrupted} tests, expected ${TESTS}`);
   if (problems.length > 0) problems.push(`stderr:\n${stderr}`);
+  // Judged: what the run left is in `problems`; its directories go (nothing piles up in /tmp).
+  for (const dir of [tmp, reports]) rmSync(dir, { recursive: true, force: true });
   return { delaySeconds, handlingAfterSeconds, exitCode, suitesStarted, endedFirst: early, junit, problems };
 }
 

@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { expect, vi } from 'vitest';
 import { kindgateBin } from '../package-paths.ts';
 import { main } from './main.ts';
+import { tempDir } from './temp-dirs.test-helper.ts';
 
 /**
  * The bad-input table's machinery. Every row is run in a sandbox of its own (its own TMPDIR,
@@ -44,7 +45,7 @@ export interface BadInputRow {
 }
 
 export function makeSandbox(): Sandbox {
-  const root = mkdtempSync(join(tmpdir(), 'kg-bad-'));
+  const root = tempDir('kg-bad-');
   const box = {
     root,
     tmp: join(root, 'tmp'),

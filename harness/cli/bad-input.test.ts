@@ -2,9 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { REPORT_DIR_LOCK } from '../reports/report-dir.ts';
 import { checkRow, listeningServers, runInProcess, type BadInputRow } from './bad-input.test-helper.ts';
+import { removeTempDirs } from './temp-dirs.test-helper.ts';
 
 /**
  * The bad-input table, unit tier: inputs refused while the arguments, the config file or the
@@ -311,6 +312,8 @@ const rows: BadInputRow[] = [
     says: 'timeouts must be a mapping such as `timeouts: {gateway: 300}`, got the number 5',
   },
 ];
+
+afterAll(removeTempDirs);
 
 describe('bad input, unit tier: exit code, one sentence, no stack, nothing left behind', () => {
   let servers = 0;

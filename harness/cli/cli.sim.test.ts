@@ -1,56 +1,58 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { request } from 'undici';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { builtinFixturesDir } from '../run/fixtures.ts';
 import { parseXml, type XmlElement } from '../reports/xml-parse.test-helper.ts';
+import type { CheckTiming, TimingEntry } from '../reports/timings.ts';
 import { kindgateBin } from '../package-paths.ts';
-import { startUp } from './up-child.test-helper.ts';
+import { removeTempDirs, tempDir } from './temp-dirs.test-helper.ts';
 
 /** The real CLI, as a user runs it: a child process of `scripts/kindgate.js`. */
 const bin = kindgateBin;
 const kindgate = (args: string[], env: Record<string, string> = {}) =>
   execa('node', [bin, ...args], {
     reject: false,
-    cwd: mkdtempSync(join(tmpdir(), 'kg-cwd-')),
+    cwd: tempDir('kg-cwd-'),
     env: { NO_COLOR: '1', ...env },
     timeout: 120_000,
   });
 
 /** A copy of the built-in fixtures whose v2 rule points at a Service that does not exist. */
 function brokenFixtures(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kg-broken-'));
+  const dir = tempDir('kg-broken-');
   cpSync(builtinFixturesDir, dir, { recursive: true });
   const route = join(dir, '30-httproute.yaml');
   writeFileSync(route, readFileSync(route, 'utf8').replace('name: httpbin-v2', 'name: httpbin-v3'));
   return dir;
 }
 
-/** Resolves when `text` shows up on the child's stderr. */
-function stderrShows(child: ReturnType<typeof execa>, text: string): Promise<void> {
-  return new Promise((resolve) => {
-    let seen = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (seen.includes(text)) resolve();
-    });
-  });
-}
-
-const reportDir = () => mkdtempSync(join(tmpdir(), 'kg-reports-'));
+const reportDir = () => tempDir('kg-reports-');
 const testcases = (junit: XmlElement) =>
   junit.children.flatMap((suite) => suite.children.filter((c) => c.name === 'testcase'));
 const readJunit = (dir: string) => parseXml(readFileSync(join(dir, 'junit.xml'), 'utf8'));
 const readReport = (dir: string) => parseYaml(readFileSync(join(dir, 'conformance-report.yaml'), 'utf8'));
 
+/**
+ * `kindgate test --provider sim --report-dir DIR`, the plain green run: started once, by the first
+ * test that asks, and looked at by every test about it.
+ */
+let greenRun: Promise<{ dir: string; run: Awaited<ReturnType<typeof kindgate>> }> | undefined;
+function plainSimRun() {
+  greenRun ??= (async () => {
+    const dir = reportDir();
+    return { dir, run: await kindgate(['test', '--provider', 'sim', '--report-dir', dir]) };
+  })();
+  return greenRun;
+}
+
+afterAll(removeTempDirs);
+
 // Each test is its own child process: run them side by side.
 describe.concurrent('kindgate CLI against the sim', () => {
   it('test --provider sim passes every suite, prints steps, tests and a summary, writes JUnit and a ConformanceReport', async () => {
-    const dir = reportDir();
-    const run = await kindgate(['test', '--provider', 'sim', '--report-dir', dir]);
+    const { dir, run } = await plainSimRun();
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/✓ fixtures applied \(\d+ objects\) \(\d+\.\d s\)/);
     expect(run.stderr).toMatch(/✓ backends available/);
@@ -84,6 +86,46 @@ describe.concurrent('kindgate CLI against the sim', () => {
     expect(profile.summary).toMatch(/headerV2 ↔ HTTPRouteHeaderMatching/);
     expect(profile.summary).toMatch(/proves the kindgate harness, not a Gateway API implementation/);
     expect(existsSync(join(dir, 'diagnostics'))).toBe(false);
+  });
+
+  // From timings.sim.test.ts: the same green run, its timings.json.
+  it('after a green sim run timings.json has the phases that exist for the sim, each with a duration, and every check', async () => {
+    const { dir, run } = await plainSimRun();
+    expect(run.exitCode, run.stderr).toBe(0);
+    const timings = JSON.parse(readFileSync(join(dir, 'timings.json'), 'utf8')) as TimingEntry[];
+    const phases = timings.filter((e) => e.phase !== 'check').map((e) => e.phase);
+    for (const phase of [
+      'start-up',
+      'cluster created',
+      'fixtures applied',
+      'backends Available',
+      'Gateway external-gateway Programmed with an address',
+      'endpoints resolved',
+      'vitest loaded',
+      'suites',
+      'HTTPRoute httpbin-route Accepted',
+      'first request through external-gateway/http',
+      'teardown',
+    ])
+      expect(phases).toContain(phase);
+    for (const entry of timings) {
+      expect(entry.durationMs).toBeGreaterThanOrEqual(0);
+      expect(Date.parse(entry.startedAt)).not.toBeNaN();
+    }
+    expect(timings.find((e) => e.phase === 'Gateway external-gateway Programmed with an address')?.detail).toMatch(
+      /: 127(\.\d+){3}; Programmed=True$/,
+    );
+    const checks = timings.filter((e): e is CheckTiming => e.phase === 'check');
+    // One per eventual check of the 19 tests: some tests make two (a status wait, then requests).
+    expect(new Set(checks.map((c) => c.test)).size).toBe(19);
+    for (const { check } of checks) {
+      expect(check.outcome).toBe('converged');
+      expect(check.attempts).toBeGreaterThanOrEqual(check.required);
+      expect(check.consistentMs).toBeGreaterThanOrEqual(check.firstMatchMs!);
+    }
+    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toMatch(
+      /<property name="check\.1\.consistentMs" value="\d+"\/>/,
+    );
   });
 
   it('a route to a missing backend exits 1, names the HTTPRoute, condition and reason, and leaves reports and a diagnostics bundle', async () => {
@@ -131,7 +173,7 @@ describe.concurrent('kindgate CLI against the sim', () => {
 
   it('a fixture the cluster cannot take is a setup failure: exit 4, a setup test case in JUnit, torn down', async () => {
     const dir = reportDir();
-    const fixtures = mkdtempSync(join(tmpdir(), 'kg-unknown-'));
+    const fixtures = tempDir('kg-unknown-');
     cpSync(builtinFixturesDir, fixtures, { recursive: true });
     writeFileSync(
       join(fixtures, '40-unknown.yaml'),
@@ -146,101 +188,7 @@ describe.concurrent('kindgate CLI against the sim', () => {
     expect(readReport(dir).profiles[0].core.result).toBe('failure');
   });
 
-  it('up serves the fixtures until interrupted: kubeconfig and gateway URL on stdout, v2 by header', async () => {
-    const { child, kubeconfig, lines, namespaces } = await startUp();
-    expect(lines.KUBECONFIG).toBe(kubeconfig);
-    expect(existsSync(kubeconfig)).toBe(true);
-    const res = await request(`${lines.GATEWAY_URL}/env`, {
-      headers: { host: 'httpbin.example.com', 'x-version': 'v2' },
-    });
-    expect(res.statusCode).toBe(200);
-    expect(res.headers.server).toBe('istio-envoy');
-    expect(await res.body.json()).toEqual({ env: { HTTPBIN_ENV_VERSION: 'v2' } });
-
-    // A cluster kindgate did not create (from the existing provider's point of view) is refused
-    // without --allow-existing, and nothing is created in it.
-    const ours = namespaces;
-    const before = await ours();
-    const refused = await kindgate(['test', '--provider', 'existing', '--kubeconfig', kubeconfig]);
-    expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toMatch(
-      /kindgate did not create context "kindgate-sim" and will not create or delete anything in it; pass --allow-existing/,
-    );
-    expect(await ours()).toEqual(before);
-
-    // With --allow-existing it runs there, in namespaces of its own, and removes only those: a
-    // namespace it was given (here `default`, for its Gateway) stays.
-    const subsetReports = reportDir();
-    const allowed = await kindgate([
-      'test',
-      '--provider',
-      'existing',
-      '--kubeconfig',
-      kubeconfig,
-      '--allow-existing',
-      '--gateway-namespace',
-      'default',
-      '--suites',
-      'gateway,httproute',
-      '--report-dir',
-      subsetReports,
-    ]);
-    expect(allowed.exitCode, allowed.stderr).toBe(0);
-    // A subset run is not a full success: the suites left out count as skipped.
-    expect(readReport(subsetReports).profiles[0].core).toMatchObject({
-      result: 'partial',
-      statistics: { Passed: 4, Skipped: 15, Failed: 0 },
-    });
-    expect(await ours()).toEqual(before);
-
-    child.kill('SIGINT');
-    const done = await child;
-    expect(done.exitCode).toBe(130);
-    expect(done.stderr).toMatch(/✓ teardown done/);
-    expect(existsSync(kubeconfig)).toBe(false);
-  });
-
-  it('Ctrl-C while the suites run tears down before exiting 130: the run leaves nothing in the cluster', async () => {
-    const up = await startUp();
-    const before = await up.namespaces();
-    // The backends' image is one the sim runs no stand-in for, so their Service has no endpoints
-    // and the routing suite keeps waiting for a 200: the run is reliably inside the suites when
-    // interrupted.
-    const run = execa(
-      'node',
-      [
-        bin,
-        'test',
-        '--provider',
-        'existing',
-        '--kubeconfig',
-        up.kubeconfig,
-        '--allow-existing',
-        '--suites',
-        'routing',
-        '--httpbin-image',
-        'registry.invalid/no-stand-in:1',
-        '--report-dir',
-        reportDir(),
-      ],
-      {
-        reject: false,
-        env: { NO_COLOR: '1' },
-      },
-    );
-    await stderrShows(run, 'gateway endpoints resolved');
-    await new Promise((r) => setTimeout(r, 2500)); // vitest is up and the suite is waiting
-    expect(await up.namespaces()).not.toEqual(before);
-    run.kill('SIGINT');
-    const done = await run;
-    expect(done.exitCode).toBe(130);
-    expect(done.stderr).toMatch(/SIGINT received: tearing down[\s\S]*✓ teardown done/);
-    expect(await up.namespaces()).toEqual(before);
-    up.child.kill('SIGINT');
-    await up.child;
-  });
-
-  const precious = join(mkdtempSync(join(tmpdir(), 'kg-kc-')), 'config');
+  const precious = join(tempDir('kg-kc-'), 'config');
   writeFileSync(precious, 'apiVersion: v1\nkind: Config\n');
 
   it('never overwrites a kubeconfig it did not write', async () => {
@@ -266,7 +214,7 @@ describe.concurrent('kindgate CLI against the sim', () => {
   });
 
   it('--dry-run prints the whole kind plan, fixtures and suites included, in order, and creates nothing', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'kg-cache-'));
+    const cache = tempDir('kg-cache-');
     const run = await kindgate([
       'test',
       '--provider',

@@ -203,8 +203,17 @@ describe('kindgate conformance --dry-run', () => {
     expect(run.stdout).toContain('runner local: go >= 1.26.0 on PATH: $ go env GOVERSION');
     expect(run.stdout).toContain(`KUBECONFIG=${cacheDir}/clusters/kindgate-demo.kubeconfig`);
     expect(run.stdout).toContain(`GOMODCACHE=${cacheDir}/go/mod GOCACHE=${cacheDir}/go/build`);
+    // The suite's test binary: built once per key into the cache dir, then run with go test -v's flags.
+    const suite = `${cacheDir}/conformance/gateway-api-v1.6.1`;
+    expect(run.stdout).toContain(`kept in ${suite}/bin/<key>/ with its size and sha256`);
+    expect(run.stdout).toContain('<key>: sha256 of the suite version, go.mod, go.sum, conformance_test.go');
     expect(run.stdout).toContain(
-      `go test -C ${cacheDir}/conformance/gateway-api-v1.6.1/module -v -count=1 -timeout=3h0m0s`,
+      `GOTOOLCHAIN=local GOWORK=off go test -C ${suite}/module -c -o '${suite}/bin/<key>/conformance.test' '-ldflags=-s -w' .`,
+    );
+    expect(run.stdout).toContain(`run in ${suite}/module, as go test runs it`);
+    expect(run.stdout).toContain(
+      `$ KUBECONFIG=${cacheDir}/clusters/kindgate-demo.kubeconfig '${suite}/bin/<key>/conformance.test' ` +
+        "-test.paniconexit0 -test.v=true -test.count=1 -test.timeout=3h0m0s '-test.run=^TestConformance$' --gateway-class=istio ",
     );
     expect(run.stdout).not.toContain('--internal');
   });

@@ -3,6 +3,8 @@ import { parseConformanceOptions } from '../conformance/options.ts';
 import { checkImplementationComplete } from '../conformance/upstream-command-line.ts';
 import { createLogger } from '../log.ts';
 import { getProfile } from '../profiles/index.ts';
+import { tearDownWhenAbandoned } from '../run/parent-watch.ts';
+import { useRunTempDir } from '../run/temp-dir.ts';
 
 /**
  * `kindgate conformance`: provision as `kindgate test` does, then run the upstream Gateway API
@@ -19,6 +21,10 @@ export async function conformanceCommand(argv: string[]): Promise<number> {
     const { printConformancePlan } = await import('../conformance/dry-run.ts');
     return printConformancePlan(options, conformance, profile);
   }
+  // How a run ends, as for `test` and `up`: whatever it and the tools it runs (go, the suite) put
+  // in $TMPDIR goes with the process, and a run whose starter went away tears down as on SIGTERM.
+  useRunTempDir();
+  tearDownWhenAbandoned((m) => log.warn(m));
   // Loaded only once the options are known to be good: the Kubernetes client takes a second.
   const { runConformance } = await import('../conformance/run.ts');
   return runConformance({ argv, options, conformance, profile, log });

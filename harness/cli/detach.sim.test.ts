@@ -1,17 +1,17 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { request } from 'undici';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, type TestContext } from 'vitest';
 import { Kube } from '../kube/client.ts';
 import { kindgateBin } from '../package-paths.ts';
 import { createStateDir, listRecords, sha256, writeRecord } from '../run/detached-state.ts';
 import { identityOf } from '../run/process-identity.ts';
 import { alive } from '../child-process.test-helper.ts';
-import { processesWith } from './lifecycle.test-helper.ts';
+import { childrenOf, eventually, processesWith } from './lifecycle.test-helper.ts';
+import { removeTempDirs, tempDir } from './temp-dirs.test-helper.ts';
 
 /** `up --detach` and `down`, as a script uses them; each test has a cache dir (and so records) of its own. */
 
@@ -24,7 +24,37 @@ function cli(cache: string) {
     });
 }
 
-const newDir = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
+const newDir = tempDir;
+
+/**
+ * The test's own cache dir, so the detached records in it are the test's own. Whatever the test
+ * left there when it ends (a failed assertion before its `down`) is stopped with `down --all`
+ * against that cache dir only: the other tests, running at the same time, keep theirs (one list
+ * of every test's cache dirs, emptied after each test, would stop them mid-test).
+ */
+function ownCache(ctx: TestContext): string {
+  const cache = newDir('kg-detach-cache-');
+  ctx.onTestFinished(async () => {
+    if ((await listRecords(join(cache, 'kindgate')).catch(() => [])).length > 0) await cli(cache)(['down', '--all']);
+  });
+  return cache;
+}
+
+/** Stop, after the test, any process still running with `path` (unique to the test) in its command line. */
+function killLeftWith(ctx: TestContext, path: string): void {
+  ctx.onTestFinished(async () => {
+    const left = processesWith(path);
+    for (const pid of left) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // gone meanwhile
+      }
+    }
+    await eventually(() => !left.some(alive), 15_000);
+  });
+}
+
 const mode = (path: string) => statSync(path).mode & 0o777;
 
 /** Whether something accepts TCP connections on the loopback port. */
@@ -47,10 +77,12 @@ function envLines(stdout: string): Record<string, string> {
   );
 }
 
+afterAll(removeTempDirs);
+
 // Each test starts several kindgate processes: on a loaded CI machine 60 s is tight.
 describe.concurrent('kindgate up --detach and kindgate down', { timeout: 180_000 }, () => {
-  it('up --detach returns with the two lines, the environment serves, down leaves no process, port or kubeconfig', async () => {
-    const cache = newDir('kg-detach-cache-');
+  it('up --detach returns with the two lines, the environment serves, down leaves no process, port or kubeconfig', async (ctx) => {
+    const cache = ownCache(ctx);
     const kindgate = cli(cache);
     const kubeconfig = join(newDir('kg-detach-'), 'kubeconfig');
     const up = await kindgate(['up', '--provider', 'sim', '--detach', '--kubeconfig', kubeconfig]);
@@ -91,8 +123,8 @@ describe.concurrent('kindgate up --detach and kindgate down', { timeout: 180_000
     expect(again.stderr).toMatch(/nothing to remove: no detached environment uses kubeconfig/);
   });
 
-  it('down --name stops that environment only; down --all the rest', async () => {
-    const cache = newDir('kg-detach-cache-');
+  it('down --name stops that environment only; down --all the rest', async (ctx) => {
+    const cache = ownCache(ctx);
     const kindgate = cli(cache);
     const [a, b] = await Promise.all([
       kindgate(['up', '--provider', 'sim', '--detach', '--name', 'one']),
@@ -118,8 +150,8 @@ describe.concurrent('kindgate up --detach and kindgate down', { timeout: 180_000
     expect((await kindgate(['down', '--all'])).stderr).toMatch(/nothing to remove/);
   });
 
-  it('never signals a pid that is no longer the recorded process, and deletes only kubeconfigs kindgate wrote', async () => {
-    const cache = newDir('kg-detach-cache-');
+  it('never signals a pid that is no longer the recorded process, and deletes only kubeconfigs kindgate wrote', async (ctx) => {
+    const cache = ownCache(ctx);
     const kindgate = cli(cache);
     // A record whose pid now belongs to another process (same pid, other start time): a reused pid.
     const other = spawn('sleep', ['60']);
@@ -152,8 +184,8 @@ describe.concurrent('kindgate up --detach and kindgate down', { timeout: 180_000
     }
   });
 
-  it('a background process that died (kill -9) leaves a record down cleans up: its kubeconfig, its directory', async () => {
-    const cache = newDir('kg-detach-cache-');
+  it('a background process that died (kill -9) leaves a record down cleans up: its kubeconfig, its directory', async (ctx) => {
+    const cache = ownCache(ctx);
     const kindgate = cli(cache);
     const up = await kindgate(['up', '--provider', 'sim', '--detach', '--name', 'crashed']);
     expect(up.exitCode, up.stderr).toBe(0);
@@ -170,8 +202,8 @@ describe.concurrent('kindgate up --detach and kindgate down', { timeout: 180_000
     expect(existsSync(kubeconfig)).toBe(true);
   });
 
-  it('a detached sim that cannot start says why, exits as up would, and leaves no record', async () => {
-    const cache = newDir('kg-detach-cache-');
+  it('a detached sim that cannot start says why, exits as up would, and leaves no record', async (ctx) => {
+    const cache = ownCache(ctx);
     const precious = join(newDir('kg-detach-precious-'), 'config');
     writeFileSync(precious, 'apiVersion: v1\nkind: Config\n');
     const up = await cli(cache)(['up', '--provider', 'sim', '--detach', '--kubeconfig', precious]);
@@ -182,15 +214,18 @@ describe.concurrent('kindgate up --detach and kindgate down', { timeout: 180_000
     expect(readdirSync(join(cache, 'kindgate', 'detached'))).toEqual([]);
   });
 
-  it('Ctrl-C while up --detach waits tears the background process down: exit 130, nothing left', async () => {
-    const cache = newDir('kg-detach-cache-');
+  it('Ctrl-C while up --detach waits tears the background process down: exit 130, nothing left', async (ctx) => {
+    const cache = ownCache(ctx);
     const kubeconfig = join(newDir('kg-detach-'), 'kubeconfig');
+    killLeftWith(ctx, kubeconfig);
     const up = execa('node', [kindgateBin, 'up', '--provider', 'sim', '--detach', '--kubeconfig', kubeconfig], {
       reject: false,
       env: { NO_COLOR: '1', XDG_CACHE_HOME: cache },
     });
-    // Once the background process exists (it carries the kubeconfig path), before it is ready.
-    for (let i = 0; i < 200 && processesWith(kubeconfig).length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    // Once the background process exists (the child `up --detach` starts), before it is ready.
+    while ((await childrenOf(up.pid!)).length === 0 && up.exitCode === null)
+      await new Promise((r) => setTimeout(r, 25));
+    expect(processesWith(kubeconfig)).toHaveLength(2);
     up.kill('SIGINT');
     const done = await up;
     expect(done.exitCode).toBe(130);

@@ -1,8 +1,7 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { kindgateBin, packageRoot } from '../package-paths.ts';
 import { builtinFixturesDir } from '../run/fixtures.ts';
@@ -14,14 +13,15 @@ import {
   processesWith,
   STACK_LINE,
 } from './lifecycle.test-helper.ts';
+import { removeTempDirs, tempDir } from './temp-dirs.test-helper.ts';
 
 /**
  * How a run ends when it is not allowed to finish: signals, a closed stdout, an abandoning parent.
  * Every run here has a TMPDIR of its own and must leave it as it found it (tsx's cache aside).
  */
 
-const newKubeconfigPath = () => join(mkdtempSync(join(tmpdir(), 'kg-life-')), 'kubeconfig');
-const reportDir = () => mkdtempSync(join(tmpdir(), 'kg-life-reports-'));
+const newKubeconfigPath = () => join(tempDir('kg-life-'), 'kubeconfig');
+const reportDir = () => tempDir('kg-life-reports-');
 
 /** Resolves once `text` shows up on the stream. */
 function shows(stream: NodeJS.ReadableStream, text: string | RegExp): Promise<void> {
@@ -46,7 +46,7 @@ function startUp(kubeconfig: string, tmp: string): ResultPromise<{ reject: false
  * the weighted-backends ones pass, and those wait for a route to v2 that never resolves.
  */
 function fixturesWithoutV2Service(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kg-life-fixtures-'));
+  const dir = tempDir('kg-life-fixtures-');
   cpSync(builtinFixturesDir, dir, { recursive: true });
   const file = join(dir, '10-httpbin.yaml');
   const text = readFileSync(file, 'utf8');
@@ -57,6 +57,8 @@ function fixturesWithoutV2Service(): string {
   );
   return dir;
 }
+
+afterAll(removeTempDirs);
 
 // Each test starts kindgate (and vitest inside it) more than once: on a loaded CI machine 60 s is tight.
 describe.concurrent('a run that cannot finish still tears down and leaves nothing', { timeout: 180_000 }, () => {

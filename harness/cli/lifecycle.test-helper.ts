@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseXml, type XmlElement } from '../reports/xml-parse.test-helper.ts';
+import { tempDir } from './temp-dirs.test-helper.ts';
 
 /**
  * What the lifecycle tests look at after a run: the temporary files it left, its processes, its
@@ -11,7 +12,7 @@ import { parseXml, type XmlElement } from '../reports/xml-parse.test-helper.ts';
 
 /** A fresh directory to use as a run's TMPDIR. */
 export function privateTmpdir(): string {
-  return mkdtempSync(join(tmpdir(), 'kg-tmpdir-'));
+  return tempDir('kg-tmpdir-');
 }
 
 /**
@@ -29,6 +30,20 @@ export function processesWith(marker: string): number[] {
     .split('\n')
     .filter((line) => line.includes(marker) && !line.includes('ps -eo'))
     .map((line) => Number(line.trim().split(/\s+/)[0]));
+}
+
+/**
+ * Pids of the children of process `pid` (Linux: /proc/<pid>/task/<pid>/children, read without
+ * starting a `ps`); without that file, those of `ps -o pid= --ppid`.
+ */
+export async function childrenOf(pid: number): Promise<number[]> {
+  let text: string;
+  try {
+    text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8');
+  } catch {
+    text = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout ?? '';
+  }
+  return text.split(/\s+/).filter(Boolean).map(Number);
 }
 
 /** Resolves true once `check` holds, false after `ms`. */

@@ -7,7 +7,7 @@ import { pins } from '../pins.ts';
 import type { Profile } from '../profiles/types.ts';
 import { NOT_SELECTED } from '../reports/summary.ts';
 import {
-  collectDiagnostics,
+  collectDiagnosticsStep,
   failureOf,
   formatSummary,
   ResultCollector,
@@ -197,8 +197,8 @@ function expectedTests(suites: readonly string[] | undefined): ExpectedTest[] {
     .map(({ suite, title, id }) => ({ suite, title, id }));
 }
 
-/** The diagnostics bundle, best-effort: a run's failure must never be hidden by a failing collection. */
-async function collectBundle(
+/** The diagnostics bundle of the run's namespaces and fixture Gateways (reports/diagnostics-step.ts). */
+function collectBundle(
   session: Session,
   options: RunOptions,
   profile: Profile,
@@ -206,29 +206,20 @@ async function collectBundle(
   tests: readonly TestRecord[],
   setupFailure: string | undefined,
 ): Promise<string | undefined> {
-  const started = performance.now();
-  try {
-    const { Kube } = await import('../kube/client.ts');
-    const kube = session.provisioned?.kube ?? Kube.fromFile(session.provider.kubeconfigPath(), options.context);
-    const gateways = session.fixtures.flatMap((f) => f.objects).filter((o) => o.kind === 'Gateway');
-    const bundle = await collectDiagnostics({
-      kube,
-      dir: options.reportDir,
+  const gateways = session.fixtures.flatMap((f) => f.objects).filter((o) => o.kind === 'Gateway');
+  return collectDiagnosticsStep({
+    provider: session.provider,
+    kube: session.provisioned?.kube,
+    context: options.context,
+    dir: options.reportDir,
+    scope: async () => ({
       namespaces: [options.gatewayNamespace, options.namespace],
       gateways: gateways.map((g) => ({ namespace: g.metadata.namespace ?? options.namespace, name: g.metadata.name })),
-      profile,
-      failure: failureOf(tests, setupFailure),
-      providerDiagnose: session.provider.diagnose ? (dir) => session.provider.diagnose!(dir, log) : undefined,
-      log,
-    });
-    log.step(`diagnostics collected in ${bundle.dir}`, (performance.now() - started) / 1000);
-    log.phases?.add('diagnostics', started);
-    return bundle.dir;
-  } catch (error) {
-    log.warn(`diagnostics could not be collected: ${(error as Error).message}`);
-    log.phases?.add('diagnostics', started, performance.now(), { failed: true });
-    return undefined;
-  }
+    }),
+    profile,
+    failure: failureOf(tests, setupFailure),
+    log,
+  });
 }
 
 function notSelected(suites: readonly string[] | undefined): TestRecord[] {

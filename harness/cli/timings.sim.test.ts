@@ -1,25 +1,25 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { builtinFixturesDir } from '../run/fixtures.ts';
 import { kindgateBin } from '../package-paths.ts';
 import { parseXml, type XmlElement } from '../reports/xml-parse.test-helper.ts';
 import type { CheckTiming, TimingEntry } from '../reports/timings.ts';
+import { removeTempDirs, tempDir } from './temp-dirs.test-helper.ts';
 
 /** The real CLI, as a user runs it. */
 const kindgate = (args: string[]) =>
   execa('node', [kindgateBin, ...args], {
     reject: false,
-    cwd: mkdtempSync(join(tmpdir(), 'kg-cwd-')),
+    cwd: tempDir('kg-cwd-'),
     env: { NO_COLOR: '1' },
     timeout: 120_000,
   });
 
 /** A copy of the built-in fixtures whose `x-version: v2` rule sends traffic to httpbin (v1). */
 function v2RuleToV1(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kg-wrong-backend-'));
+  const dir = tempDir('kg-wrong-backend-');
   cpSync(builtinFixturesDir, dir, { recursive: true });
   const route = join(dir, '30-httproute.yaml');
   const text = readFileSync(route, 'utf8');
@@ -31,11 +31,14 @@ function v2RuleToV1(): string {
 const property = (testcase: XmlElement, name: string) =>
   testcase.children.find((c) => c.name === 'properties')?.children.find((p) => p.attrs.name === name)?.attrs.value;
 
+afterAll(removeTempDirs);
+
 // Each test is its own child process: run them side by side.
+// (The green run's timings.json is checked in cli.sim.test.ts, on the green run the tests there share.)
 describe.concurrent('kindgate test explains its run: phase timings and how each check converged', () => {
   it('a route to v1 where the suite expects v2 fails as wrong-backend in the console, JUnit and timings.json; --compare only informs', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kg-reports-'));
-    const earlier = mkdtempSync(join(tmpdir(), 'kg-earlier-'));
+    const dir = tempDir('kg-reports-');
+    const earlier = tempDir('kg-earlier-');
     const quick: TimingEntry[] = [{ phase: 'suites', startedAt: new Date().toISOString(), durationMs: 1 }];
     writeFileSync(join(earlier, 'timings.json'), JSON.stringify(quick));
     const run = await kindgate([
@@ -104,48 +107,8 @@ describe.concurrent('kindgate test explains its run: phase timings and how each 
     });
   });
 
-  it('after a green sim run timings.json has the phases that exist for the sim, each with a duration, and every check', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kg-reports-'));
-    const run = await kindgate(['test', '--provider', 'sim', '--report-dir', dir]);
-    expect(run.exitCode, run.stderr).toBe(0);
-    const timings = JSON.parse(readFileSync(join(dir, 'timings.json'), 'utf8')) as TimingEntry[];
-    const phases = timings.filter((e) => e.phase !== 'check').map((e) => e.phase);
-    for (const phase of [
-      'start-up',
-      'cluster created',
-      'fixtures applied',
-      'backends Available',
-      'Gateway external-gateway Programmed with an address',
-      'endpoints resolved',
-      'vitest loaded',
-      'suites',
-      'HTTPRoute httpbin-route Accepted',
-      'first request through external-gateway/http',
-      'teardown',
-    ])
-      expect(phases).toContain(phase);
-    for (const entry of timings) {
-      expect(entry.durationMs).toBeGreaterThanOrEqual(0);
-      expect(Date.parse(entry.startedAt)).not.toBeNaN();
-    }
-    expect(timings.find((e) => e.phase === 'Gateway external-gateway Programmed with an address')?.detail).toMatch(
-      /: 127(\.\d+){3}; Programmed=True$/,
-    );
-    const checks = timings.filter((e): e is CheckTiming => e.phase === 'check');
-    // One per eventual check of the 19 tests: some tests make two (a status wait, then requests).
-    expect(new Set(checks.map((c) => c.test)).size).toBe(19);
-    for (const { check } of checks) {
-      expect(check.outcome).toBe('converged');
-      expect(check.attempts).toBeGreaterThanOrEqual(check.required);
-      expect(check.consistentMs).toBeGreaterThanOrEqual(check.firstMatchMs!);
-    }
-    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toMatch(
-      /<property name="check\.1\.consistentMs" value="\d+"\/>/,
-    );
-  });
-
   it('--compare with a directory that has no timings.json is a usage error before anything runs', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'kg-no-timings-'));
+    const empty = tempDir('kg-no-timings-');
     const run = await kindgate(['test', '--provider', 'sim', '--compare', empty]);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toBe(

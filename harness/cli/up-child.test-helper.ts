@@ -1,13 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { Kube } from '../kube/client.ts';
 import { kindgateBin } from '../package-paths.ts';
+import { tempDir } from './temp-dirs.test-helper.ts';
 
 /** `kindgate up --provider sim [args]` in the background, once it printed its GATEWAY_URL. */
 export async function startUp(args: string[] = []) {
-  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'kg-up-')), 'kubeconfig');
+  const kubeconfig = join(tempDir('kg-up-'), 'kubeconfig');
   const child = execa('node', [kindgateBin, 'up', '--provider', 'sim', '--kubeconfig', kubeconfig, ...args], {
     reject: false,
     env: { NO_COLOR: '1' },

@@ -1,16 +1,16 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify } from 'yaml';
 import { kindgateBin } from '../package-paths.ts';
+import { removeTempDirs, tempDir } from './temp-dirs.test-helper.ts';
 
 /** `kindgate test` as a vendor runs it: the real CLI with a profile defined in the config file. */
 const bin = kindgateBin;
 
 function vendorConfig(profile: Record<string, unknown>): { config: string; reports: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'kg-vendor-'));
+  const dir = tempDir('kg-vendor-');
   const config = join(dir, 'kindgate.yaml');
   writeFileSync(
     config,
@@ -37,10 +37,12 @@ function vendorConfig(profile: Record<string, unknown>): { config: string; repor
 const kindgate = (args: string[]) =>
   execa('node', [bin, ...args], {
     reject: false,
-    cwd: mkdtempSync(join(tmpdir(), 'kg-cwd-')),
+    cwd: tempDir('kg-cwd-'),
     env: { NO_COLOR: '1' },
     timeout: 120_000,
   });
+
+afterAll(removeTempDirs);
 
 describe.concurrent('kindgate test --provider sim with a vendor profile from --config', () => {
   it('passes with the profile class and controller names, and reports the vendor as the implementation', async () => {

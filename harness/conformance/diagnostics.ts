@@ -2,7 +2,7 @@ import type { RunOptions } from '../config/options.ts';
 import type { Logger } from '../log.ts';
 import type { Profile } from '../profiles/types.ts';
 import type { Provider } from '../providers/types.ts';
-import { collectDiagnostics } from '../reports/diagnostics.ts';
+import { collectDiagnosticsStep } from '../reports/diagnostics-step.ts';
 import type { TestRecord } from '../reports/results.ts';
 import { UPSTREAM_NAMESPACES } from './plan.ts';
 
@@ -21,36 +21,27 @@ export async function collectUpstreamDiagnostics(args: {
   log: Logger;
 }): Promise<string | undefined> {
   const { provider, options, profile, log } = args;
-  const started = performance.now();
-  try {
-    const { Kube } = await import('../kube/client.ts');
-    const kube = Kube.fromFile(provider.kubeconfigPath(), options.context);
-    const gateways = (
-      await Promise.all(
-        UPSTREAM_NAMESPACES.map((namespace) =>
-          kube.list('gateway.networking.k8s.io/v1', 'Gateway', { namespace }).catch(() => []),
-        ),
-      )
-    )
-      .flat()
-      .map((g) => ({ namespace: g.metadata.namespace ?? UPSTREAM_NAMESPACES[0], name: g.metadata.name }));
-    const bundle = await collectDiagnostics({
-      kube,
-      dir: options.reportDir,
+  return collectDiagnosticsStep({
+    provider,
+    context: options.context,
+    dir: options.reportDir,
+    scope: async (kube) => ({
       namespaces: UPSTREAM_NAMESPACES,
-      gateways,
-      profile,
-      failure: {
-        setup: args.setupFailure,
-        tests: args.failedTests.map((t) => ({ suite: t.suite, title: t.title, error: t.error })),
-      },
-      providerDiagnose: provider.diagnose ? (dir) => provider.diagnose!(dir, log) : undefined,
-      log,
-    });
-    log.step(`diagnostics collected in ${bundle.dir}`, (performance.now() - started) / 1000);
-    return bundle.dir;
-  } catch (error) {
-    log.warn(`diagnostics could not be collected: ${(error as Error).message}`);
-    return undefined;
-  }
+      gateways: (
+        await Promise.all(
+          UPSTREAM_NAMESPACES.map((namespace) =>
+            kube.list('gateway.networking.k8s.io/v1', 'Gateway', { namespace }).catch(() => []),
+          ),
+        )
+      )
+        .flat()
+        .map((g) => ({ namespace: g.metadata.namespace ?? UPSTREAM_NAMESPACES[0], name: g.metadata.name })),
+    }),
+    profile,
+    failure: {
+      setup: args.setupFailure,
+      tests: args.failedTests.map((t) => ({ suite: t.suite, title: t.title, error: t.error })),
+    },
+    log,
+  });
 }

@@ -73,11 +73,15 @@ export class GoTestOutput {
     return undefined;
   }
 
-  /** Every test and sub-test seen, in the order they started; a test without a result failed. */
-  records(suite = 'upstream'): TestRecord[] {
+  /**
+   * Every test and sub-test seen, in the order they started; a test without a result failed, or,
+   * when the run was interrupted (`interrupted` says why), is interrupted.
+   */
+  records(suite = 'upstream', interrupted?: string): TestRecord[] {
     return [...this.entries.values()].map((e) => {
       const base = { suite, title: e.name, durationMs: Math.round(e.seconds * 1000) };
       if (e.state === 'passed') return { ...base, state: 'passed' };
+      if (e.state === undefined && interrupted) return { ...base, state: 'interrupted', skipReason: interrupted };
       if (e.state === 'skipped') return { ...base, state: 'skipped', skipReason: skipReason(e.output) };
       return { ...base, state: 'failed', error: failureText(e.output, e.state === undefined) };
     });

@@ -4,7 +4,8 @@ import { GO_TEST_LOG, UPSTREAM_NAMESPACES, type ConformancePlan } from './plan.t
 import { goDuration } from './upstream-command-line.ts';
 import type { ConformanceOptions } from './options.ts';
 import { CONTAINER_GOPROXY } from './runner-container.ts';
-import { shellGoProxy, type WorkspacePlan } from './workspace.ts';
+import type { LocalRunnerPlan } from './runner-local.ts';
+import { MODULE_FILES, shellGoProxy, type WorkspacePlan } from './workspace.ts';
 
 const cmd = (c: CommandLine) => `$ ${formatCommand(c)}`;
 
@@ -27,6 +28,18 @@ function withEnv(c: CommandLine, workspace: WorkspacePlan): string {
       : formatCommand({ file: `${k}=${v}`, args: [] }),
   );
   return `$ ${[...env, formatCommand(c)].join(' ')}`;
+}
+
+/** The local runner: the test binary kept per key, its build when there is none, and its run. */
+function localRunnerLines(runner: LocalRunnerPlan, workspace: WorkspacePlan): string[] {
+  return [
+    `  the suite's test binary is built once and kept in ${runner.binDir}/<key>/ with its size and sha256;`,
+    `  <key>: sha256 of the suite version, ${MODULE_FILES.join(', ')}, the build flags and ${cmd(runner.goEnv)}`,
+    '  built only when no whole binary is kept for the key (the binaries of other keys are then removed):',
+    `    ${withEnv(runner.build, workspace)}`,
+    `  run in ${runner.cwd}, as go test runs it, with the flags go test -v gives it:`,
+    `    ${withEnv(runner.run, workspace)}`,
+  ];
 }
 
 const h1List = () => pins.conformance.modules.map((m) => `${m.path} ${m.version} ${m.h1}`).join('; ');
@@ -89,13 +102,13 @@ export function conformanceSteps(plan: ConformancePlan, conformance: Conformance
   } else {
     lines.push(
       `- runner local: go >= ${pins.conformance.goMinimum} on PATH: ${cmd(runner.check)}; Go caches in ${runner.goCache.mod} and ${runner.goCache.build}`,
-      `    ${withEnv(runner.goTest, workspace)}`,
+      ...localRunnerLines(runner, workspace),
     );
   }
   const goTest =
     runner.kind === 'container'
       ? runner.run.args.slice(runner.run.args.indexOf(runner.image) + 1)
-      : ['go', ...runner.goTest.args];
+      : [runner.run.file, ...runner.run.args];
   lines.push(
     `- upstream command line (go test -timeout ${goDuration(conformance.goTestTimeoutMs)}, above Go's default 10 minutes):`,
     `    ${formatCommand({ file: goTest[0], args: goTest.slice(1) })}`,

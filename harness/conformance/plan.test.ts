@@ -40,11 +40,41 @@ describe('the pins of a conformance run (README Reproduce section)', () => {
     const host = plan(mirror).runner;
     const none = plan(undefined).runner;
     if (host.kind !== 'local' || none.kind !== 'local') throw new Error('sim runs the local runner');
-    expect(host.goTest.env?.GOPROXY).toBe(
+    expect(host.build.env?.GOPROXY).toBe(
       'file:///c/conformance/gateway-api-v1.6.1/goproxy,https://goproxy.example.test,direct',
     );
-    expect(host.goTest.env?.GOFLAGS).toBe('-mod=readonly -modcacherw');
-    expect(none.goTest.env).not.toHaveProperty('GOPROXY');
-    expect(none.goTest.env?.GOFLAGS).toBe('-mod=readonly -modcacherw');
+    expect(host.build.env?.GOFLAGS).toBe('-mod=readonly -modcacherw');
+    expect(none.build.env).not.toHaveProperty('GOPROXY');
+    expect(none.build.env?.GOFLAGS).toBe('-mod=readonly -modcacherw');
+    // `go env` for the test binary's key sees the settings the build gets.
+    expect(host.goEnv.env).toEqual(host.build.env);
+  });
+
+  it('the local runner builds the test binary into the cache per key and runs it with the flags go test -v gives it', () => {
+    const runner = plan(mirror).runner;
+    if (runner.kind !== 'local') throw new Error('sim runs the local runner');
+    const binary = '/c/conformance/gateway-api-v1.6.1/bin/<key>/conformance.test';
+    expect(runner.build.args).toEqual([
+      'test',
+      '-C',
+      '/c/conformance/gateway-api-v1.6.1/module',
+      '-c',
+      '-o',
+      binary,
+      '-ldflags=-s -w',
+      '.',
+    ]);
+    expect(runner.run.file).toBe(binary);
+    expect(runner.run.args.slice(0, 5)).toEqual([
+      '-test.paniconexit0',
+      '-test.v=true',
+      '-test.count=1',
+      '-test.timeout=3h0m0s',
+      '-test.run=^TestConformance$',
+    ]);
+    expect(runner.run.args).toContain('--report-output=/s/report.yaml');
+    expect(runner.cwd).toBe('/c/conformance/gateway-api-v1.6.1/module');
+    // The binary needs no Go settings: only the cluster.
+    expect(runner.run.env).toEqual({ KUBECONFIG: '/k' });
   });
 });

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunOptions } from '../config/options.ts';
 import { asSetupError, EnvironmentError, ExitCode, SetupError } from '../errors.ts';
-import { formatCommand, runCommand, tail, type CommandLine } from '../exec.ts';
-import { timedStep, useColor, type Logger } from '../log.ts';
+import { formatCommand, runCommand, tail } from '../exec.ts';
+import { timedStep, type Logger } from '../log.ts';
 import { pins } from '../pins.ts';
 import type { Profile } from '../profiles/types.ts';
 import { createProvider } from '../providers/index.ts';
@@ -14,21 +14,20 @@ import { engineFromEnv } from '../providers/kind/engine.ts';
 import { writeInternalKubeconfig } from '../providers/kind/internal-kubeconfig.ts';
 import type { KindProvider } from '../providers/kind/provider.ts';
 import { httpDownloader } from '../providers/kind/tools/download.ts';
-import { writeJUnit } from '../reports/junit.ts';
 import type { TestRecord } from '../reports/results.ts';
 import { claimReportDir } from '../reports/report-dir.ts';
-import { onInterrupt, once } from '../run/interrupt.ts';
+import { INTERRUPT_EXIT_CODES, onInterrupt, once, type InterruptReason } from '../run/interrupt.ts';
 import { collectUpstreamDiagnostics } from './diagnostics.ts';
 import { learnGoProxy, type HostGoProxy } from './go-proxy.ts';
 import { checkGo } from './go-toolchain.ts';
 import { GoTestOutput, type ResultLine } from './go-test-output.ts';
 import { kubeconfigForContext } from './kubeconfig-context.ts';
 import type { ConformanceOptions } from './options.ts';
-import { pinLines, planConformance, upstreamClusterChanges, type ConformancePlan } from './plan.ts';
-import { copyUpstreamReport, SIMULATED_WARNING, writeSubmissionReadme, type CopiedReport } from './report-files.ts';
+import { planConformance, upstreamClusterChanges, type ConformancePlan } from './plan.ts';
+import { copyUpstreamReport, SIMULATED_WARNING, type CopiedReport } from './report-files.ts';
+import { ConformanceReports } from './run-reports.ts';
 import { startContainerRunner } from './runner-container.ts';
 import { startLocalRunner, type RunnerHandle } from './runner-local.ts';
-import { formatConformanceSummary } from './summary.ts';
 import { planWorkspace, prepareWorkspace, type WorkspacePlan } from './workspace.ts';
 
 export interface ConformanceRunInput {
@@ -64,11 +63,6 @@ function sourcesStepLabel(workspace: WorkspacePlan): string {
   return `upstream suite ${workspace.version} ${what}`;
 }
 
-/** The runner's command line, as it is printed in the log and the dry run. */
-export function runnerCommand(plan: ConformancePlan): CommandLine {
-  return plan.runner.kind === 'container' ? plan.runner.run : plan.runner.goTest;
-}
-
 /** One line per upstream test as it finishes (sub-sub-tests only with --verbose). */
 function progress(log: Logger, result: ResultLine | undefined): void {
   if (!result) return;
@@ -82,7 +76,9 @@ function progress(log: Logger, result: ResultLine | undefined): void {
 /**
  * `kindgate conformance` after its options are known to be good: provision as `kindgate test`
  * does, run the upstream suite instead of kindgate's, keep its report untouched, and tear down.
- * Returns the exit code: 0 passed, 1 an upstream test failed, 4 setup failed (thrown).
+ * Returns the exit code: 0 passed, 1 an upstream test failed, 4 setup failed (thrown). Interrupted
+ * (harness/run/interrupt.ts, as `test` and `up`), it stops the suite, writes the reports of what
+ * finished, tears down and exits 130/143/129 itself: the run's own flow then never exits first.
  */
 export async function runConformance(input: ConformanceRunInput): Promise<number> {
   const { options, conformance, profile, log } = input;
@@ -93,22 +89,59 @@ export async function runConformance(input: ConformanceRunInput): Promise<number
   const stagingDir = mkdtempSync(join(tmpdir(), 'kindgate-conformance-'));
   const provider = await createProvider(options, profile, { changes: upstreamClusterChanges() });
   const kindPlan = (provider as Partial<KindProvider>).plan;
+  const reports = new ConformanceReports(input.argv, options, profile, kindPlan);
+  const output = new GoTestOutput();
   let runner: RunnerHandle | undefined;
   let removeInternal: (() => Promise<void>) | undefined;
   let started = false;
-  const teardown = once(async () => {
-    await runner?.stop();
-    await removeInternal?.().catch(() => undefined);
-    if (started) await provider.stop(log);
-  });
-  const interrupts = onInterrupt(teardown, { log: (m) => log.warn(m) });
   let plan: ConformancePlan | undefined;
   let goVersion: string | undefined;
   let goProxy: HostGoProxy | undefined;
+  let copied: CopiedReport | undefined;
+  const stop = once(async () => {
+    await runner?.stop();
+    await removeInternal?.().catch(() => undefined);
+    if (started) {
+      const t0 = performance.now();
+      await provider.stop(log);
+      log.step(options.keep ? 'teardown done (cluster kept)' : 'teardown done', (performance.now() - t0) / 1000);
+    }
+    rmSync(stagingDir, { recursive: true, force: true });
+  });
+  const interrupts = onInterrupt(
+    async () => {
+      await stop();
+      if (!started) log.step('teardown done (nothing to tear down)');
+    },
+    {
+      log: (m) => log.warn(m),
+      // Once the suite has started: stop it (no test goes on against a vanishing cluster), then the
+      // reports of what finished, every other test as interrupted.
+      beforeTeardown: async () => {
+        if (!runner || !plan || !output.started) return reports.settled();
+        await runner.stop();
+        const why = `interrupted (${interrupts.reason}) before it finished`;
+        await reports.write({
+          tests: output.records('upstream', why),
+          copied,
+          noReport: copied ? undefined : { readme: why, summary: why },
+          plan,
+          logWritten: true,
+          goVersion,
+        });
+      },
+    },
+  );
+  /** The run ends here: after an interrupt, its teardown exits the process (with its code). */
+  const teardown = async () => {
+    if (!interrupts.reason) await stop();
+    if (interrupts.reason) await interrupts.handled;
+    interrupts.release();
+  };
   let setupFailure: string | undefined;
+  let logWritten = false;
   let diagnostics: string | undefined;
   const tests: TestRecord[] = [];
-  let copied: CopiedReport | undefined;
   let exitCode: number = ExitCode.ok;
   try {
     try {
@@ -128,6 +161,7 @@ export async function runConformance(input: ConformanceRunInput): Promise<number
       const workspace = planWorkspace(options.cacheDir, goProxy);
       if (workspace.sources.kind !== 'host') log.info(runnerFetchesMessage(workspace));
       await timedStep(log, sourcesStepLabel(workspace), () => prepareWorkspace(workspace, httpDownloader, log));
+      if (interrupts.reason) return interruptedExitCode(interrupts.reason);
       started = true;
       await provider.start(log, {
         beforeCleanup: async (error) => {
@@ -162,31 +196,43 @@ export async function runConformance(input: ConformanceRunInput): Promise<number
           writeInternalKubeconfig(kindPlan, internal.path, log),
         );
     } catch (error) {
+      // An interrupt tears the cluster down under the run: what fails then is no setup failure.
+      if (interrupts.reason) return interruptedExitCode(interrupts.reason);
       const setup = asSetupError(error);
       if (!started || setup.exitCode !== ExitCode.setup) throw setup;
       setupFailure = setup.message;
     }
+    if (interrupts.reason) return interruptedExitCode(interrupts.reason);
     if (plan && !setupFailure) {
-      const command = runnerCommand(plan);
-      log.info(`upstream suite: $ ${formatCommand(command)}`);
-      await writeFile(plan.logFile, `# kindgate: $ ${formatCommand(command)}\n`);
-      const output = new GoTestOutput();
       const t0 = performance.now();
+      let spawned = t0;
       const io = {
         logFile: plan.logFile,
         log,
+        onSpawn: () => (spawned = performance.now()),
         onLine: (line: string) => {
           const wasStarted = output.started;
           const result = output.feed(line);
-          if (!wasStarted && output.started)
-            log.step('upstream suite built and started', (performance.now() - t0) / 1000);
+          if (!wasStarted && output.started) startedStep(log, plan!, (performance.now() - spawned) / 1000);
           log.debug(line);
           progress(log, result);
         },
       };
-      runner =
-        plan.runner.kind === 'container' ? startContainerRunner(plan.runner, io) : startLocalRunner(plan.runner, io);
-      const outcome = await runner.done;
+      if (plan.runner.kind === 'container') {
+        log.info(`upstream suite: $ ${formatCommand(plan.runner.run)}`);
+        await writeFile(plan.logFile, `# kindgate: $ ${formatCommand(plan.runner.run)}\n`);
+        logWritten = true;
+        runner = startContainerRunner(plan.runner, io);
+      } else {
+        await writeFile(plan.logFile, '');
+        logWritten = true;
+        runner = startLocalRunner(plan.runner, plan.workspace.version, io);
+      }
+      const outcome = await runner.done.catch((error: unknown) => {
+        if (interrupts.reason) return { exitCode: interruptedExitCode(interrupts.reason), report: undefined };
+        throw error;
+      });
+      if (interrupts.reason) return interruptedExitCode(interrupts.reason);
       tests.push(...output.records());
       if (outcome.exitCode !== 0 && !output.started)
         setupFailure = notStartedMessage(outcome.exitCode, output.preamble, plan.logFile);
@@ -202,47 +248,40 @@ export async function runConformance(input: ConformanceRunInput): Promise<number
           log,
         });
     }
-    const junit = await writeJUnit(options.reportDir, tests, { setupFailure });
-    const workspacePlan =
-      plan ??
-      planConformance(options, conformance, profile, {
-        stagingDir,
-        kubeconfig: '',
-        kindPlan,
-        containerName: '',
-        goProxy,
-      });
-    const readme = await writeSubmissionReadme(options.reportDir, {
-      implementation: profile.implementation,
-      gatewayApiVersion: pins.gatewayApi.version,
-      report: copied,
-      noReport: setupFailure ? `setup failed: ${setupFailure}` : undefined,
-      command: formatCommand({ file: 'npx', args: ['kindgate', 'conformance', ...input.argv] }),
-      pins: pinLines(workspacePlan, kindPlan, goVersion),
-      simulated,
-    });
-    const files = [
-      ...(copied ? [{ label: 'upstream report', path: copied.path }] : []),
-      { label: 'README.md', path: readme },
-      ...(plan && existsSync(plan.logFile) ? [{ label: 'go test log', path: plan.logFile }] : []),
-      { label: 'JUnit', path: junit },
-      ...(diagnostics ? [{ label: 'diagnostics', path: diagnostics }] : []),
-    ];
-    const summary = formatConformanceSummary({
-      report: copied?.report,
-      noReport: setupFailure ? 'setup failed' : undefined,
+    // Interrupted meanwhile: the interrupt writes the reports (once) and exits.
+    if (interrupts.reason) return interruptedExitCode(interrupts.reason);
+    await reports.write({
       tests,
-      files,
-      simulated,
-      color: useColor(process.stderr),
+      copied,
+      noReport: setupFailure ? { readme: `setup failed: ${setupFailure}`, summary: 'setup failed' } : undefined,
+      setupFailure,
+      diagnostics,
+      plan:
+        plan ??
+        planConformance(options, conformance, profile, {
+          stagingDir,
+          kubeconfig: '',
+          kindPlan,
+          containerName: '',
+          goProxy,
+        }),
+      logWritten,
+      goVersion,
     });
-    process.stderr.write(`\n${summary}\n`);
     if (setupFailure) throw new SetupError(setupFailure);
     return exitCode;
   } finally {
     await teardown();
-    interrupts.release();
-    rmSync(stagingDir, { recursive: true, force: true });
     reportDir.release();
   }
+}
+
+/** What an interrupted run returns, for the record: the interrupt's teardown exits with it first. */
+function interruptedExitCode(reason: InterruptReason): number {
+  return INTERRUPT_EXIT_CODES[reason];
+}
+
+/** The first test began: the container built and started the suite, the local runner started its binary. */
+function startedStep(log: Logger, plan: ConformancePlan, seconds: number): void {
+  log.step(plan.runner.kind === 'container' ? 'upstream suite built and started' : 'upstream suite started', seconds);
 }

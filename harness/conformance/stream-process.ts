@@ -17,9 +17,15 @@ export interface StreamedRun {
 
 const SIGNALS: Record<string, number> = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
 
-export function streamProcess(command: CommandLine, logFile: string, onLine: (line: string) => void): StreamedRun {
+export function streamProcess(
+  command: CommandLine,
+  logFile: string,
+  onLine: (line: string) => void,
+  cwd?: string,
+): StreamedRun {
   const out = createWriteStream(logFile, { flags: 'a', mode: 0o644 });
   const child = spawn(command.file, command.args, {
+    cwd,
     env: { ...process.env, ...command.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: command.timeoutMs || undefined,

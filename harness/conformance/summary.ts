@@ -49,7 +49,11 @@ export function formatConformanceSummary(input: ConformanceSummaryInput): string
     lines.push(`No upstream report: ${input.noReport ?? 'the suite wrote none'}.`);
   }
   const all = totals(input.tests);
-  lines.push('', `go test: ${all.passed} passed, ${all.failed} failed, ${all.skipped} skipped (tests and sub-tests)`);
+  const interrupted = all.interrupted > 0 ? `, ${all.interrupted} interrupted` : '';
+  lines.push(
+    '',
+    `go test: ${all.passed} passed, ${all.failed} failed, ${all.skipped} skipped${interrupted} (tests and sub-tests)`,
+  );
   const failed = input.tests.filter((t) => t.state === 'failed');
   for (const t of failed.slice(0, 20))
     lines.push(`  ${paint(31, '✗')} ${t.title}: ${(t.error ?? '').split('\n')[0].slice(0, 160)}`);

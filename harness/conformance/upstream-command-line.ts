@@ -118,3 +118,27 @@ export function goTestArgs(upstream: string[], timeoutMs: number, moduleDir?: st
     ...upstream,
   ];
 }
+
+/**
+ * `go test -c` of the generated module for the local runner: the same package and build as
+ * goTestArgs, written to `output` instead of run, and linked -s -w as `go test` links a binary it
+ * runs (cmd/go/internal/test: no symbol table or DWARF; panics still print their stack).
+ */
+export function goTestBuildArgs(moduleDir: string, output: string): string[] {
+  return ['test', '-C', moduleDir, '-c', '-o', output, '-ldflags=-s -w', '.'];
+}
+
+/**
+ * The built test binary's own flags for what `go test -v -count=1 -timeout=… -run … -args …` asks:
+ * the flags `go test` hands the binary it built (`go test -n` prints them), then the upstream flags.
+ */
+export function testBinaryArgs(upstream: string[], timeoutMs: number): string[] {
+  return [
+    '-test.paniconexit0',
+    '-test.v=true',
+    '-test.count=1',
+    `-test.timeout=${goDuration(timeoutMs)}`,
+    `-test.run=^${UPSTREAM_TEST}$`,
+    ...upstream,
+  ];
+}

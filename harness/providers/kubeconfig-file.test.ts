@@ -1,27 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.ts';
 import { inspectKubeconfigTarget, writeRunKubeconfig } from './kubeconfig-file.ts';
-
-const INSTEAD = 'omit --kubeconfig to use a temporary file';
-const SECRET = 'apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user: {token: s3cr3t}\n';
-const dir = () => mkdtempSync(join(tmpdir(), 'kg-kc-'));
-
-async function refusal(work: Promise<unknown>): Promise<string> {
-  const error = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UsageError);
-  return (error as Error).message;
-}
+import { INSTEAD, kubeconfigTestDir, refusal, SECRET } from './kubeconfig-file.test-helper.ts';
 
 describe('a run kubeconfig at a --kubeconfig path (issue 9, defects 2, 3)', () => {
   it('refuses an empty file others may read (a secret never goes into a 0644 file), takes a private one', async () => {
-    const d = dir();
+    const d = kubeconfigTestDir();
     const open = join(d, 'k');
     writeFileSync(open, '');
     chmodSync(open, 0o644);
@@ -37,7 +24,7 @@ describe('a run kubeconfig at a --kubeconfig path (issue 9, defects 2, 3)', () =
   });
 
   it('writes a new kubeconfig 0600 from the first byte and removes only that file at the end', async () => {
-    const path = join(dir(), 'kc');
+    const path = join(kubeconfigTestDir(), 'kc');
     const file = await writeRunKubeconfig(path, SECRET, INSTEAD);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readFileSync(path, 'utf8')).toBe(SECRET);
@@ -46,7 +33,7 @@ describe('a run kubeconfig at a --kubeconfig path (issue 9, defects 2, 3)', () =
   });
 
   it('writes into a private empty file the user made, and at the end empties it again rather than deleting it', async () => {
-    const path = join(dir(), 'kc');
+    const path = join(kubeconfigTestDir(), 'kc');
     writeFileSync(path, '', { mode: 0o600 });
     const file = await writeRunKubeconfig(path, SECRET, INSTEAD);
     expect(readFileSync(path, 'utf8')).toBe(SECRET);
@@ -56,7 +43,7 @@ describe('a run kubeconfig at a --kubeconfig path (issue 9, defects 2, 3)', () =
   });
 
   it('never removes a file that replaced its own, nor one the user changed since', async () => {
-    const d = dir();
+    const d = kubeconfigTestDir();
     const replaced = join(d, 'replaced');
     const created = await writeRunKubeconfig(replaced, SECRET, INSTEAD);
     execFileSync('sh', ['-c', `rm ${replaced} && echo theirs > ${replaced}`]);
@@ -74,7 +61,7 @@ describe('a run kubeconfig at a --kubeconfig path (issue 9, defects 2, 3)', () =
   it('of many writers of one path started together, exactly one is accepted (issue 9, defect 3)', async () => {
     for (const pre of ['absent', 'empty']) {
       for (let round = 0; round < 10; round++) {
-        const path = join(dir(), 'same.kc');
+        const path = join(kubeconfigTestDir(), 'same.kc');
         if (pre === 'empty') writeFileSync(path, '', { mode: 0o600 });
         const results = await Promise.allSettled(
           Array.from({ length: 8 }, (_, i) => writeRunKubeconfig(path, `${SECRET}# writer ${i}\n`, INSTEAD)),

@@ -1,6 +1,8 @@
 import type { RunOptions } from '../../config/options.ts';
 import type { CommandLine, CommandResult, RunCommand } from '../../exec.ts';
+import type { RunKubeconfig } from '../kubeconfig-file.ts';
 import type { InstallDeps, KubeLike } from './install/deps.ts';
+import type { NameClaim } from './name-claim.ts';
 import type { KindRunPlan, PlanEnv } from './plan.ts';
 import type { GatewayReach } from './reach/endpoint.ts';
 import type { HostRouting } from './reach/routing.ts';
@@ -47,8 +49,11 @@ export interface KindContext extends StepContext {
   routing?: HostRouting;
   /** How Gateways are reached (direct or through relays), from the reach step on. */
   reach?: GatewayReach;
-  /** What this run created, so that teardown removes exactly that. */
-  readonly created: { cluster: boolean; relays: boolean };
+  /**
+   * What this run created or holds, so that teardown removes exactly that (a claimed --kubeconfig:
+   * kind/kubeconfig.ts; the claim on the cluster name: name-claim.ts).
+   */
+  readonly created: { cluster: boolean; relays: boolean; kubeconfigClaim?: RunKubeconfig; nameClaim?: NameClaim };
   /** Settles as the step with this id does (the implementation install waits for the CRDs). */
   after(stepId: string): Promise<void>;
 }

@@ -1,7 +1,12 @@
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CommandLine, CommandResult } from '../../exec.ts';
 import { createMemoryLogger } from '../../log.ts';
+import { identityOf } from '../../run/process-identity.ts';
 import { collectGarbage } from './gc.ts';
+import { claimClusterName, claimsDir } from './name-claim.ts';
 
 function fakeRun(outputs: Record<string, string>) {
   const calls: string[] = [];
@@ -17,7 +22,9 @@ function fakeRun(outputs: Record<string, string>) {
 const neverFetch = async (): Promise<string> => {
   throw new Error('kind must not be fetched');
 };
-const deps = { kind: '/cache/kind', fetchKind: neverFetch, engine: 'docker' as const, cacheDir: '/cache' };
+// The cache holds the runs' claims on cluster names; these tests' runs claim none.
+const cacheDir = mkdtempSync(join(tmpdir(), 'kg-gc-'));
+const deps = { kind: '/cache/kind', fetchKind: neverFetch, engine: 'docker' as const, cacheDir };
 
 describe('gc', () => {
   it('deletes only kindgate-* clusters and labelled relay containers', async () => {
@@ -27,7 +34,7 @@ describe('gc', () => {
     expect(fake.calls).toContain('docker ps -aq --filter label=kindgate.relay');
     expect(fake.calls).toContain('docker rm -f c0ffee beef');
     expect(fake.calls).toContain(
-      '/cache/kind delete cluster --name kindgate-a1b2c3 --kubeconfig /cache/clusters/kindgate-a1b2c3.kubeconfig',
+      `/cache/kind delete cluster --name kindgate-a1b2c3 --kubeconfig ${cacheDir}/clusters/kindgate-a1b2c3.kubeconfig`,
     );
     expect(fake.calls.some((c) => c.includes('--name prod') || c.includes('--name kind '))).toBe(false);
   });
@@ -60,7 +67,7 @@ describe('gc', () => {
     await collectGarbage({ ...deps, kind: undefined, fetchKind, run: real.run }, false, createMemoryLogger());
     expect(fetched).toBe(1);
     expect(real.calls).toContain(
-      '/downloaded/kind delete cluster --name kindgate-a1b2c3 --kubeconfig /cache/clusters/kindgate-a1b2c3.kubeconfig',
+      `/downloaded/kind delete cluster --name kindgate-a1b2c3 --kubeconfig ${cacheDir}/clusters/kindgate-a1b2c3.kubeconfig`,
     );
 
     const nothing = fakeRun({ 'label=io.x-k8s.kind.cluster': 'prod\n' });
@@ -74,5 +81,39 @@ describe('gc', () => {
     expect(fake.calls).toContain(
       'podman ps -a --filter label=io.x-k8s.kind.cluster --format {{index .Labels "io.x-k8s.kind.cluster"}}',
     );
+  });
+
+  it('leaves alone a cluster a live kindgate run has claimed, and that run’s relays; a claim of a gone process protects nothing', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'kg-gc-'));
+    const live = await claimClusterName(cache, 'kindgate-busy', 'create');
+    const me = (await identityOf(process.pid))!;
+    const gone = join(claimsDir(cache), 'kindgate-dead.0a.json');
+    const deadClaim = {
+      version: 1,
+      cluster: 'kindgate-dead',
+      mode: 'create',
+      process: { ...me, startTime: `${me.startTime}0` },
+    };
+    writeFileSync(gone, JSON.stringify(deadClaim), { mode: 0o600 });
+    const outputs = {
+      'get clusters': 'kindgate-busy\nkindgate-dead\n',
+      'label=kindgate.relay=kindgate-busy': 'beef\n',
+      'label=kindgate.relay': 'c0ffee\nbeef\n',
+    };
+    for (const dryRun of [true, false]) {
+      const fake = fakeRun(outputs);
+      const log = createMemoryLogger();
+      const report = await collectGarbage({ ...deps, cacheDir: cache, run: fake.run }, dryRun, log);
+      expect(report).toEqual({ clusters: ['kindgate-dead'], relays: 1 });
+      expect(log.lines).toContain(
+        `  kind cluster kindgate-busy is in use by a kindgate run (pid ${process.pid}); left alone`,
+      );
+      expect(fake.calls.some((c) => c.includes('--name kindgate-busy'))).toBe(false);
+      expect(fake.calls.some((c) => c.includes(' rm ') && c.includes('beef'))).toBe(false);
+      // --dry-run writes nothing, not even the removal of a stale claim.
+      expect(existsSync(gone)).toBe(dryRun);
+    }
+    expect(readdirSync(claimsDir(cache))).toEqual([live.path.split('/').pop()]);
+    await live.release();
   });
 });

@@ -5,6 +5,7 @@ import { isKindgateCluster, kindCommands, parseClusterList } from './cluster.ts'
 import type { Logger } from '../../log.ts';
 import type { Engine } from './engine.ts';
 import { RELAY_LABEL } from './plan.ts';
+import { claimClusterName, liveClaims, NameInUseError, type ClaimEntry } from './name-claim.ts';
 import { withTools } from './tools/with-tools.ts';
 
 export interface GarbageDeps {
@@ -50,37 +51,83 @@ export interface GarbageReport {
   relays: number;
 }
 
-/**
- * Remove what interrupted or `--keep` runs left behind: Kind clusters named `kindgate-*` (never
- * any other cluster) and relay containers labelled `kindgate.relay`. With `dryRun`, only list them.
- */
-export async function collectGarbage(deps: GarbageDeps, dryRun: boolean, log: Logger): Promise<GarbageReport> {
-  const clusters = (await listKindClusters(deps, log)).filter(isKindgateCluster);
-  const relayIds = (
-    await deps.run(
-      { file: deps.engine, args: ['ps', '-aq', '--filter', `label=${RELAY_LABEL}`], timeoutMs: 30_000 },
-      log,
-    )
-  ).stdout
+function inUseLine(name: string, holder: ClaimEntry): string {
+  return `kind cluster ${name} is in use by a kindgate run (pid ${holder.process.pid}); left alone`;
+}
+
+/** The kindgate clusters, those a live run has claimed (name-claim.ts) apart: those are said and left alone. */
+async function kindgateClusters(deps: GarbageDeps, log: Logger): Promise<{ free: string[]; inUse: string[] }> {
+  const free: string[] = [];
+  const inUse: string[] = [];
+  for (const name of (await listKindClusters(deps, log)).filter(isKindgateCluster)) {
+    // Only looked at here (gc --dry-run writes nothing); gc claims each name when it deletes it.
+    const [holder] = await liveClaims(deps.cacheDir, name, { removeStale: false });
+    if (holder) log.info(inUseLine(name, holder));
+    (holder ? inUse : free).push(name);
+  }
+  return { free, inUse };
+}
+
+/** Ids of the relay containers with `label` (`kindgate.relay`, or `kindgate.relay=<cluster>`). */
+async function relayIds(deps: GarbageDeps, label: string, log: Logger): Promise<string[]> {
+  const out = await deps.run(
+    { file: deps.engine, args: ['ps', '-aq', '--filter', `label=${label}`], timeoutMs: 30_000 },
+    log,
+  );
+  return out.stdout
     .split('\n')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** Every relay container but those of the clusters in use (a live run reaches its Gateways through them). */
+async function leftRelays(deps: GarbageDeps, inUse: string[], log: Logger): Promise<string[]> {
+  const kept = new Set<string>();
+  for (const name of inUse) for (const id of await relayIds(deps, `${RELAY_LABEL}=${name}`, log)) kept.add(id);
+  return (await relayIds(deps, RELAY_LABEL, log)).filter((id) => !kept.has(id));
+}
+
+/** Delete a cluster while gc holds its name alone; false when a run claimed it meanwhile. */
+async function deleteCluster(deps: GarbageDeps, name: string, kind: string, log: Logger): Promise<boolean> {
+  let claim;
+  try {
+    claim = await claimClusterName(deps.cacheDir, name, 'delete');
+  } catch (error) {
+    if (!(error instanceof NameInUseError)) throw error;
+    log.info(inUseLine(name, error.holder));
+    return false;
+  }
+  try {
+    const kubeconfigPath = defaultKubeconfigPath(deps.cacheDir, name);
+    await deps.run(withTools(kindCommands.delete({ name, kubeconfigPath }), { kind }), log);
+    await rm(kubeconfigPath, { force: true });
+    log.step(`deleted kind cluster ${name}`);
+    return true;
+  } finally {
+    await claim.release();
+  }
+}
+
+/**
+ * Remove what interrupted or `--keep` runs left behind: Kind clusters named `kindgate-*` (never
+ * any other cluster) and relay containers labelled `kindgate.relay`, except a cluster a live
+ * kindgate run has claimed and that run's relays. With `dryRun`, only list them.
+ */
+export async function collectGarbage(deps: GarbageDeps, dryRun: boolean, log: Logger): Promise<GarbageReport> {
+  const { free: clusters, inUse } = await kindgateClusters(deps, log);
+  const relays = await leftRelays(deps, inUse, log);
   if (dryRun) {
     for (const name of clusters) log.info(`would delete kind cluster ${name}`);
-    if (relayIds.length) log.info(`would remove ${relayIds.length} relay container(s)`);
-    return { clusters, relays: relayIds.length };
+    if (relays.length) log.info(`would remove ${relays.length} relay container(s)`);
+    return { clusters, relays: relays.length };
   }
   // Before anything is removed: a kind that cannot be had stops gc with nothing half done.
   const tools = { kind: clusters.length > 0 ? (deps.kind ?? (await deps.fetchKind())) : '' };
-  if (relayIds.length) {
-    await deps.run({ file: deps.engine, args: ['rm', '-f', ...relayIds], timeoutMs: 60_000 }, log);
-    log.step(`removed ${relayIds.length} relay container(s)`);
+  if (relays.length) {
+    await deps.run({ file: deps.engine, args: ['rm', '-f', ...relays], timeoutMs: 60_000 }, log);
+    log.step(`removed ${relays.length} relay container(s)`);
   }
-  for (const name of clusters) {
-    const kubeconfigPath = defaultKubeconfigPath(deps.cacheDir, name);
-    await deps.run(withTools(kindCommands.delete({ name, kubeconfigPath }), tools), log);
-    await rm(kubeconfigPath, { force: true });
-    log.step(`deleted kind cluster ${name}`);
-  }
-  return { clusters, relays: relayIds.length };
+  const deleted: string[] = [];
+  for (const name of clusters) if (await deleteCluster(deps, name, tools.kind, log)) deleted.push(name);
+  return { clusters: deleted, relays: relays.length };
 }

@@ -1,34 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { defaultTimeouts, type RunOptions } from '../../config/options.ts';
 import { formatCommand } from '../../exec.ts';
 import { pins } from '../../pins.ts';
 import { istioProfile } from '../../profiles/istio.ts';
 import type { Profile } from '../../profiles/types.ts';
 import { clusterImages, imagesNotListed, preloadPlan, registryOf } from './images.ts';
+import { kindOptions } from './fake-deps.test-helper.ts';
 import { planKindRun } from './plan.ts';
 
-const options: RunOptions = {
-  provider: 'kind',
-  profile: 'istio',
-  namespace: 'kindgate-t1',
+const options = kindOptions({
   gatewayNamespace: 'kindgate-t1-gateway',
   ownedNamespaces: [],
-  hostname: 'httpbin.example.com',
-  listenerPort: 80,
-  httpbinImage: pins.httpbin.image,
-  clusterName: 'kindgate-t1',
-  reuse: false,
-  keep: false,
-  reach: 'auto',
-  relayImage: pins.relay.image,
-  channel: 'standard',
   cacheDir: '/home/u/.cache/kindgate',
   dryRun: true,
-  allowExisting: false,
-  reportDir: 'reports',
   verbose: false,
-  timeouts: defaultTimeouts,
-};
+});
 const vendor: Profile = {
   ...istioProfile,
   name: 'acme',

@@ -1,27 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../errors.ts';
 import { checkKubeconfigTarget, preparePrivateFile } from './kubeconfig.ts';
-
-const INSTEAD = 'omit --kubeconfig to use a temporary file';
-const SECRET = 'apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user: {token: s3cr3t}\n';
-const dir = () => mkdtempSync(join(tmpdir(), 'kg-kc-'));
-
-async function refusal(work: Promise<unknown>): Promise<string> {
-  const error = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UsageError);
-  return (error as Error).message;
-}
+import { INSTEAD, kubeconfigTestDir, refusal, SECRET } from '../kubeconfig-file.test-helper.ts';
 
 describe('kind --kubeconfig targets and private files (issue 9, defects 1, 11)', () => {
   it('refuses anything that is not a regular file, without opening or deleting it', async () => {
-    const d = dir();
+    const d = kubeconfigTestDir();
     const fifo = join(d, 'fifo');
     execFileSync('mkfifo', [fifo]);
     mkdirSync(join(d, 'a-dir'));
@@ -44,7 +30,7 @@ describe('kind --kubeconfig targets and private files (issue 9, defects 1, 11)',
   });
 
   it('preparePrivateFile refuses a path that is not a regular file, and never writes a secret before the mode is 0600', async () => {
-    const d = dir();
+    const d = kubeconfigTestDir();
     execFileSync('mkfifo', [join(d, 'fifo')]);
     await expect(preparePrivateFile(join(d, 'fifo'), SECRET)).rejects.toThrow(/is a FIFO, not a regular file/);
     const own = join(d, 'own.kubeconfig');

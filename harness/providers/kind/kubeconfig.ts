@@ -1,7 +1,12 @@
 import { constants } from 'node:fs';
 import { chmod, mkdir, open } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { inspectKubeconfigTarget, refuseNonRegular } from '../kubeconfig-file.ts';
+import {
+  inspectKubeconfigTarget,
+  refuseNonRegular,
+  writeRunKubeconfig,
+  type RunKubeconfig,
+} from '../kubeconfig-file.ts';
 
 /**
  * The run's kubeconfig: a private file (0600 in a 0700 directory), never ~/.kube/config.
@@ -34,6 +39,25 @@ export async function checkKubeconfigTarget(
 ): Promise<void> {
   if (ownPath !== undefined && resolve(path) === resolve(ownPath)) return;
   await inspectKubeconfigTarget(path, instead);
+}
+
+/**
+ * A --kubeconfig the user gave, claimed for this run before kind writes it, as `up --kubeconfig`
+ * claims one for the sim (kubeconfig-file.ts): under `<path>.lock`, a new file created exclusively
+ * (0600) or an empty private one, holding `content` from then on, so another run given the same
+ * path is refused (at its preflight, or here) instead of merging its cluster into this run's file.
+ * kind reads what the file holds and merges its cluster into it (kind's
+ * pkg/cluster/internal/kubeconfig/internal/kubeconfig/merge.go). Undefined for kindgate's own file
+ * of this cluster (`ownPath`), which is no user's.
+ */
+export async function claimGivenKubeconfig(
+  path: string,
+  ownPath: string,
+  content: string,
+): Promise<RunKubeconfig | undefined> {
+  if (resolve(path) === resolve(ownPath)) return undefined;
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  return writeRunKubeconfig(path, content, `omit --kubeconfig to use ${ownPath}`);
 }
 
 /**

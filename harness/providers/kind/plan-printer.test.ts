@@ -1,35 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { defaultTimeouts, type RunOptions } from '../../config/options.ts';
-import { pins } from '../../pins.ts';
 import { istioProfile } from '../../profiles/istio.ts';
+import { kindOptions } from './fake-deps.test-helper.ts';
 import { planKindRun } from './plan.ts';
 import { formatPlan } from './plan-printer.ts';
 import { isStepGroup } from './run-steps.ts';
 import { kindPipeline } from './steps/pipeline.ts';
 import type { KindStepGroup } from './steps/step.ts';
 
-const options: RunOptions = {
-  provider: 'kind',
-  profile: 'istio',
-  namespace: 'kindgate-t1',
-  gatewayNamespace: 'istio-system',
-  ownedNamespaces: ['kindgate-t1'],
-  hostname: 'httpbin.example.com',
-  listenerPort: 80,
-  httpbinImage: pins.httpbin.image,
-  clusterName: 'kindgate-t1',
-  reuse: false,
-  keep: false,
-  reach: 'auto',
-  relayImage: pins.relay.image,
-  channel: 'standard',
-  cacheDir: '/home/u/.cache/kindgate',
-  dryRun: true,
-  allowExisting: false,
-  reportDir: 'reports',
-  verbose: false,
-  timeouts: defaultTimeouts,
-};
+const options = kindOptions({ cacheDir: '/home/u/.cache/kindgate', dryRun: true, verbose: false });
 const plan = planKindRun(options, istioProfile, { platform: 'linux', arch: 'x64', env: {} });
 const noRefs = () => '?';
 
@@ -59,6 +37,7 @@ describe('the --dry-run plan is printed from the pipeline the provider runs', ()
     expect(teardown).toEqual([
       '   - remove relay containers labelled kindgate.relay=kindgate-t1',
       '   - $ kind delete cluster --name kindgate-t1 --kubeconfig /home/u/.cache/kindgate/clusters/kindgate-t1.kubeconfig',
+      '   - release the claim on the cluster name kindgate-t1',
     ]);
   });
 });

@@ -5,6 +5,7 @@ import type { CommandLine } from '../../exec.ts';
 import type { ObjectRef } from '../../kube/types.ts';
 import { kindClusterConfig, kindCommands } from './cluster.ts';
 import { defaultKubeconfigPath } from './kubeconfig.ts';
+import { claimsDir, type ClaimMode } from './name-claim.ts';
 import { clusterImages, imagesNotListed, preloadPlan, type ClusterImage, type PreloadPlan } from './images.ts';
 import { engineFromEnv, engineInfoCommand, kindNetworkName, networkInspectCommand, type Engine } from './engine.ts';
 import { pins } from '../../pins.ts';
@@ -41,6 +42,8 @@ export interface KindRunPlan {
     hostProbeTimeoutMs: number;
   };
   tools: ToolSpec[];
+  /** The run's claim on the cluster name (name-claim.ts): alone to create it, shared with other --reuse runs. */
+  claim: { dir: string; mode: ClaimMode };
   cluster: {
     configPath: string;
     configYaml: string;
@@ -167,6 +170,7 @@ export function planKindRun(options: RunOptions, profile: Profile, host: PlanEnv
       hostProbeTimeoutMs: 5_000,
     },
     tools,
+    claim: { dir: claimsDir(options.cacheDir), mode: options.reuse ? 'reuse' : 'create' },
     cluster: {
       configPath,
       configYaml: kindClusterConfig(name),

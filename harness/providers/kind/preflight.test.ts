@@ -1,37 +1,19 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultTimeouts, type RunOptions } from '../../config/options.ts';
 import { createMemoryLogger } from '../../log.ts';
-import { pins } from '../../pins.ts';
+import { kindOptions } from './fake-deps.test-helper.ts';
 import { planKindRun } from './plan.ts';
 import { checkNodeVersion, engineError, preflight, type PreflightDeps } from './preflight.ts';
 import { CommandError } from '../../exec.ts';
 import { istioProfile } from '../../profiles/istio.ts';
 
-const options = (): RunOptions => ({
-  provider: 'kind',
-  profile: 'istio',
-  namespace: 'n',
-  gatewayNamespace: 'istio-system',
-  ownedNamespaces: ['kindgate-t1'],
-  hostname: 'h',
-  listenerPort: 80,
-  httpbinImage: pins.httpbin.image,
-  clusterName: 'kindgate-p',
-  reuse: false,
-  keep: false,
-  reach: 'auto',
-  relayImage: pins.relay.image,
-  channel: 'standard',
-  cacheDir: mkdtempSync(join(tmpdir(), 'kg-pre-')),
-  dryRun: false,
-  allowExisting: false,
-  reportDir: 'r',
-  verbose: false,
-  timeouts: defaultTimeouts,
-});
+const options = () =>
+  kindOptions({
+    namespace: 'n',
+    hostname: 'h',
+    clusterName: 'kindgate-p',
+    reportDir: 'r',
+    verbose: false,
+  });
 
 function deps(headFails: Set<string>, heads: string[]): PreflightDeps {
   return {

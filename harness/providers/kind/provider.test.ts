@@ -1,199 +1,32 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { defaultTimeouts, type RunOptions } from '../../config/options.ts';
 import { alive, sleepingChild } from '../../child-process.test-helper.ts';
-import { CommandError, formatCommand, runCommand, type CommandLine, type CommandResult } from '../../exec.ts';
-import type { ClusterKube } from './context.ts';
+import { CommandError, formatCommand, runCommand } from '../../exec.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { createMemoryLogger } from '../../log.ts';
 import { pins } from '../../pins.ts';
 import { istioProfile } from '../../profiles/istio.ts';
 import type { IstioPlan } from './plan.ts';
 import type { Profile } from '../../profiles/types.ts';
-import { createHttpDownloader, type Downloader } from './tools/download.ts';
-import { sha256Text } from './tools/checksum.ts';
-import { tarGz } from './tools/tar.test-helper.ts';
+import { createHttpDownloader } from './tools/download.ts';
 import { createKindProvider, formatPlan, planKindRun, type KindProviderDeps } from './provider.ts';
-
-function options(over: Partial<RunOptions> = {}): RunOptions {
-  return {
-    provider: 'kind',
-    profile: 'istio',
-    namespace: 'kindgate-t1',
-    gatewayNamespace: 'istio-system',
-    ownedNamespaces: ['kindgate-t1'],
-    hostname: 'httpbin.example.com',
-    listenerPort: 80,
-    httpbinImage: pins.httpbin.image,
-    clusterName: 'kindgate-t1',
-    reuse: false,
-    keep: false,
-    reach: 'auto',
-    relayImage: pins.relay.image,
-    channel: 'standard',
-    cacheDir: mkdtempSync(join(tmpdir(), 'kg-kind-')),
-    dryRun: false,
-    allowExisting: false,
-    reportDir: 'reports',
-    verbose: true,
-    timeouts: defaultTimeouts,
-    ...over,
-  };
-}
-
-const BUNDLE = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: gateways.gateway.networking.k8s.io}
----
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: httproutes.gateway.networking.k8s.io}
-`;
-const INSPECT = JSON.stringify([
-  {
-    Name: 'kind',
-    IPAM: { Config: [{ Subnet: 'fc00:f853:ccd:e793::/64' }, { Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }] },
-  },
-]);
-
-/** The istioctl release on the fake network: an archive with the binary, and its published checksum. */
-const ISTIOCTL_BYTES = '#!istioctl 1.31.0';
-const ISTIO_ARCHIVE = tarGz({ istioctl: ISTIOCTL_BYTES });
-/** What the fake PATH binaries hash to: the pinned kind and the verified archive's istioctl. */
-const PATH_HASHES: Record<string, string> = {
-  '/usr/local/bin/kind': pins.kind.sha256['linux-amd64'],
-  '/usr/local/bin/istioctl': sha256Text(ISTIOCTL_BYTES),
-};
-
-/** `docker info --format '{{json .}}'` of a local rootful engine on Linux (GitHub's ubuntu-latest), and of Docker Desktop. */
-const LINUX_ENGINE_INFO = JSON.stringify({
-  ServerVersion: '28.0.4',
-  OperatingSystem: 'Ubuntu 24.04.2 LTS',
-  Name: 'runner',
-  SecurityOptions: ['name=apparmor', 'name=seccomp,profile=builtin', 'name=cgroupns'],
-});
-const DOCKER_DESKTOP_INFO = JSON.stringify({
-  ServerVersion: '28.0.4',
-  OperatingSystem: 'Docker Desktop',
-  Name: 'docker-desktop',
-  SecurityOptions: ['name=seccomp,profile=unconfined', 'name=cgroupns'],
-});
-
-type Failures = Partial<Record<'docker' | 'create' | 'metallb' | 'crds' | 'istio' | 'pool' | 'vendor', Error>>;
-
-/** Fakes for the machine: commands, network and cluster, recording what was asked of them. */
-function fakes(fail: Failures = {}, extra: { clusters?: string[]; onPath?: string[]; engineInfo?: string } = {}) {
-  const commands: string[] = [];
-  const ran: CommandLine[] = [];
-  const applied: string[] = [];
-  const waited: string[] = [];
-  const relays: { stopped: boolean }[] = [];
-  let poolRefusals = 0;
-  const run = async (c: CommandLine): Promise<CommandResult> => {
-    const line = formatCommand(c);
-    commands.push(line);
-    ran.push(c);
-    const ok = (stdout = '') => ({ stdout, stderr: '', exitCode: 0 });
-    if (c.file === 'helm') {
-      if (fail.vendor) throw fail.vendor;
-      return ok();
-    }
-    const args = c.args.join(' ');
-    if (c.file === 'docker' && args.startsWith('info')) {
-      if (fail.docker) throw fail.docker;
-      return ok(extra.engineInfo ?? LINUX_ENGINE_INFO);
-    }
-    if (c.file === 'docker' && args.startsWith('context inspect')) return ok('unix:///var/run/docker.sock\n');
-    if (args === 'version') return ok('kind v0.33.0 go1.24.6 linux/amd64\n');
-    if (args.startsWith('version --remote=false')) return ok('client version: 1.31.0\n');
-    if (args === 'get clusters') return ok((extra.clusters ?? []).join('\n'));
-    if (args.startsWith('get kubeconfig')) return ok('apiVersion: v1\nkind: Config\n');
-    if (args.startsWith('create cluster')) {
-      if (fail.create) throw fail.create;
-      return ok();
-    }
-    if (args.startsWith('network inspect')) return ok(INSPECT);
-    if (args.startsWith('install')) {
-      if (fail.istio) throw fail.istio;
-      return ok();
-    }
-    return ok();
-  };
-  const download: Downloader = {
-    async toFile(url, dest) {
-      if (url.includes('istioctl')) {
-        await writeFile(dest, ISTIO_ARCHIVE);
-        return { sha256: sha256Text(ISTIO_ARCHIVE), bytes: ISTIO_ARCHIVE.length };
-      }
-      const body = url.includes('metallb')
-        ? 'kind: Namespace\napiVersion: v1\nmetadata: {name: metallb-system}\n'
-        : BUNDLE;
-      await writeFile(dest, body);
-      // The fake network serves what the pins promise.
-      const sha256 = url.includes('metallb') ? pins.metallb.sha256 : pins.gatewayApi.standard.sha256;
-      return { sha256, bytes: body.length };
-    },
-    text: async (url) => (url.includes('istioctl') ? `${sha256Text(ISTIO_ARCHIVE)}  ${url.split('/').pop()}` : ''),
-    head: async () => 200,
-  };
-  const kube: ClusterKube = {
-    async apply(input) {
-      const text = String(input);
-      if (text.includes('IPAddressPool')) {
-        if (fail.pool && poolRefusals++ < 2) throw fail.pool;
-      } else if (text.includes('metallb-system') && fail.metallb) throw fail.metallb;
-      else if (text.includes('CustomResourceDefinition') && fail.crds) throw fail.crds;
-      applied.push(text);
-      return [];
-    },
-    async get(ref) {
-      return {
-        apiVersion: 'gateway.networking.k8s.io/v1',
-        kind: 'Gateway',
-        metadata: { name: ref.name, namespace: ref.namespace },
-        spec: { listeners: [{ name: 'http', port: 80 }] },
-        status: { addresses: [{ type: 'IPAddress', value: '172.18.255.200' }] },
-      } as KubeObject;
-    },
-    async waitFor(ref) {
-      waited.push(`${ref.kind} ${ref.namespace ?? ''}/${ref.name}`);
-      return {} as KubeObject;
-    },
-    async waitForApi() {},
-    list: async () => [],
-    events: async () => [],
-  };
-  const deps: Partial<KindProviderDeps> = {
-    run,
-    download,
-    kube: () => kube,
-    host: { platform: 'linux', arch: 'x64', env: {} },
-    nodeVersion: '20.19.0',
-    which: async (name) =>
-      ['kind', 'istioctl', ...(extra.onPath ?? [])].includes(name) ? `/usr/local/bin/${name}` : undefined,
-    hashFile: async (path) => PATH_HASHES[path] ?? 'f'.repeat(64),
-    connectable: async () => false,
-    directWaitMs: 0,
-    startRelay: async () => {
-      const relay = { stopped: false };
-      relays.push(relay);
-      return { id: 'r1', endpoint: { host: '127.0.0.1', port: 32768 }, stop: async () => void (relay.stopped = true) };
-    },
-  };
-  return { deps, commands, ran, applied, waited, relays };
-}
-
-const deleteLine = (o: RunOptions) =>
-  `/usr/local/bin/kind delete cluster --name kindgate-t1 --kubeconfig ${join(o.cacheDir, 'clusters', 'kindgate-t1.kubeconfig')}`;
+import {
+  deleteLine,
+  DOCKER_DESKTOP_INFO,
+  dockerInfoFails,
+  kindFakes,
+  kindOptions,
+  startError,
+  type Failures,
+} from './fake-deps.test-helper.ts';
 
 describe('plan: command lines and generated files', () => {
-  const o = options({ cacheDir: '/home/u/.cache/kindgate' });
+  const o = kindOptions({ cacheDir: '/home/u/.cache/kindgate' });
   const plan = planKindRun(o, istioProfile, { platform: 'linux', arch: 'x64', env: {} });
   const kc = '/home/u/.cache/kindgate/clusters/kindgate-t1.kubeconfig';
 
@@ -295,8 +128,8 @@ describe('plan: command lines and generated files', () => {
 
 describe('kind provider start/stop', () => {
   it('runs the pipeline in order, logs each step with its duration, and deletes the cluster at stop (once)', async () => {
-    const o = options();
-    const f = fakes();
+    const o = kindOptions();
+    const f = kindFakes();
     const log = createMemoryLogger();
     const provider = createKindProvider(o, istioProfile, f.deps);
     await provider.start(log);
@@ -368,8 +201,8 @@ describe('kind provider start/stop', () => {
       },
     ],
   ])('a failure at %s deletes the cluster and propagates with exit code 4', async (_step, failure) => {
-    const o = options();
-    const f = fakes(failure as Failures);
+    const o = kindOptions();
+    const f = kindFakes(failure as Failures);
     const provider = createKindProvider(o, istioProfile, f.deps);
     const error = await provider.start(createMemoryLogger()).catch((e) => e);
     expect(error.exitCode).toBe(4);
@@ -382,8 +215,8 @@ describe('kind provider start/stop', () => {
   });
 
   it('a MetalLB failure cancels the running Istio install (its istioctl child is killed) before the cluster is deleted', async () => {
-    const o = options();
-    const f = fakes();
+    const o = kindOptions();
+    const f = kindFakes();
     const child = sleepingChild();
     const order: string[] = [];
     const run = f.deps.run!;
@@ -428,8 +261,8 @@ describe('kind provider start/stop', () => {
   });
 
   it('every running install ends at the first failure without the cancel grace: istioctl child killed, the CRD download closed', async () => {
-    const o = options();
-    const f = fakes();
+    const o = kindOptions();
+    const f = kindFakes();
     const child = sleepingChild();
     const order: string[] = [];
     // A download server that sends the headers and a first chunk of the bundle, then stalls.
@@ -483,9 +316,7 @@ describe('kind provider start/stop', () => {
     };
     const started = performance.now();
     try {
-      const error = await createKindProvider(o, istioProfile, deps)
-        .start(createMemoryLogger())
-        .catch((e) => e);
+      const error = await startError(o, deps);
       expect(error.message).toMatch(/controller did not become Available/);
       expect(performance.now() - started).toBeLessThan(5_000);
       expect(order.at(-1)).toBe('cluster deleted; istioctl alive: false; download open: false');
@@ -499,8 +330,8 @@ describe('kind provider start/stop', () => {
   });
 
   it('a MetalLB failure tears down after a short grace even when a stuck Istio install ignores the cancel (its later failure stays handled)', async () => {
-    const o = options();
-    const f = fakes({ metallb: new Error('the server could not apply metallb-native.yaml') });
+    const o = kindOptions();
+    const f = kindFakes({ metallb: new Error('the server could not apply metallb-native.yaml') });
     const order: string[] = [];
     let clusterDeleted!: () => void;
     const deleted = new Promise<void>((resolve) => (clusterDeleted = resolve));
@@ -524,17 +355,15 @@ describe('kind provider start/stop', () => {
         return run(c, log);
       },
     };
-    const error = await createKindProvider(o, istioProfile, deps)
-      .start(createMemoryLogger())
-      .catch((e) => e);
+    const error = await startError(o, deps);
     expect(error.message).toMatch(/metallb-native/);
     await new Promise((r) => setTimeout(r, 400)); // let the background branch finish: its rejection must be handled
     expect(order).toEqual(['cluster deleted', 'istio install ended']);
   });
 
   it('stop during start (Ctrl-C while the API server is awaited) ends the wait at once, deletes the cluster and starts nothing more', async () => {
-    const o = options();
-    const f = fakes();
+    const o = kindOptions();
+    const f = kindFakes();
     let waiting!: () => void;
     const apiAwaited = new Promise<void>((resolve) => (waiting = resolve));
     const kube = f.deps.kube!;
@@ -562,8 +391,8 @@ describe('kind provider start/stop', () => {
   });
 
   it('a throwing beforeCleanup hook cannot keep the cluster: it is deleted and the original error propagates', async () => {
-    const o = options();
-    const f = fakes({ crds: new Error('CRD apply refused') });
+    const o = kindOptions();
+    const f = kindFakes({ crds: new Error('CRD apply refused') });
     const log = createMemoryLogger();
     const error = await createKindProvider(o, istioProfile, f.deps)
       .start(log, { beforeCleanup: async () => Promise.reject(new Error('diagnostics dir not writable')) })
@@ -574,36 +403,24 @@ describe('kind provider start/stop', () => {
   });
 
   it('a preflight failure exits 3 with one sentence and creates (and deletes) nothing', async () => {
-    const f = fakes({
-      docker: new CommandError(
-        'docker info',
-        1,
+    const f = kindFakes(
+      dockerInfoFails(
         'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock',
-        'exit',
-        'x',
       ),
-    });
-    const error = await createKindProvider(options(), istioProfile, f.deps)
-      .start(createMemoryLogger())
-      .catch((e) => e);
+    );
+    const error = await startError(kindOptions(), f.deps);
     expect(error.exitCode).toBe(3);
     expect(error.message).toMatch(/permission denied.*docker group.*--provider sim\.$/);
     expect(f.commands.some((c) => c.includes('kind'))).toBe(false);
   });
 
   it('says "no engine" when the daemon is not running', async () => {
-    const f = fakes({
-      docker: new CommandError(
-        'docker info',
-        1,
+    const f = kindFakes(
+      dockerInfoFails(
         'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?',
-        'exit',
-        'x',
       ),
-    });
-    const error = await createKindProvider(options(), istioProfile, f.deps)
-      .start(createMemoryLogger())
-      .catch((e) => e);
+    );
+    const error = await startError(kindOptions(), f.deps);
     expect(error.message).toMatch(/^No docker engine is running.*start it.*--provider sim\.$/);
   });
 
@@ -611,34 +428,32 @@ describe('kind provider start/stop', () => {
     const refused = new Error(
       'Internal error occurred: failed calling webhook "ipaddresspoolvalidationwebhook.metallb.io": dial tcp 10.96.10.10:443: connect: connection refused',
     );
-    const f = fakes({ pool: refused });
-    const provider = createKindProvider(options(), istioProfile, f.deps);
+    const f = kindFakes({ pool: refused });
+    const provider = createKindProvider(kindOptions(), istioProfile, f.deps);
     await provider.start(createMemoryLogger());
     expect(f.applied.filter((a) => a.includes('IPAddressPool'))).toHaveLength(1);
     await provider.stop(createMemoryLogger());
   });
 
   it('explains a Gateway API safe-upgrades refusal in one sentence', async () => {
-    const f = fakes({
+    const f = kindFakes({
       crds: new Error(
         "customresourcedefinitions.apiextensions.k8s.io \"gateways.gateway.networking.k8s.io\" is forbidden: ValidatingAdmissionPolicy 'safe-upgrades.gateway.networking.k8s.io' with binding 'safe-upgrades.gateway.networking.k8s.io' denied request: Installing CRDs with version before v1.5.0 is prohibited by default.",
       ),
     });
-    const error = await createKindProvider(options(), istioProfile, f.deps)
-      .start(createMemoryLogger())
-      .catch((e) => e);
+    const error = await startError(kindOptions(), f.deps);
     expect(error.message).toMatch(
       /^The cluster's ValidatingAdmissionPolicy safe-upgrades\.gateway\.networking\.k8s\.io refused the Gateway API v1\.6\.1 standard CRDs .*without --reuse/,
     );
   });
 
   it('--reuse writes the existing cluster kubeconfig privately and never creates or deletes', async () => {
-    const o = options({ reuse: true });
-    const f = fakes({}, { clusters: ['kind', 'kindgate-t1'] });
+    const o = kindOptions({ reuse: true });
+    const f = kindFakes({}, { clusters: ['kind', 'kindgate-t1'] });
     const provider = createKindProvider(o, istioProfile, f.deps);
     // The cluster stays after the run: the session removes the run's namespaces instead.
     expect(provider.clusterOutlivesRun).toBe(true);
-    expect(createKindProvider(options(), istioProfile, f.deps).clusterOutlivesRun).toBe(false);
+    expect(createKindProvider(kindOptions(), istioProfile, f.deps).clusterOutlivesRun).toBe(false);
     await provider.start(createMemoryLogger());
     await provider.stop(createMemoryLogger());
     expect(readFileSync(provider.kubeconfigPath(), 'utf8')).toContain('kind: Config');
@@ -647,10 +462,8 @@ describe('kind provider start/stop', () => {
   });
 
   it('refuses to create over an existing cluster of the same name, and does not delete it', async () => {
-    const f = fakes({}, { clusters: ['kindgate-t1'] });
-    const error = await createKindProvider(options(), istioProfile, f.deps)
-      .start(createMemoryLogger())
-      .catch((e) => e);
+    const f = kindFakes({}, { clusters: ['kindgate-t1'] });
+    const error = await startError(kindOptions(), f.deps);
     expect(error.message).toMatch(/already exists.*--reuse/);
     expect(f.commands.some((c) => c.includes('delete cluster'))).toBe(false);
   });
@@ -659,11 +472,9 @@ describe('kind provider start/stop', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kg-home-'));
     const mine = join(dir, 'config');
     writeFileSync(mine, 'apiVersion: v1\nkind: Config\ncurrent-context: work\n');
-    const f = fakes();
-    const o = options({ kubeconfig: mine });
-    const error = await createKindProvider(o, istioProfile, f.deps)
-      .start(createMemoryLogger())
-      .catch((e) => e);
+    const f = kindFakes();
+    const o = kindOptions({ kubeconfig: mine });
+    const error = await startError(o, f.deps);
     expect(error.exitCode).toBe(2);
     expect(error.message).toBe(
       `--kubeconfig ${mine} already exists and is not empty, and kindgate would overwrite it with this cluster's credentials; choose a new path, or omit --kubeconfig to use ${join(o.cacheDir, 'clusters', 'kindgate-t1.kubeconfig')}.`,
@@ -677,31 +488,31 @@ describe('kind provider start/stop', () => {
     const empty = join(dir, 'empty');
     writeFileSync(empty, '', { mode: 0o600 }); // as mktemp makes it: private
     for (const kubeconfig of [join(dir, 'new', 'kc'), empty]) {
-      const provider = createKindProvider(options({ kubeconfig }), istioProfile, fakes().deps);
+      const provider = createKindProvider(kindOptions({ kubeconfig }), istioProfile, kindFakes().deps);
       await provider.start(createMemoryLogger());
       await provider.stop(createMemoryLogger());
     }
-    const o = options();
+    const o = kindOptions();
     const own = join(o.cacheDir, 'clusters', 'kindgate-t1.kubeconfig');
     mkdirSync(join(o.cacheDir, 'clusters'));
     writeFileSync(own, 'apiVersion: v1\nkind: Config\n');
-    const again = createKindProvider({ ...o, kubeconfig: own }, istioProfile, fakes().deps);
+    const again = createKindProvider({ ...o, kubeconfig: own }, istioProfile, kindFakes().deps);
     await again.start(createMemoryLogger());
     await again.stop(createMemoryLogger());
   });
 
   it('tightens an existing clusters directory to 0700', async () => {
-    const o = options();
+    const o = kindOptions();
     mkdirSync(join(o.cacheDir, 'clusters'), { mode: 0o755 });
     chmodSync(join(o.cacheDir, 'clusters'), 0o755);
-    const provider = createKindProvider(o, istioProfile, fakes().deps);
+    const provider = createKindProvider(o, istioProfile, kindFakes().deps);
     await provider.start(createMemoryLogger());
     expect(statSync(join(o.cacheDir, 'clusters')).mode & 0o777).toBe(0o700);
     await provider.stop(createMemoryLogger());
   });
 
   it('--preload-images pulls on the host and loads into the node after the API server answers, before any install', async () => {
-    const f = fakes();
+    const f = kindFakes();
     const log = createMemoryLogger();
     const order: string[] = [];
     const run = f.deps.run!;
@@ -721,7 +532,7 @@ describe('kind provider start/stop', () => {
         },
       }),
     };
-    const provider = createKindProvider(options({ preloadImages: true }), istioProfile, deps);
+    const provider = createKindProvider(kindOptions({ preloadImages: true }), istioProfile, deps);
     await provider.start(log);
     expect(order.slice(0, 8)).toEqual([
       'API server answers',
@@ -742,7 +553,7 @@ describe('kind provider start/stop', () => {
   });
 
   it('a failed preload only warns: the node pulls the images itself and the run goes on', async () => {
-    const f = fakes();
+    const f = kindFakes();
     const run = f.deps.run!;
     const deps: Partial<KindProviderDeps> = {
       ...f.deps,
@@ -752,7 +563,7 @@ describe('kind provider start/stop', () => {
       },
     };
     const log = createMemoryLogger();
-    const provider = createKindProvider(options({ preloadImages: true }), istioProfile, deps);
+    const provider = createKindProvider(kindOptions({ preloadImages: true }), istioProfile, deps);
     await provider.start(log);
     expect(log.lines).toContain(
       '! preloading images failed (toomanyrequests: You have reached your pull rate limit); the node pulls them itself',
@@ -763,9 +574,9 @@ describe('kind provider start/stop', () => {
   });
 
   it('without --preload-images nothing is pulled on the host and there is no images step line', async () => {
-    const f = fakes();
+    const f = kindFakes();
     const log = createMemoryLogger();
-    const provider = createKindProvider(options(), istioProfile, f.deps);
+    const provider = createKindProvider(kindOptions(), istioProfile, f.deps);
     await provider.start(log);
     expect(f.commands.some((c) => c.includes(' pull ') || c.includes('load docker-image'))).toBe(false);
     expect(log.lines.some((l) => l.includes('preloaded'))).toBe(false);
@@ -773,16 +584,16 @@ describe('kind provider start/stop', () => {
   });
 
   it('--keep leaves the cluster', async () => {
-    const f = fakes();
-    const provider = createKindProvider(options({ keep: true }), istioProfile, f.deps);
+    const f = kindFakes();
+    const provider = createKindProvider(kindOptions({ keep: true }), istioProfile, f.deps);
     await provider.start(createMemoryLogger());
     await provider.stop(createMemoryLogger());
     expect(f.commands.some((c) => c.includes('delete cluster'))).toBe(false);
   });
 
   it('on Docker Desktop (docker info) reaches the Gateway address through one relay, removed at stop with a label sweep', async () => {
-    const o = options();
-    const f = fakes({}, { engineInfo: DOCKER_DESKTOP_INFO });
+    const o = kindOptions();
+    const f = kindFakes({}, { engineInfo: DOCKER_DESKTOP_INFO });
     const provider = createKindProvider(o, istioProfile, f.deps);
     await provider.start(createMemoryLogger());
     const gw = { namespace: 'istio-system', name: 'external-gateway' };
@@ -796,8 +607,8 @@ describe('kind provider start/stop', () => {
   });
 
   it('on Linux with a local engine an address that never answers is an error naming its Service, endpoints, speaker and events; diagnostics keep them', async () => {
-    const o = options();
-    const f = fakes();
+    const o = kindOptions();
+    const f = kindFakes();
     const kube = f.deps.kube!;
     const svc = {
       apiVersion: 'v1',
@@ -841,8 +652,8 @@ describe('kind provider start/stop', () => {
   });
 
   it('uses the status address directly when it answers', async () => {
-    const f = fakes();
-    const provider = createKindProvider(options(), istioProfile, { ...f.deps, connectable: async () => true });
+    const f = kindFakes();
+    const provider = createKindProvider(kindOptions(), istioProfile, { ...f.deps, connectable: async () => true });
     await provider.start(createMemoryLogger());
     expect(await provider.endpoint({ namespace: 'istio-system', name: 'external-gateway' }, 'http')).toEqual({
       host: '172.18.255.200',
@@ -879,7 +690,7 @@ describe('a vendor profile under --provider kind', () => {
   const host = { platform: 'linux', arch: 'x64', env: {} };
 
   it('plans the vendor install instead of Istio: no istioctl tool, the command with KUBECONFIG, then the manifests, then the GatewayClass', () => {
-    const o = options({ cacheDir: '/home/u/.cache/kindgate' });
+    const o = kindOptions({ cacheDir: '/home/u/.cache/kindgate' });
     const kc = '/home/u/.cache/kindgate/clusters/kindgate-t1.kubeconfig';
     const plan = planKindRun(o, acme, host);
     expect(plan.tools.map((t) => t.name)).toEqual(['kind']);
@@ -915,7 +726,7 @@ describe('a vendor profile under --provider kind', () => {
   it('refuses a profile without an install step with one sentence', () => {
     const error = (() => {
       try {
-        planKindRun(options(), { ...acme, install: undefined }, host);
+        planKindRun(kindOptions(), { ...acme, install: undefined }, host);
       } catch (e) {
         return e as Error & { exitCode: number };
       }
@@ -927,7 +738,7 @@ describe('a vendor profile under --provider kind', () => {
   });
 
   /** The fakes, with one ordered record of commands, applies and waits. */
-  function recorded(f: ReturnType<typeof fakes>) {
+  function recorded(f: ReturnType<typeof kindFakes>) {
     const order: string[] = [];
     const run = f.deps.run!;
     const kube = f.deps.kube!;
@@ -956,10 +767,10 @@ describe('a vendor profile under --provider kind', () => {
   }
 
   it('runs the vendor command with the run kubeconfig after the CRDs are Established, applies the manifests, waits for the class', async () => {
-    const f = fakes({}, { onPath: ['helm'] });
+    const f = kindFakes({}, { onPath: ['helm'] });
     const { order, deps } = recorded(f);
     const log = createMemoryLogger();
-    const provider = createKindProvider(options(), acme, deps);
+    const provider = createKindProvider(kindOptions(), acme, deps);
     await provider.start(log);
     const helm = f.ran.find((c) => c.file === 'helm')!;
     expect(helm).toMatchObject({
@@ -980,7 +791,7 @@ describe('a vendor profile under --provider kind', () => {
   });
 
   it('a failing vendor command deletes the cluster and exits 4 with the command and its stderr', async () => {
-    const o = options();
+    const o = kindOptions();
     const failure = new CommandError(
       "helm install acme './chart dir' --wait",
       1,
@@ -988,10 +799,8 @@ describe('a vendor profile under --provider kind', () => {
       'exit',
       "`helm install acme './chart dir' --wait` exited with code 1: Error: INSTALLATION FAILED: chart not found",
     );
-    const f = fakes({ vendor: failure }, { onPath: ['helm'] });
-    const error = await createKindProvider(o, acme, f.deps)
-      .start(createMemoryLogger())
-      .catch((e) => e);
+    const f = kindFakes({ vendor: failure }, { onPath: ['helm'] });
+    const error = await startError(o, f.deps, acme);
     expect(error.exitCode).toBe(4);
     expect(error.message).toMatch(
       /helm install acme '\.\/chart dir' --wait` exited with code 1: Error: INSTALLATION FAILED: chart not found/,
@@ -1001,10 +810,8 @@ describe('a vendor profile under --provider kind', () => {
   });
 
   it('a vendor command missing from PATH stops at preflight (exit 3) before any cluster exists', async () => {
-    const f = fakes();
-    const error = await createKindProvider(options(), acme, f.deps)
-      .start(createMemoryLogger())
-      .catch((e) => e);
+    const f = kindFakes();
+    const error = await startError(kindOptions(), f.deps, acme);
     expect(error.exitCode).toBe(3);
     expect(error.message).toMatch(
       /^`helm` \(profile\.install\.command of profile acme\) was not found on PATH; install it/,

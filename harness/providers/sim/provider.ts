@@ -21,6 +21,9 @@ export interface SimProviderOptions {
   seed?: number;
 }
 
+/** Why start() failed when stop() came while it ran (an interrupt during provisioning). */
+const STOPPED_WHILE_STARTING = 'the simulated cluster was stopped while it was starting';
+
 /**
  * The `sim` provider: an in-process simulated cluster. It behaves like the profile's
  * implementation would (class name, controller name, `server` header) so the same suites run,
@@ -43,14 +46,28 @@ export function createSimProvider(
     return writeRunKubeconfig(join(tempDir, 'kubeconfig'), content, instead);
   }
 
-  return {
-    name: 'sim',
-    clusterOutlivesRun: false,
-    async start(log: Logger) {
-      logger = log;
+  /** Close and remove what start() made so far; safe to call again. */
+  async function release(): Promise<void> {
+    const running = cluster;
+    cluster = undefined;
+    await running?.close();
+    await kubeconfig?.remove();
+    kubeconfig = undefined;
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    tempDir = undefined;
+  }
+
+  async function startCluster(log: Logger, stopping: AbortSignal): Promise<void> {
+    // Each await may be where an interrupt's stop() arrives: what exists by then is released here,
+    // once, since stop() waits for this to settle before it releases too.
+    const checkNotStopped = () => {
+      if (stopping.aborted) throw new Error(STOPPED_WHILE_STARTING);
+    };
+    try {
       // Never overwrite (and later delete) a kubeconfig kindgate did not write, e.g. ~/.kube/config
       // or the file of another running `kindgate up`; a device or FIFO is refused before any server listens.
       if (options.kubeconfig) await inspectKubeconfigTarget(options.kubeconfig, instead);
+      checkNotStopped();
       const started = performance.now();
       const serverHeader = simServerHeader(profile);
       if (!profile.serverHeader.test(serverHeader)) {
@@ -63,27 +80,48 @@ export function createSimProvider(
         addressDelayMs: options.addressDelayMs,
         ...faultOptions(options, log),
       });
-      try {
-        kubeconfig = await writeKubeconfig(cluster.kubeconfig());
-      } catch (error) {
-        await this.stop(log);
-        throw error;
-      }
+      checkNotStopped();
+      kubeconfig = await writeKubeconfig(cluster.kubeconfig());
+      checkNotStopped();
       log.step(
         'simulated cluster started (proves the harness, not an implementation)',
         (performance.now() - started) / 1000,
       );
       log.phases?.add('cluster created', started, performance.now(), { detail: 'simulated, in process' });
       log.debug(`simulated API server at ${cluster.api.url}`);
+    } catch (error) {
+      await release();
+      throw error;
+    }
+  }
+
+  /** The start() under way, if any, and how stop() tells it to give up. */
+  let starting: { settled: Promise<void>; stop: AbortController } | undefined;
+
+  return {
+    name: 'sim',
+    clusterOutlivesRun: false,
+    async start(log: Logger) {
+      logger = log;
+      const stop = new AbortController();
+      const run = startCluster(log, stop.signal);
+      const settled = run.then(
+        () => undefined,
+        () => undefined,
+      );
+      starting = { settled, stop };
+      try {
+        await run;
+      } finally {
+        if (starting?.settled === settled) starting = undefined;
+      }
     },
+    // Safe at any moment of start() (an interrupt during provisioning): it tells start() to give up,
+    // waits for it to settle, then removes what is left.
     async stop() {
-      const running = cluster;
-      cluster = undefined;
-      await running?.close();
-      await kubeconfig?.remove();
-      kubeconfig = undefined;
-      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-      tempDir = undefined;
+      starting?.stop.abort();
+      await starting?.settled;
+      await release();
     },
     kubeconfigPath() {
       if (!kubeconfig) throw new Error('sim provider not started');

@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -12,6 +12,7 @@ import { kindgateBin } from '../../package-paths.ts';
 import { gatewayHttpCoreFeatures } from '../../profiles/features.ts';
 import { parseXml } from '../../reports/xml-parse.test-helper.ts';
 import { SIM_SUPPORTED_FEATURES } from './supported-features.ts';
+import { goTiersCacheDir } from '../../conformance/go-tiers.test-helper.ts';
 
 /**
  * The conformance tier: the whole upstream GATEWAY-HTTP suite against the sim, as
@@ -27,7 +28,7 @@ const skipReason = await checkGo(runCommand, createMemoryLogger()).then(
 );
 if (skipReason) console.warn(`\n!!! kindgate conformance test tier SKIPPED: ${skipReason} These tests did not run.\n`);
 
-const cacheDir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kindgate-test');
+const cacheDir = goTiersCacheDir;
 const readme = fileURLToPath(new URL('../../../README.md', import.meta.url));
 
 /** The test names of the README's table (a trailing `*` stands for every test of that prefix). */

@@ -60,8 +60,10 @@ export async function readObject(c: ResourceRequest): Promise<KubeObject> {
 export function checkBody(c: ResourceRequest, value: unknown): KubeObject {
   if (!value || typeof value !== 'object' || Array.isArray(value))
     throw badRequest('the request body must be an object');
-  const obj = value as KubeObject;
-  obj.metadata = obj.metadata && typeof obj.metadata === 'object' ? obj.metadata : ({} as KubeObject['metadata']);
+  // A new top level and metadata: a patched body shares the rest with the stored (frozen) object.
+  const obj = { ...(value as KubeObject) };
+  obj.metadata =
+    obj.metadata && typeof obj.metadata === 'object' ? { ...obj.metadata } : ({} as KubeObject['metadata']);
   if (obj.apiVersion && obj.apiVersion !== c.apiVersion) {
     throw badRequest(
       `the API version in the data (${obj.apiVersion}) does not match the expected API version (${c.apiVersion})`,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../../../kube/types.ts';
+import { deepFreeze } from '../deep-freeze.ts';
 import { sameJson } from '../json.ts';
 import { nowTimestamp } from '../timestamps.ts';
 
@@ -9,7 +10,14 @@ export type { KubeObject, ObjectMeta } from '../../../kube/types.ts';
  * The simulated cluster's object store: what etcd + the generic registry do for a real API server.
  * It owns resourceVersion (one counter for the whole store, as etcd's revision), generation
  * (bumped when anything outside metadata and status changes), uid and creationTimestamp, and it
- * emits watch events. Objects go in and come out as deep copies, so callers cannot mutate state.
+ * emits watch events.
+ *
+ * A write stores a deep-frozen snapshot of the object (a copy of what the caller passed). Reads
+ * (get, list, watch events, eventsSince) hand out those snapshots themselves rather than copies:
+ * a caller cannot change stored state (an assignment throws, these modules being strict ESM), and
+ * one that wants a changed object builds it (`{ ...obj, status }`, structuredClone) and writes it.
+ * Copying on every read cost the sim most of its CPU (the controller lists Pods on every pass).
+ * Objects are indexed by group + kind, each kind's sorted list kept until the kind is written.
  */
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -34,14 +42,53 @@ export function groupOf(apiVersion: string): string {
 }
 
 /** Objects are stored by group + kind, so every served version of a kind sees the same object. */
+function kindKeyOf(apiVersion: string, kind: string): string {
+  return `${groupOf(apiVersion)}|${kind}`;
+}
+
 function keyOf(apiVersion: string, kind: string, namespace: string | undefined, name: string): string {
-  return `${groupOf(apiVersion)}|${kind}|${namespace ?? ''}|${name}`;
+  return `${kindKeyOf(apiVersion, kind)}|${namespace ?? ''}|${name}`;
+}
+
+/** The objects of one group + kind, with their sorted list (and per-namespace lists) until the kind is written. */
+class KindIndex {
+  readonly objects = new Map<string, KubeObject>();
+  private sorted: KubeObject[] | undefined;
+  private readonly byNamespace = new Map<string, KubeObject[]>();
+
+  set(key: string, obj: KubeObject): void {
+    this.objects.set(key, obj);
+    this.invalidate();
+  }
+
+  delete(key: string): void {
+    this.objects.delete(key);
+    this.invalidate();
+  }
+
+  /** Sorted by namespace then name; the array is the index's own: callers copy it. */
+  list(namespace: string | undefined): readonly KubeObject[] {
+    this.sorted ??= [...this.objects.values()].sort(byNamespaceThenName);
+    if (namespace === undefined) return this.sorted;
+    let inNamespace = this.byNamespace.get(namespace);
+    if (!inNamespace) {
+      inNamespace = this.sorted.filter((obj) => obj.metadata.namespace === namespace);
+      this.byNamespace.set(namespace, inNamespace);
+    }
+    return inNamespace;
+  }
+
+  private invalidate(): void {
+    this.sorted = undefined;
+    this.byNamespace.clear();
+  }
 }
 
 const HISTORY_LIMIT = 5000;
 
 export class Store {
   private readonly objects = new Map<string, KubeObject>();
+  private readonly kinds = new Map<string, KindIndex>();
   private readonly listeners = new Set<(event: StoreEvent) => void>();
   /** Recent events, so a watch that starts at an older resourceVersion misses nothing. */
   private readonly history: { rv: number; event: StoreEvent }[] = [];
@@ -52,25 +99,16 @@ export class Store {
     return String(this.revision);
   }
 
+  /** The stored object (frozen), in `apiVersion`. */
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
     const found = this.objects.get(keyOf(apiVersion, kind, namespace, name));
-    return found && withApiVersion(copy(found), apiVersion);
+    return found && inVersion(found, apiVersion);
   }
 
-  /** All objects of a kind, optionally in one namespace, sorted by namespace then name. */
+  /** All objects of a kind (frozen), optionally in one namespace, sorted by namespace then name. */
   list(apiVersion: string, kind: string, namespace?: string): KubeObject[] {
-    const group = groupOf(apiVersion);
-    const out: KubeObject[] = [];
-    for (const obj of this.objects.values()) {
-      if (obj.kind !== kind || groupOf(obj.apiVersion) !== group) continue;
-      if (namespace !== undefined && obj.metadata.namespace !== namespace) continue;
-      out.push(withApiVersion(copy(obj), apiVersion));
-    }
-    return out.sort(
-      (a, b) =>
-        (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') ||
-        a.metadata.name.localeCompare(b.metadata.name),
-    );
+    const stored = this.kinds.get(kindKeyOf(apiVersion, kind))?.list(namespace) ?? [];
+    return stored.map((obj) => inVersion(obj, apiVersion));
   }
 
   create(input: KubeObject): KubeObject {
@@ -78,14 +116,14 @@ export class Store {
     if (this.objects.has(key)) {
       throw new StoreConflictError(`${input.kind} "${input.metadata.name}" already exists`, 'AlreadyExists');
     }
-    const obj = copy(input);
+    const obj = structuredClone(input);
     obj.metadata.uid = randomUUID();
     obj.metadata.creationTimestamp = nowTimestamp();
     obj.metadata.generation = 1;
     obj.metadata.resourceVersion = String(++this.revision);
-    this.objects.set(key, obj);
-    this.emit({ type: 'ADDED', object: obj });
-    return copy(obj);
+    this.put(key, deepFreeze(obj));
+    this.emit('ADDED', obj);
+    return obj;
   }
 
   /**
@@ -96,14 +134,14 @@ export class Store {
   update(input: KubeObject): KubeObject {
     const existing = this.mustGet(input);
     this.checkVersion(existing, input);
-    const obj = copy(input);
+    const obj = structuredClone(input);
     obj.metadata = {
       ...obj.metadata,
       uid: existing.metadata.uid,
       creationTimestamp: existing.metadata.creationTimestamp,
       generation: existing.metadata.generation,
     };
-    if ('status' in existing) obj.status = copy(existing.status);
+    if ('status' in existing) obj.status = existing.status;
     else delete obj.status;
     if (!sameJson(desiredState(existing), desiredState(obj))) {
       obj.metadata.generation = (existing.metadata.generation ?? 1) + 1;
@@ -115,8 +153,7 @@ export class Store {
   updateStatus(input: KubeObject): KubeObject {
     const existing = this.mustGet(input);
     this.checkVersion(existing, input);
-    const obj = copy(existing);
-    obj.status = copy(input.status);
+    const obj = { ...existing, metadata: { ...existing.metadata }, status: copy(input.status) };
     return this.commit(existing, obj);
   }
 
@@ -125,19 +162,22 @@ export class Store {
     const existing = this.objects.get(key);
     if (!existing) return undefined;
     this.objects.delete(key);
-    const gone = copy(existing);
-    gone.metadata.resourceVersion = String(++this.revision);
-    this.emit({ type: 'DELETED', object: gone });
+    this.kinds.get(kindKeyOf(apiVersion, kind))?.delete(key);
+    const gone = deepFreeze({
+      ...existing,
+      metadata: { ...existing.metadata, resourceVersion: String(++this.revision) },
+    });
+    this.emit('DELETED', gone);
     // Deleting a namespace removes what lives in it, as the namespace controller does.
     if (kind === 'Namespace' && groupOf(apiVersion) === '') {
       for (const obj of [...this.objects.values()]) {
         if (obj.metadata.namespace === name) this.delete(obj.apiVersion, obj.kind, name, obj.metadata.name);
       }
     }
-    return withApiVersion(copy(gone), apiVersion);
+    return inVersion(gone, apiVersion);
   }
 
-  /** Every future event; returns an unsubscribe function. */
+  /** Every future event (its object frozen, shared by every listener); returns an unsubscribe function. */
   subscribe(listener: (event: StoreEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -153,7 +193,7 @@ export class Store {
     if (from >= this.revision) return [];
     const oldest = this.history[0]?.rv ?? this.revision + 1;
     if (from < oldest - 1) return undefined;
-    return this.history.filter((h) => h.rv > from).map((h) => ({ type: h.event.type, object: copy(h.event.object) }));
+    return this.history.filter((h) => h.rv > from).map((h) => h.event);
   }
 
   private mustGet(input: KubeObject): KubeObject {
@@ -173,6 +213,7 @@ export class Store {
     }
   }
 
+  /** Store `obj` (the caller's own new object, not yet frozen) in place of `existing`, unless nothing changed. */
   private commit(existing: KubeObject, obj: KubeObject): KubeObject {
     obj.apiVersion = existing.apiVersion;
     if (
@@ -181,19 +222,27 @@ export class Store {
         { ...obj, metadata: { ...obj.metadata, resourceVersion: '' } },
       )
     ) {
-      return copy(existing); // a no-op write changes nothing and wakes no watcher, as in Kubernetes
+      return existing; // a no-op write changes nothing and wakes no watcher, as in Kubernetes
     }
     obj.metadata.resourceVersion = String(++this.revision);
-    this.objects.set(keyOf(obj.apiVersion, obj.kind, obj.metadata.namespace, obj.metadata.name), obj);
-    this.emit({ type: 'MODIFIED', object: obj });
-    return copy(obj);
+    this.put(keyOf(obj.apiVersion, obj.kind, obj.metadata.namespace, obj.metadata.name), deepFreeze(obj));
+    this.emit('MODIFIED', obj);
+    return obj;
   }
 
-  private emit(event: StoreEvent): void {
-    const stored = { type: event.type, object: copy(event.object) };
-    this.history.push({ rv: this.revision, event: stored });
+  private put(key: string, obj: KubeObject): void {
+    this.objects.set(key, obj);
+    const kindKey = kindKeyOf(obj.apiVersion, obj.kind);
+    let index = this.kinds.get(kindKey);
+    if (!index) this.kinds.set(kindKey, (index = new KindIndex()));
+    index.set(key, obj);
+  }
+
+  private emit(type: WatchEventType, object: KubeObject): void {
+    const event: StoreEvent = Object.freeze({ type, object });
+    this.history.push({ rv: this.revision, event });
     if (this.history.length > HISTORY_LIMIT) this.history.shift();
-    for (const listener of [...this.listeners]) listener({ type: stored.type, object: copy(stored.object) });
+    for (const listener of [...this.listeners]) listener(event);
   }
 }
 
@@ -207,9 +256,19 @@ function desiredState(obj: KubeObject): Record<string, unknown> {
   return rest;
 }
 
-function withApiVersion(obj: KubeObject, apiVersion: string): KubeObject {
-  obj.apiVersion = apiVersion;
-  return obj;
+/** String.prototype.localeCompare's order (the same default collator), without looking the collator up per call. */
+const collator = new Intl.Collator();
+
+function byNamespaceThenName(a: KubeObject, b: KubeObject): number {
+  return (
+    collator.compare(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
+    collator.compare(a.metadata.name, b.metadata.name)
+  );
+}
+
+/** A stored object as served in `apiVersion` (another served version of its kind: a frozen shallow copy). */
+function inVersion(obj: KubeObject, apiVersion: string): KubeObject {
+  return obj.apiVersion === apiVersion ? obj : deepFreeze({ ...obj, apiVersion });
 }
 
 function copy<T>(value: T): T {

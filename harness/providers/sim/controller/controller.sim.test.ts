@@ -291,6 +291,80 @@ describe('sim controller: the tutorial, end to end', () => {
     expect((await send(endpoint, '/get', 'missing.example.com')).status).toBe(500);
   });
 
+  // Upstream HTTPRoutePartiallyInvalidViaInvalidReferenceGrant and the HTTPRouteRule.BackendRefs text
+  // (apis/v1/httproute_types.go): requests an invalid backendRef would get receive 500, its sibling
+  // rules keep serving; the route stays Accepted with ResolvedRefs=False and the ref's reason.
+  it.each([
+    { what: 'a missing Service', invalid: { name: 'gone', port: 80 }, reason: 'BackendNotFound' },
+    {
+      what: 'an unknown kind',
+      invalid: { group: 'example.com', kind: 'Widget', name: 'httpbin', port: 80 },
+      reason: 'InvalidKind',
+    },
+    {
+      what: 'another namespace without ReferenceGrant',
+      invalid: { name: 'external-gateway-istio', namespace: INFRA, port: 80 },
+      reason: 'RefNotPermitted',
+    },
+  ])(
+    'one rule to $what: that rule gets 500, the other rules keep serving, ResolvedRefs=False/$reason',
+    async ({ invalid, reason }) => {
+      const name = `partly-${reason.toLowerCase()}`;
+      const host = `${name}.example.com`;
+      store.create(
+        httpRoute(name, APPS, {
+          parentRefs: [{ name: 'external-gateway', namespace: INFRA }],
+          hostnames: [host],
+          rules: [
+            { matches: [{ path: { type: 'PathPrefix', value: '/invalid' } }], backendRefs: [invalid] },
+            {
+              matches: [{ headers: [{ type: 'Exact', name: 'x-version', value: 'v2' }] }],
+              backendRefs: [{ name: 'httpbin-v2', port: 80 }],
+            },
+            { backendRefs: [{ name: 'httpbin', port: 80 }] },
+          ],
+        }),
+      );
+      const resolved = await waitFor(store, 'ResolvedRefs=False', () =>
+        routeCondition(store, APPS, name, 'ResolvedRefs'),
+      );
+      expect(resolved).toMatchObject({ status: 'False', reason });
+      expect(routeCondition(store, APPS, name, 'Accepted')?.status).toBe('True');
+      expect((await send(endpoint, '/invalid/get', host)).status).toBe(500);
+      const v1 = await send(endpoint, '/env', host);
+      expect(v1.status).toBe(200);
+      expect(JSON.parse(v1.body)).toEqual({ env: { HTTPBIN_ENV_VERSION: 'v1' } });
+      const v2 = await send(endpoint, '/env', host, { 'x-version': 'v2' });
+      expect(JSON.parse(v2.body)).toEqual({ env: { HTTPBIN_ENV_VERSION: 'v2' } });
+      // The tutorial's route, on the same listener, is not touched either.
+      expect((await send(endpoint, '/headers', 'httpbin.example.com')).status).toBe(200);
+    },
+  );
+
+  it('one of two equally weighted backends missing: about half the requests get 500, the rest reach the other', async () => {
+    store.create(
+      httpRoute('half-missing', APPS, {
+        parentRefs: [{ name: 'external-gateway', namespace: INFRA }],
+        hostnames: ['half.example.com'],
+        rules: [
+          {
+            backendRefs: [
+              { name: 'gone', port: 80 },
+              { name: 'httpbin', port: 80 },
+            ],
+          },
+        ],
+      }),
+    );
+    await waitFor(store, 'ResolvedRefs=False', () => routeCondition(store, APPS, 'half-missing', 'ResolvedRefs'));
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++) statuses.push((await send(endpoint, '/get', 'half.example.com')).status);
+    expect(new Set(statuses)).toEqual(new Set([200, 500]));
+    const failed = statuses.filter((s) => s === 500).length;
+    expect(failed).toBeGreaterThan(10);
+    expect(failed).toBeLessThan(50);
+  });
+
   it('a route from a namespace the listener does not allow: Accepted=False/NotAllowedByListeners', async () => {
     store.create(gateway('same-ns-gateway', 'Same'));
     store.create(

@@ -1,4 +1,6 @@
 import { request } from 'node:https';
+import { connect } from 'node:tls';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Condition } from '../../../kube/types.ts';
 import type { Endpoint } from '../../types.ts';
@@ -65,6 +67,17 @@ function tlsGet(endpoint: Endpoint, path: string, serverName: string, ca: string
     );
     req.on('error', reject);
     req.end();
+  });
+}
+
+/** The CN of the certificate served to a client that sends no SNI server name (it connects by IP). */
+function defaultCertificateName(endpoint: Endpoint): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: endpoint.host, port: endpoint.port, rejectUnauthorized: false }, () => {
+      resolve(String(socket.getPeerCertificate().subject.CN));
+      socket.end();
+    });
+    socket.on('error', reject);
   });
 }
 
@@ -159,5 +172,22 @@ describe('sim controller: HTTPS listeners', () => {
     expect(JSON.parse(wildcard.body).headers['X-Forwarded-Proto']).toEqual(['https']);
     const second = await tlsGet(endpoint, '/headers', 'second.example.org', SECOND_EXAMPLE_ORG.cert);
     expect([second.status, second.peer]).toEqual([200, 'second.example.org']);
+  });
+
+  it('serves a client without SNI the first listener’s certificate, and the new one once its Secret changes', async () => {
+    const endpoint = controller.endpoint({ namespace: NS, name: 'secure' }, 'https')!;
+    expect(await defaultCertificateName(endpoint)).toBe('*.example.com');
+    const replace = (pair: { cert: string; key: string }) => store.update(tlsSecret('wildcard', NS, pair));
+    replace(SECOND_EXAMPLE_ORG);
+    try {
+      let served = '';
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(50)) {
+        served = await defaultCertificateName(endpoint);
+        if (served === 'second.example.org') break;
+      }
+      expect(served).toBe('second.example.org');
+    } finally {
+      replace(WILDCARD_EXAMPLE_COM);
+    }
   });
 });

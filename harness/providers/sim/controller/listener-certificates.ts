@@ -30,12 +30,29 @@ function secretReferencePermitted(grants: ReferenceGrantSpec[], fromNamespace: s
   );
 }
 
+/**
+ * What usablePair found for each `tls.crt` + `tls.key` (base64, as in the Secret): the controller
+ * resolves every HTTPS listener on every pass, and parsing the PEM is most of that. Bounded: the
+ * pairs of Secrets long gone go when it fills.
+ */
+const checkedPairs = new Map<string, ServingCertificate | undefined>();
+const CHECKED_PAIRS_LIMIT = 256;
+
 /** A certificate and key in PEM that Node's TLS can serve: both parse and the key is the certificate's. */
 function usablePair(data: Record<string, string>): ServingCertificate | undefined {
+  const id = `${data['tls.crt'] ?? ''}\n${data['tls.key'] ?? ''}`;
+  if (checkedPairs.has(id)) return checkedPairs.get(id);
+  if (checkedPairs.size >= CHECKED_PAIRS_LIMIT) checkedPairs.clear();
+  const pair = parsedPair(data);
+  checkedPairs.set(id, pair);
+  return pair;
+}
+
+function parsedPair(data: Record<string, string>): ServingCertificate | undefined {
   const cert = Buffer.from(data['tls.crt'] ?? '', 'base64').toString('utf8');
   const key = Buffer.from(data['tls.key'] ?? '', 'base64').toString('utf8');
   try {
-    return new X509Certificate(cert).checkPrivateKey(createPrivateKey(key)) ? { cert, key } : undefined;
+    return new X509Certificate(cert).checkPrivateKey(createPrivateKey(key)) ? Object.freeze({ cert, key }) : undefined;
   } catch {
     return undefined;
   }

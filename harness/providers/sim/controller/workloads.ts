@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Endpoint } from '../../types.ts';
 import type { BackendServer } from '../dataplane/backend-server.ts';
 import { recordEvent } from '../apiserver/events.ts';
+import { isDeepFrozen } from '../deep-freeze.ts';
 import { sameJson } from '../json.ts';
 import { setConditions } from './status-conditions.ts';
 import { type KubeObject, StoreConflictError, type Store } from '../apiserver/store.ts';
@@ -37,25 +38,35 @@ function safeEncode(bytes: Buffer, length: number): string {
   return out;
 }
 
+/** Hashes of stored (deep-frozen, so unchanging) templates: every pass hashes every Deployment's. */
+const storedTemplateHashes = new WeakMap<object, string>();
+
 /** The pod-template-hash: a stable function of the template, so a template change rolls pods. */
 export function templateHash(template: unknown): string {
-  return safeEncode(
+  const stored = !!template && typeof template === 'object' && isDeepFrozen(template);
+  const known = stored ? storedTemplateHashes.get(template) : undefined;
+  if (known) return known;
+  const hash = safeEncode(
     createHash('sha256')
       .update(JSON.stringify(template ?? {}))
       .digest(),
     10,
   );
+  if (stored) storedTemplateHashes.set(template, hash);
+  return hash;
 }
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Whether `rsName` is `<deploymentName>-<hash>`, the hash 10 characters of the SAFE alphabet. */
+function isReplicaSetOf(rsName: string, deploymentName: string): boolean {
+  if (rsName.length !== deploymentName.length + 11 || !rsName.startsWith(`${deploymentName}-`)) return false;
+  for (const c of rsName.slice(-10)) if (!SAFE.includes(c)) return false;
+  return true;
 }
 
 /** Whether a Pod belongs to Deployment `name` (its owner ReplicaSet is `<name>-<hash>`). */
 export function podOwnedBy(pod: KubeObject, deploymentName: string): boolean {
   const owners = (pod.metadata.ownerReferences ?? []) as { kind: string; name: string }[];
-  const re = new RegExp(`^${escapeRegex(deploymentName)}-[${SAFE}]{10}$`);
-  return owners.some((o) => o.kind === 'ReplicaSet' && re.test(o.name));
+  return owners.some((o) => o.kind === 'ReplicaSet' && isReplicaSetOf(o.name, deploymentName));
 }
 
 function key(namespace: string | undefined, name: string): string {

@@ -60,6 +60,12 @@ interface PortState {
   endpoint: Endpoint;
   problem?: BindProblem;
   listeners: ListenerState[];
+  /** The certificate set as the TLS server's default (clients without SNI). */
+  fallback?: ServingCertificate;
+}
+
+function sameCertificate(a: ServingCertificate, b: ServingCertificate | undefined): boolean {
+  return a.cert === b?.cert && a.key === b.key;
 }
 
 interface GatewayState {
@@ -120,8 +126,12 @@ export class DataPlane {
       if (!portState) return; // stopped meanwhile
       portState.listeners = portListeners;
       const fallback = tls ? certificateFor(portListeners, undefined) : undefined;
-      // Clients that send no SNI server name get the first listener's certificate.
-      if (fallback) (portState.server as HttpsServer).setSecureContext(fallback);
+      // Clients that send no SNI server name get the first listener's certificate. Set only when
+      // it changed: setSecureContext parses the PEM again, and the controller programs every pass.
+      if (fallback && !sameCertificate(fallback, portState.fallback)) {
+        (portState.server as HttpsServer).setSecureContext(fallback);
+        portState.fallback = fallback;
+      }
     }
   }
 
@@ -219,7 +229,13 @@ export class DataPlane {
       return undefined;
     }
     if (existing) await closeServer(existing.server);
-    Object.assign(portState, { server: bound.server, endpoint: bound.endpoint, problem: bound.problem });
+    // A new server: its default certificate is set afresh.
+    Object.assign(portState, {
+      server: bound.server,
+      endpoint: bound.endpoint,
+      problem: bound.problem,
+      fallback: undefined,
+    });
     state.ports.set(port, portState);
     return portState;
   }

@@ -9,8 +9,12 @@ export function deleteObject(c: ResourceRequest): void {
   if (isDryRun(c)) return sendJson(c.res, 200, storedObject(c));
   const gone = c.server.store.delete(c.apiVersion, c.info.kind, c.namespace, c.name!);
   if (!gone) throw objectNotFound(c);
-  if (c.info.kind === 'Namespace' && c.info.group === '') gone.status = { phase: 'Terminating' };
-  sendJson(c.res, 200, { ...gone, apiVersion: c.apiVersion });
+  const terminating = c.info.kind === 'Namespace' && c.info.group === '';
+  sendJson(c.res, 200, {
+    ...gone,
+    apiVersion: c.apiVersion,
+    ...(terminating ? { status: { phase: 'Terminating' } } : {}),
+  });
 }
 
 /** DELETE on a collection: delete what the selectors match, answer with the deleted objects as a list. */
