@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { SetupError } from './errors.ts';
 import { secondsOf, type Logger } from './log.ts';
 
@@ -70,6 +69,8 @@ function canceledMessage(shown: string, reason: unknown): string {
 export const runCommand: RunCommand = async (command, log, options = {}) => {
   const shown = formatCommand(command);
   log?.debug(`$ ${shown}`);
+  // Loaded with the first command: `kindgate down` with nothing to stop, or a --dry-run, runs none.
+  const { execa } = await import('execa');
   const child = execa(command.file, command.args, {
     timeout: command.timeoutMs,
     env: command.env,

@@ -17,21 +17,34 @@ for (const [signal, code] of Object.entries(EXIT_CODES)) {
 // are its contract, see harness/cli/up-command.ts).
 for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
 
+const argv = process.argv.slice(2);
 const { register } = await import('tsx/esm/api');
 // The JavaScript libraries a run loads anyway are loaded before tsx's hooks are registered: the
 // hooks run on a thread of their own that every later module's resolve and load crosses, which
 // for the ~900 modules of the Kubernetes client and vitest's node API costs more than loading
-// them (about a second of CPU). Only for commands that reach a cluster; --help stays quick.
-const [command, ...rest] = process.argv.slice(2);
-const planOnly = rest.some((arg) => arg === '--help' || arg === '-h' || arg === '--dry-run');
-if (!planOnly && ['test', 'up', 'conformance'].includes(command)) {
-  await import('@kubernetes/client-node');
-  if (command === 'test') await import('vitest/node');
+// them (about a second of CPU). Which ones a command line needs, kindgate's own option parser
+// says (harness/cli/preload.ts, loaded through tsx's in-thread require hook, which is not the
+// hooks thread): none when it refuses the command line, for --help, a --dry-run plan and down.
+if (['test', 'up', 'conformance', 'gc'].includes(argv[0]) && !argv.includes('--help') && !argv.includes('-h')) {
+  const { register: registerRequire } = await import('tsx/cjs/api');
+  const scoped = registerRequire({ namespace: 'kindgate-preload' });
+  const { librariesToPreload } = scoped.require('../harness/cli/preload.ts', import.meta.url);
+  scoped.unregister();
+  // require() of an ES module (Node 20.19+) loads it in one synchronous pass, cheaper than import()
+  // on Node 20; the harness's imports then get the same module. import() where require cannot.
+  const require = (await import('node:module')).createRequire(import.meta.url);
+  for (const name of librariesToPreload(argv)) {
+    try {
+      require(name);
+    } catch {
+      await import(name);
+    }
+  }
 }
 
 register();
 const { main } = await import('../harness/cli/main.ts');
-const code = await main(process.argv.slice(2));
+const code = await main(argv);
 // Teardown is done when main returns; exit even if a library left a keep-alive socket or timer,
 // once stdout (possibly a pipe) has been flushed.
 process.stdout.write('', () => process.exit(code));

@@ -6,7 +6,13 @@ import type { RunOptions } from '../config/options.ts';
 import { KindgateError, UsageError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { kindgateBin } from '../package-paths.ts';
-import { createStateDir, readRecord, removeStateDir, type DetachedRecord } from '../run/detached-state.ts';
+import {
+  createStateDir,
+  DETACHED_STATE_ENV,
+  readRecord,
+  removeStateDir,
+  type DetachedRecord,
+} from '../run/detached-state.ts';
 import { INTERRUPT_EXIT_CODES, onInterrupt } from '../run/interrupt.ts';
 import { tearDownWhenAbandoned } from '../run/parent-watch.ts';
 
@@ -18,8 +24,6 @@ import { tearDownWhenAbandoned } from '../run/parent-watch.ts';
  * interrupt stops the background process (which tears down), and a failure replays its log.
  */
 
-/** Tells the background `kindgate up` where its record goes (and that it is the background process). */
-export const DETACHED_STATE_ENV = 'KINDGATE_DETACHED_STATE';
 /** The background process's stdout and stderr, in its record directory. */
 export const SIM_LOG_FILE = 'up.log';
 

@@ -1,11 +1,7 @@
 import { parseDownOptions, type DownOptions } from '../config/down-options.ts';
-import { parseRunOptions } from '../config/parse.ts';
-import { runCommand } from '../exec.ts';
 import { createLogger, type Logger } from '../log.ts';
-import { getProfile } from '../profiles/index.ts';
 import { listRecords, matching, removeStateDir, undoKubeconfig, type DetachedRecord } from '../run/detached-state.ts';
 import { isSameProcess } from '../run/process-identity.ts';
-import { downKind } from './down-kind.ts';
 
 /**
  * `kindgate down`: stop what `kindgate up --detach` left running, found by its record (by
@@ -35,8 +31,11 @@ export async function downCommand(argv: string[]): Promise<number> {
   let failed = 0;
   for (const { dir, record } of chosen) {
     try {
-      if (record.provider === 'kind') await downKind(record, kindDeps(options, log), log);
-      else {
+      if (record.provider === 'kind') {
+        // kind's cluster and relays go through the engine's CLI: loaded only for such a record.
+        const { downKind, kindDeps } = await import('./down-kind.ts');
+        await downKind(record, kindDeps(options.cacheDir, log), log);
+      } else {
         await stopBackgroundProcess(record, log);
         await undoKubeconfig(record); // the process undid it, unless it died first
       }
@@ -68,24 +67,4 @@ async function stopBackgroundProcess(record: DetachedRecord, log: Logger): Promi
     await new Promise((r) => setTimeout(r, 100));
   }
   log.step(`${record.name} stopped (pid ${proc.pid})`, (performance.now() - started) / 1000);
-}
-
-/** A kind binary as `kindgate gc` finds one: on PATH (any release deletes), cached, else the pinned one downloaded. */
-function kindDeps(options: DownOptions, log: Logger) {
-  return {
-    run: runCommand,
-    async kind() {
-      const { whichOnPath, resolveTool, toolCached } = await import('../providers/kind/tools/resolve.ts');
-      const { httpDownloader } = await import('../providers/kind/tools/download.ts');
-      const { planKindRun } = await import('../providers/kind/plan.ts');
-      const run = parseRunOptions('gc', ['--cache-dir', options.cacheDir]);
-      const spec = planKindRun({ ...run, provider: 'kind' }, getProfile(run.profile)).tools.find(
-        (t) => t.name === 'kind',
-      )!;
-      const onPath = (await whichOnPath('kind')) ?? (toolCached(spec) ? spec.binPath : undefined);
-      if (onPath) return onPath;
-      const deps = { run: runCommand, download: httpDownloader, which: (name: string) => whichOnPath(name) };
-      return (await resolveTool(spec, deps, log)).path;
-    },
-  };
 }

@@ -1,5 +1,7 @@
-import type { RunCommand } from '../exec.ts';
+import { parseRunOptions } from '../config/parse.ts';
+import { runCommand, type RunCommand } from '../exec.ts';
 import { timedStep, type Logger } from '../log.ts';
+import { getProfile } from '../profiles/index.ts';
 import { kindCommands } from '../providers/kind/cluster.ts';
 import type { Engine } from '../providers/kind/engine.ts';
 import { removeLabelledContainers } from '../providers/kind/reach/relay.ts';
@@ -30,4 +32,24 @@ export async function downKind(record: DetachedRecord, deps: DownKindDeps, log: 
   const relays = await removeLabelledContainers(kind.engine as Engine, kind.relayLabel, deps.run, log);
   if (relays > 0) log.step(`removed ${relays} relay container(s)`);
   await undoKubeconfig(record, ownKubeconfig);
+}
+
+/** A kind binary as `kindgate gc` finds one: on PATH (any release deletes), cached, else the pinned one downloaded. */
+export function kindDeps(cacheDir: string, log: Logger): DownKindDeps {
+  return {
+    run: runCommand,
+    async kind() {
+      const { whichOnPath, resolveTool, toolCached } = await import('../providers/kind/tools/resolve.ts');
+      const { httpDownloader } = await import('../providers/kind/tools/download.ts');
+      const { planKindRun } = await import('../providers/kind/plan.ts');
+      const run = parseRunOptions('gc', ['--cache-dir', cacheDir]);
+      const spec = planKindRun({ ...run, provider: 'kind' }, getProfile(run.profile)).tools.find(
+        (t) => t.name === 'kind',
+      )!;
+      const onPath = (await whichOnPath('kind')) ?? (toolCached(spec) ? spec.binPath : undefined);
+      if (onPath) return onPath;
+      const deps = { run: runCommand, download: httpDownloader, which: (name: string) => whichOnPath(name) };
+      return (await resolveTool(spec, deps, log)).path;
+    },
+  };
 }

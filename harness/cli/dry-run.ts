@@ -4,7 +4,7 @@ import { checkCacheDir } from './cache-dir.ts';
 import { describeRef, refOf } from '../kube/types.ts';
 import type { Profile } from '../profiles/types.ts';
 import { suiteFiles } from '../../suites/catalog.ts';
-import { renderRunFixtures } from '../run/provision.ts';
+import { renderRunFixtures } from '../run/fixtures.ts';
 
 /** `--dry-run`: print the kind run's plan on stdout and change nothing. */
 export async function printPlan(options: RunOptions, profile: Profile, command: 'test' | 'up'): Promise<number> {
@@ -12,7 +12,8 @@ export async function printPlan(options: RunOptions, profile: Profile, command: 
     throw new UsageError(`--dry-run shows the plan of --provider kind; ${options.provider} has nothing to plan.`);
   }
   checkCacheDir(options);
-  const { planKindRun, formatPlan } = await import('../providers/kind/provider.ts');
+  const { planKindRun } = await import('../providers/kind/plan.ts');
+  const { formatPlan } = await import('../providers/kind/plan-printer.ts');
   process.stdout.write(`${formatPlan(planKindRun(options, profile), runSteps(options, profile, command))}\n`);
   return 0;
 }

@@ -7,7 +7,6 @@ import { createLogger, type Logger } from '../log.ts';
 import { planKindRun, type KindRunPlan } from '../providers/kind/plan.ts';
 import { engineError } from '../providers/kind/preflight.ts';
 import { getProfile } from '../profiles/index.ts';
-import { httpDownloader } from '../providers/kind/tools/download.ts';
 import { resolveTool, toolCached, whichOnPath, type ToolSpec } from '../providers/kind/tools/resolve.ts';
 
 function noKindMessage(spec: ToolSpec, reason: string): string {
@@ -57,6 +56,7 @@ export async function gcCommand(argv: string[]): Promise<number> {
 
 /** The pinned kind, verified; no network is an environment failure (exit 3), found before the cache is touched. */
 async function downloadKind(plan: KindRunPlan, spec: ToolSpec, log: Logger): Promise<string> {
+  const { httpDownloader } = await import('../providers/kind/tools/download.ts'); // undici: only to download
   try {
     await httpDownloader.head(new URL(spec.artifact.url).origin, plan.preflight.hostProbeTimeoutMs);
   } catch (error) {

@@ -7,15 +7,21 @@ import { createLogger } from '../log.ts';
 import { getProfile } from '../profiles/index.ts';
 import type { Profile } from '../profiles/types.ts';
 import { checkCacheDir } from './cache-dir.ts';
-import { printPlan } from './dry-run.ts';
 import { asSetupError } from '../errors.ts';
 import type { ClusterHandle } from '../run/handle.ts';
 import { tearDownWhenAbandoned } from '../run/parent-watch.ts';
 import { useRunTempDir } from '../run/temp-dir.ts';
 import type { Session } from '../run/session.ts';
-import { createStateDir, removeStateDir, sha256, writeRecord, type DetachedRecord } from '../run/detached-state.ts';
+import {
+  createStateDir,
+  DETACHED_STATE_ENV,
+  removeStateDir,
+  sha256,
+  writeRecord,
+  type DetachedRecord,
+} from '../run/detached-state.ts';
 import { identityOf } from '../run/process-identity.ts';
-import { DETACHED_STATE_ENV, nameTaken, SIM_LOG_FILE } from './detach-sim.ts';
+import { nameTaken, SIM_LOG_FILE } from './detach-sim.ts';
 
 /**
  * `kindgate up`: provision and keep serving until interrupted. stdout gets only
@@ -30,7 +36,7 @@ export async function upCommand(argv: string[]): Promise<number> {
   const options = parseRunOptions('up', argv);
   const log = createLogger({ verbose: options.verbose });
   const profile = getProfile(options.profile);
-  if (options.dryRun) return printPlan(options, profile, 'up');
+  if (options.dryRun) return (await import('./dry-run.ts')).printPlan(options, profile, 'up');
   checkCacheDir(options);
   const background = process.env[DETACHED_STATE_ENV];
   if (options.detach && options.provider === 'sim' && !background) {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { UsageError } from '../errors.ts';
 import { parseProfileConfig } from '../profiles/config.ts';
 import { flagSpecs, type FlagSpec } from './flags.ts';
@@ -41,6 +41,9 @@ function readYaml(file: string): unknown {
   } catch {
     throw new UsageError(`Config file ${file} cannot be read; check the path given to --config.`);
   }
+  // Loaded with the first config file (synchronously: parsing is): the launcher runs this parser
+  // on every command line before anything else loads (harness/cli/preload.ts), most without --config.
+  const { parse: parseYaml } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   try {
     return parseYaml(text);
   } catch (error) {

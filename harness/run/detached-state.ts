@@ -12,6 +12,9 @@ import type { ProcessIdentity } from './process-identity.ts';
 
 export const RECORD_FILE = 'state.json';
 
+/** Tells the background `kindgate up` of a detached sim where its record goes (and that it is the background process). */
+export const DETACHED_STATE_ENV = 'KINDGATE_DETACHED_STATE';
+
 export interface DetachedRecord {
   version: 1;
   name: string;

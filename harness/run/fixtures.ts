@@ -1,9 +1,11 @@
 import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RunOptions } from '../config/options.ts';
 import { UsageError } from '../errors.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { ManifestError, parseManifests } from '../kube/yaml.ts';
+import type { Profile } from '../profiles/types.ts';
 
 /** The values a fixture may reference as `{{name}}`. */
 export interface FixtureValues {
@@ -140,5 +142,17 @@ export function loadFixtures(dir: string, values: FixtureValues): RenderedFixtur
     const shown = relative(process.cwd(), path) || path;
     const text = renderTemplate(readFixtureText(path, shown), values, shown);
     return { file: shown, objects: parseFixture(text, shown) };
+  });
+}
+
+/** Render the fixtures first: a broken fixture is a usage error found before anything is created. */
+export function renderRunFixtures(options: RunOptions, profile: Profile): RenderedFixture[] {
+  return loadFixtures(options.fixturesDir ?? builtinFixturesDir, {
+    namespace: options.namespace,
+    gatewayNamespace: options.gatewayNamespace,
+    gatewayClassName: profile.gatewayClassName,
+    hostname: options.hostname,
+    listenerPort: options.listenerPort,
+    httpbinImage: options.httpbinImage,
   });
 }

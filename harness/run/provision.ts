@@ -1,5 +1,5 @@
 import type { RunOptions } from '../config/options.ts';
-import { builtinFixturesDir, loadFixtures, type RenderedFixture } from './fixtures.ts';
+import type { RenderedFixture } from './fixtures.ts';
 import { Kube } from '../kube/client.ts';
 import { conditionsOf, findCondition } from '../kube/conditions.ts';
 import { SetupError } from '../errors.ts';
@@ -24,18 +24,6 @@ export interface RunFootprint {
   kube?: Kube;
   /** Owned namespaces (see RunOptions.ownedNamespaces) that did not exist before this run. */
   createdNamespaces: string[];
-}
-
-/** Render the fixtures first: a broken fixture is a usage error found before anything is created. */
-export function renderRunFixtures(options: RunOptions, profile: Profile): RenderedFixture[] {
-  return loadFixtures(options.fixturesDir ?? builtinFixturesDir, {
-    namespace: options.namespace,
-    gatewayNamespace: options.gatewayNamespace,
-    gatewayClassName: profile.gatewayClassName,
-    hostname: options.hostname,
-    listenerPort: options.listenerPort,
-    httpbinImage: options.httpbinImage,
-  });
 }
 
 /**

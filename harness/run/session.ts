@@ -4,7 +4,8 @@ import type { Logger } from '../log.ts';
 import type { Profile } from '../profiles/types.ts';
 import { createProvider } from '../providers/index.ts';
 import type { Provider, StartHooks } from '../providers/types.ts';
-import { provision, removeRunNamespaces, renderRunFixtures, type Provisioned, type RunFootprint } from './provision.ts';
+import { renderRunFixtures } from './fixtures.ts';
+import { provision, removeRunNamespaces, type Provisioned, type RunFootprint } from './provision.ts';
 import { onInterrupt, once, type InterruptHandle, type InterruptReason } from './interrupt.ts';
 
 /**

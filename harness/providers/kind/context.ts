@@ -1,6 +1,5 @@
 import type { RunOptions } from '../../config/options.ts';
-import { runCommand, type CommandLine, type CommandResult, type RunCommand } from '../../exec.ts';
-import { Kube } from '../../kube/client.ts';
+import type { CommandLine, CommandResult, RunCommand } from '../../exec.ts';
 import type { RunKubeconfig } from '../kubeconfig-file.ts';
 import type { InstallDeps, KubeLike } from './install/deps.ts';
 import type { NameClaim } from './name-claim.ts';
@@ -8,17 +7,16 @@ import type { KindRunPlan, PlanEnv } from './plan.ts';
 import type { GatewayReach } from './reach/endpoint.ts';
 import type { HostRouting } from './reach/routing.ts';
 import type { ReachKube } from './reach/unreachable.ts';
-import { startRelayContainer, type StartRelay } from './reach/relay.ts';
-import { tcpConnectable } from './reach/tcp.ts';
+import type { StartRelay } from './reach/relay.ts';
 import type { StepContext } from './run-steps.ts';
-import { httpDownloader, type Downloader } from './tools/download.ts';
-import { whichOnPath, type ToolOrigin } from './tools/resolve.ts';
+import type { Downloader } from './tools/download.ts';
+import type { ToolOrigin } from './tools/resolve.ts';
 import { withTools } from './tools/with-tools.ts';
 
 /** The cluster's API as the kind provider uses it: the installers' part and what the reach diagnosis reads. */
 export type ClusterKube = KubeLike & ReachKube;
 
-/** Everything the kind provider touches outside the process; tests replace these. */
+/** Everything the kind provider touches outside the process (the real ones: default-deps.ts); tests replace these. */
 export interface KindProviderDeps {
   run: RunCommand;
   download: Downloader;
@@ -35,16 +33,6 @@ export interface KindProviderDeps {
   host: PlanEnv;
   nodeVersion?: string;
 }
-
-export const defaultKindDeps: KindProviderDeps = {
-  run: runCommand,
-  download: httpDownloader,
-  which: (name) => whichOnPath(name),
-  kube: (path) => Kube.fromFile(path),
-  startRelay: startRelayContainer,
-  connectable: tcpConnectable,
-  host: {},
-};
 
 /** The one object the kind pipeline's steps read and write (instead of closure variables). */
 export interface KindContext extends StepContext {

@@ -1,4 +1,4 @@
-import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import type { StartedTestContainer } from 'testcontainers';
 import { SetupError } from '../../../errors.ts';
 import type { RunCommand } from '../../../exec.ts';
 import type { Logger } from '../../../log.ts';
@@ -66,6 +66,9 @@ function relayNotListeningMessage(spec: RelaySpec, endpoint: Endpoint): string {
  */
 export const startRelayContainer: StartRelay = async (spec, log) => {
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  // The Docker SDK (testcontainers, dockerode, ssh2, grpc) loads with the first relay: the plan,
+  // `kindgate down` and `gc` only remove relays by label, through the engine's CLI.
+  const { GenericContainer } = await import('testcontainers');
   let container: StartedTestContainer;
   try {
     container = await new GenericContainer(spec.image)

@@ -1,0 +1,23 @@
+// Loaded with `node --import` before kindgate's launcher (start-up.sim.test.ts): writes every
+// module the process loads, one file URL or path a line, to the file $KINDGATE_LOAD_LOG names.
+// Plain JavaScript: it runs before tsx is registered.
+import { appendFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
+import { isMainThread } from 'node:worker_threads';
+
+const log = process.env.KINDGATE_LOAD_LOG;
+
+/** In the loader's hooks thread: every ES module (and CommonJS entry) an import resolves. */
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  appendFileSync(log, `${resolved.url}\n`);
+  return resolved;
+}
+
+if (isMainThread) {
+  register(import.meta.url);
+  // What require() loaded (CommonJS, and ES modules required on Node 20.19+) never crosses the
+  // hooks above: require's cache holds it when the process exits.
+  const { cache } = createRequire(import.meta.url);
+  process.on('exit', () => appendFileSync(log, Object.keys(cache).join('\n') + '\n'));
+}
