@@ -31,9 +31,9 @@ const suiteBuilt = suiteBinaryKept();
 // README's table.
 export default defineConfig({
   test: {
-    // Two workers even on two cores: most of the sim tier waits on child processes (the CLI as users
-    // run it) and timers, and the main vitest process is idle meanwhile.
-    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // More workers than cores, at least four: most of the sim tier waits on child processes (the CLI
+    // as users run it) and timers. On 2 cores, 4 workers took npm test from 85 s to 68 s (3: 73 s, 6: 69 s).
+    maxWorkers: Math.max(4, availableParallelism() + 2),
     projects: [
       {
         test: {
