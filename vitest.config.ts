@@ -11,9 +11,11 @@ const testTmp = mkdtempSync(join(tmpdir(), 'kindgate-tests-'));
 // tsx keeps its transform cache in <tmpdir>/tsx-<uid>, meant to outlive runs: the run's
 // directory links to the usual one, so the CLI processes the tests start do not each compile the
 // harness anew.
-const tsxCache = `tsx-${process.geteuid?.() ?? userInfo().username}`;
-mkdirSync(join(tmpdir(), tsxCache), { recursive: true, mode: 0o700 });
-symlinkSync(join(tmpdir(), tsxCache), join(testTmp, tsxCache));
+// Node's compile cache (Node 22+, turned on by the launcher) likewise.
+for (const cache of [`tsx-${process.geteuid?.() ?? userInfo().username}`, 'node-compile-cache']) {
+  mkdirSync(join(tmpdir(), cache), { recursive: true, mode: 0o700 });
+  symlinkSync(join(tmpdir(), cache), join(testTmp, cache));
+}
 for (const name of ['TMPDIR', 'TMP', 'TEMP']) process.env[name] = testTmp;
 process.once('exit', () => rmSync(testTmp, { recursive: true, force: true }));
 

@@ -54,10 +54,12 @@ export function makeSandbox(): Sandbox {
     inputs: join(root, 'in'),
   };
   for (const dir of [box.tmp, box.cache, box.cwd, box.inputs]) mkdirSync(dir);
-  // tsx keeps its transpile cache in <TMPDIR>/tsx-<uid>: shared, so a child starts as fast as usual.
-  const tsxCache = `tsx-${process.getuid?.() ?? 0}`;
-  mkdirSync(join(tmpdir(), tsxCache), { recursive: true });
-  symlinkSync(join(tmpdir(), tsxCache), join(box.tmp, tsxCache));
+  // tsx keeps its transpile cache in <TMPDIR>/tsx-<uid>, Node 22+ its compile cache in
+  // <TMPDIR>/node-compile-cache: caches meant to outlive runs, shared so a child starts as fast as usual.
+  for (const cache of [`tsx-${process.getuid?.() ?? 0}`, 'node-compile-cache']) {
+    mkdirSync(join(tmpdir(), cache), { recursive: true });
+    symlinkSync(join(tmpdir(), cache), join(box.tmp, cache));
+  }
   return { ...box, env: { TMPDIR: box.tmp, XDG_CACHE_HOME: box.cache, NO_COLOR: '1' } };
 }
 
