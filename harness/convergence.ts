@@ -107,8 +107,10 @@ export class ConvergenceTracker {
     this.inARow++;
     this.anyAnswer = true;
     this.lastAnswerWrongBackend = false;
-    this.firstMatchMs ??= this.elapsed();
-    if (this.inARow >= this.required) this.consistentMs ??= this.elapsed();
+    // One clock reading: a check that needs one match is consistent the moment it first matches.
+    const now = this.elapsed();
+    this.firstMatchMs ??= now;
+    if (this.inARow >= this.required) this.consistentMs ??= now;
   }
 
   /** The answer did not count; a streak of matches starts over. */
