@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ConvergenceTracker,
   describeConvergence,
@@ -28,6 +28,19 @@ function tracked(
 }
 
 describe('ConvergenceTracker', () => {
+  it('reports a check that needs one match consistent at the moment it first matched, however the clock ticks', () => {
+    // Every clock reading 0.6 ms after the last: two readings for one answer would round apart.
+    let clock = 0;
+    const now = vi.spyOn(performance, 'now').mockImplementation(() => (clock += 0.6));
+    try {
+      const record = tracked(1, ['503', 'match']).record(true);
+      expect(record.firstMatchMs).toBeDefined();
+      expect(record.consistentMs).toBe(record.firstMatchMs);
+    } finally {
+      now.mockRestore();
+    }
+  });
+
   it('records attempts, the first match and the N-th in a row of a check that held', () => {
     const record = tracked(3, ['404', 'match', 'match', 'match']).record(true);
     expect(record).toMatchObject({
