@@ -1,6 +1,5 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { BackendServer } from './backend-server.ts';
+import { type BackendServer, containerLog, listenOnLoopback } from './backend-server.ts';
 import { canonicalHeaderName } from './httpbin.ts';
 
 /**
@@ -25,7 +24,6 @@ import { canonicalHeaderName } from './httpbin.ts';
  */
 
 const DEFAULT_HTTP_PORT = '3000';
-const MAX_LOG_LINES = 2000;
 
 /** Go's time.ParseDuration for what tests send (`500ms`, `1s`, `1m30s`); undefined when invalid. */
 export function parseGoDuration(text: string): number | undefined {
@@ -97,11 +95,7 @@ export async function startEchoBasic(opts: { env: Record<string, string> }): Pro
     service: env.SERVICE_NAME ?? '',
     pod: env.POD_NAME ?? '',
   };
-  const lines: string[] = [];
-  const log = (line: string) => {
-    lines.push(line);
-    if (lines.length > MAX_LOG_LINES) lines.shift();
-  };
+  const { log, text: logs } = containerLog();
   const retryAttempts = new Map<string, number>();
 
   const echo = async (req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> => {
@@ -169,21 +163,9 @@ export async function startEchoBasic(opts: { env: Record<string, string> }): Pro
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const backend = await listenOnLoopback(server, logs);
   log(`Starting server, listening on port ${httpPort} (http)`);
-  return {
-    endpoint: { host: '127.0.0.1', port },
-    logs: () => (lines.length ? `${lines.join('\n')}\n` : ''),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return backend;
 }
 
 function plain(res: ServerResponse, status: number, body: string): void {

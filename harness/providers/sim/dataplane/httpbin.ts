@@ -1,6 +1,5 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { BackendServer } from './backend-server.ts';
+import { type BackendServer, containerLog, listenOnLoopback } from './backend-server.ts';
 
 /**
  * An httpbin-like backend on loopback, answering the endpoints the suites use the way
@@ -16,7 +15,6 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 const HTML_TYPE = 'text/html; charset=utf-8';
 export const HTTPBIN_ENV_PREFIX = 'HTTPBIN_ENV_';
-const MAX_LOG_LINES = 2000;
 
 /** Go's textproto.CanonicalMIMEHeaderKey: `x-version` → `X-Version`. */
 export function canonicalHeaderName(name: string): string {
@@ -100,11 +98,7 @@ function requestLogLine(req: IncomingMessage, res: ServerResponse, ms: number): 
 
 export async function startHttpbin(opts: { env: Record<string, string> }): Promise<HttpbinServer> {
   const env = { ...opts.env };
-  const lines: string[] = [];
-  const log = (line: string) => {
-    lines.push(line);
-    if (lines.length > MAX_LOG_LINES) lines.shift();
-  };
+  const { log, text: logs } = containerLog();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
@@ -162,22 +156,9 @@ export async function startHttpbin(opts: { env: Record<string, string> }): Promi
       })
       .finally(logRequest);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const backend = await listenOnLoopback(server, logs);
   log(`time=${new Date().toISOString()} level=INFO msg="go-httpbin listening on http://0.0.0.0:8080"`);
-
-  return {
-    endpoint: { host: '127.0.0.1', port },
-    logs: () => (lines.length ? `${lines.join('\n')}\n` : ''),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return backend;
 }
 
 function sendMethodNotAllowed(res: ServerResponse, allow: string): void {
