@@ -1,9 +1,9 @@
 import { conditionHolds } from '../../../kube/conditions.ts';
 import type { Logger } from '../../../log.ts';
-import { timedPhase } from '../../../timings.ts';
 import type { IstioPlan } from '../plan.ts';
 import { withTools } from '../tools/with-tools.ts';
 import type { InstallDeps } from './deps.ts';
+import { waitGatewayClassAccepted } from './gateway-class.ts';
 
 /**
  * `istioctl install --set profile=minimal -y` (istiod only: istiod deploys each Gateway API
@@ -23,15 +23,5 @@ export async function installIstio(
     signal: deps.signal,
   });
   await deps.crdsReady;
-  await timedPhase(
-    log.phases,
-    'GatewayClass Accepted',
-    () =>
-      deps.kube.waitFor(plan.gatewayClass, (gc) => conditionHolds(gc, 'Accepted'), {
-        timeoutMs: plan.gatewayClassTimeoutMs,
-        what: 'Accepted=True',
-        signal: deps.signal,
-      }),
-    plan.gatewayClass.name,
-  );
+  await waitGatewayClassAccepted(plan, deps, log);
 }

@@ -2,14 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { parseAllDocuments, stringify } from 'yaml';
 import { SetupError } from '../../../errors.ts';
 import { isUnknownKind } from '../../../kube/api-error.ts';
-import { conditionHolds } from '../../../kube/conditions.ts';
 import { UNKNOWN_KIND_GRACE_MS } from '../../../kube/wait.ts';
 import type { Logger } from '../../../log.ts';
-import { timedPhase } from '../../../timings.ts';
 import { retry } from '../../../retry.ts';
 import type { VendorInstallPlan } from '../plan.ts';
 import { waitForCrdsEstablished } from './crds-established.ts';
 import { FIELD_MANAGER, type InstallDeps } from './deps.ts';
+import { waitGatewayClassAccepted } from './gateway-class.ts';
 
 const CRD_ESTABLISHED_TIMEOUT_MS = 60_000;
 
@@ -107,15 +106,10 @@ export async function installVendor(
       throw new SetupError(failedManifestMessage(plan, path, i, error), { cause: error });
     }
   }
-  await timedPhase(
-    log.phases,
-    'GatewayClass Accepted',
-    () =>
-      deps.kube.waitFor(plan.gatewayClass, (gc) => conditionHolds(gc, 'Accepted'), {
-        timeoutMs: plan.gatewayClassTimeoutMs,
-        what: `Accepted=True (does ${plan.profile}'s controller run and own controllerName of this class?)`,
-        signal: deps.signal,
-      }),
-    plan.gatewayClass.name,
+  await waitGatewayClassAccepted(
+    plan,
+    deps,
+    log,
+    `Accepted=True (does ${plan.profile}'s controller run and own controllerName of this class?)`,
   );
 }
