@@ -4,6 +4,13 @@ import type { KubeObject, Store } from '../apiserver/store.ts';
 
 export const GW = 'gateway.networking.k8s.io/v1';
 
+/** The controller options of a sim that stands in for Istio (its class, controller and Server header). */
+export const ISTIO_LIKE = {
+  gatewayClassName: 'istio',
+  controllerName: 'istio.io/gateway-controller',
+  serverHeader: 'istio-envoy',
+} as const;
+
 /** Resolves once `check` returns a value (re-checked on every store event). */
 export function waitFor<T>(store: Store, what: string, check: () => T | undefined, timeoutMs = 10_000): Promise<T> {
   return new Promise((resolve, reject) => {

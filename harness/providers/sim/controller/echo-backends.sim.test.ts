@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../types.ts';
 import { type KubeObject, Store } from '../apiserver/store.ts';
 import { rawRequest } from '../raw-http.test-helper.ts';
-import { GW, httpRoute, namespace, waitFor } from './cluster-objects.test-helper.ts';
+import { GW, httpRoute, namespace, waitFor, ISTIO_LIKE } from './cluster-objects.test-helper.ts';
 import { type SimController, startController } from './controller.ts';
 import { podOwnedBy } from './workloads.ts';
 
@@ -68,9 +68,7 @@ describe('sim controller: echo-basic backends', () => {
 
   beforeAll(async () => {
     controller = await startController(store, {
-      gatewayClassName: 'istio',
-      controllerName: 'istio.io/gateway-controller',
-      serverHeader: 'istio-envoy',
+      ...ISTIO_LIKE,
       addressDelayMs: 10,
     });
     for (const obj of [

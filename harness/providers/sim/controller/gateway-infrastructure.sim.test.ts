@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../apiserver/store.ts';
-import { GW, namespace, waitFor } from './cluster-objects.test-helper.ts';
+import { GW, namespace, waitFor, ISTIO_LIKE } from './cluster-objects.test-helper.ts';
 import { type SimController, startController } from './controller.ts';
 
 /** spec.infrastructure's labels and annotations on every object generated for a Gateway. */
@@ -11,9 +11,7 @@ describe('sim controller: Gateway infrastructure metadata', () => {
 
   beforeAll(async () => {
     controller = await startController(store, {
-      gatewayClassName: 'istio',
-      controllerName: 'istio.io/gateway-controller',
-      serverHeader: 'istio-envoy',
+      ...ISTIO_LIKE,
       addressDelayMs: 10,
     });
     store.create(namespace(NS));

@@ -7,7 +7,15 @@ import type { Endpoint } from '../../types.ts';
 import { type KubeObject, Store } from '../apiserver/store.ts';
 import { listenOn } from '../dataplane/port-binding.ts';
 import { SECOND_EXAMPLE_ORG, WILDCARD_EXAMPLE_COM } from '../tls-certificates.test-helper.ts';
-import { GW, httpbinDeployment, httpbinService, httpRoute, namespace, waitFor } from './cluster-objects.test-helper.ts';
+import {
+  GW,
+  httpbinDeployment,
+  httpbinService,
+  httpRoute,
+  namespace,
+  waitFor,
+  ISTIO_LIKE,
+} from './cluster-objects.test-helper.ts';
 import { type SimController, startController } from './controller.ts';
 
 /**
@@ -95,9 +103,7 @@ describe('sim controller: HTTPS listeners', () => {
 
   beforeAll(async () => {
     controller = await startController(store, {
-      gatewayClassName: 'istio',
-      controllerName: 'istio.io/gateway-controller',
-      serverHeader: 'istio-envoy',
+      ...ISTIO_LIKE,
       addressDelayMs: 10,
       // What is tested is TLS, not the port number: 443 is served at a free port.
       bind: (server, host) => listenOn(server, host, 0),

@@ -9,6 +9,7 @@ import {
   httpRoute,
   namespace,
   waitFor,
+  ISTIO_LIKE,
 } from '../controller/cluster-objects.test-helper.ts';
 import { type SimController, startController } from '../controller/controller.ts';
 
@@ -156,9 +157,7 @@ describe('HTTPRoute filters through the sim data plane', () => {
 
   beforeAll(async () => {
     controller = await startController(store, {
-      gatewayClassName: 'istio',
-      controllerName: 'istio.io/gateway-controller',
-      serverHeader: 'istio-envoy',
+      ...ISTIO_LIKE,
       addressDelayMs: 0,
     });
     for (const obj of [
