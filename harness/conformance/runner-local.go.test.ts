@@ -5,14 +5,12 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from '../exec.ts';
-import { createMemoryLogger } from '../log.ts';
 import { parseXml } from '../reports/xml-parse.test-helper.ts';
 import { kindgateBin } from '../package-paths.ts';
 import { learnGoProxy } from './go-proxy.ts';
-import { checkGo } from './go-toolchain.ts';
 import { SIMULATED_WARNING } from './report-files.ts';
 import { planWorkspace } from './workspace.ts';
-import { goTiersCacheDir } from './go-tiers.test-helper.ts';
+import { goForTier, goTiersCacheDir } from './go-tiers.test-helper.ts';
 
 /**
  * The go tier: `kindgate conformance --runner local` for real. The pinned upstream suite is built
@@ -20,12 +18,7 @@ import { goTiersCacheDir } from './go-tiers.test-helper.ts';
  * starts (the sim). The Go caches live in a cache directory of their own, kept across runs: the
  * first build downloads the modules and compiles for minutes, later ones take seconds.
  */
-let goVersion = '';
-const skipReason = await checkGo(runCommand, createMemoryLogger()).then(
-  (version) => void (goVersion = version),
-  (error: Error) => error.message,
-);
-if (skipReason) console.warn(`\n!!! kindgate go test tier SKIPPED: ${skipReason} These tests did not run.\n`);
+const { version: goVersion = '', skipReason } = await goForTier('go');
 
 const cacheDir = goTiersCacheDir;
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');

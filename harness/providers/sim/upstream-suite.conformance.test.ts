@@ -5,14 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { checkGo } from '../../conformance/go-toolchain.ts';
-import { runCommand } from '../../exec.ts';
-import { createMemoryLogger } from '../../log.ts';
 import { kindgateBin } from '../../package-paths.ts';
 import { gatewayHttpCoreFeatures } from '../../profiles/features.ts';
 import { parseXml } from '../../reports/xml-parse.test-helper.ts';
 import { SIM_SUPPORTED_FEATURES } from './supported-features.ts';
-import { goTiersCacheDir } from '../../conformance/go-tiers.test-helper.ts';
+import { goForTier, goTiersCacheDir } from '../../conformance/go-tiers.test-helper.ts';
 
 /**
  * The conformance tier: the whole upstream GATEWAY-HTTP suite against the sim, as
@@ -22,11 +19,7 @@ import { goTiersCacheDir } from '../../conformance/go-tiers.test-helper.ts';
  * caches are the go tier's, outside the repository.
  */
 
-const skipReason = await checkGo(runCommand, createMemoryLogger()).then(
-  () => undefined,
-  (error: Error) => error.message,
-);
-if (skipReason) console.warn(`\n!!! kindgate conformance test tier SKIPPED: ${skipReason} These tests did not run.\n`);
+const { skipReason } = await goForTier('conformance');
 
 const cacheDir = goTiersCacheDir;
 const readme = fileURLToPath(new URL('../../../README.md', import.meta.url));
