@@ -22,7 +22,7 @@ const argv = process.argv.slice(2);
 // directory, <tmpdir>/node-compile-cache, which npm uses too), so a later run skips compiling
 // them: about 15% of a sim run's CPU on Node 24. The vitest worker inherits it through
 // NODE_COMPILE_CACHE. Node 20 has no such cache.
-const { enableCompileCache } = await import('node:module');
+const { createRequire, enableCompileCache } = await import('node:module');
 if (enableCompileCache && !process.env.NODE_DISABLE_COMPILE_CACHE) {
   const { directory } = enableCompileCache();
   if (directory && !process.env.NODE_COMPILE_CACHE) process.env.NODE_COMPILE_CACHE = directory;
@@ -42,7 +42,7 @@ if (['test', 'up', 'conformance', 'gc'].includes(argv[0]) && !argv.includes('--h
   scoped.unregister();
   // require() of an ES module (Node 20.19+) loads it in one synchronous pass, cheaper than import()
   // on Node 20; the harness's imports then get the same module. import() where require cannot.
-  const require = (await import('node:module')).createRequire(import.meta.url);
+  const require = createRequire(import.meta.url);
   for (const name of librariesToPreload(argv)) {
     try {
       require(name);
