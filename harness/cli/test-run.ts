@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { RunOptions } from '../config/options.ts';
 import { asSetupError, ExitCode, KindgateError } from '../errors.ts';
 import { claimReportDir } from '../reports/report-dir.ts';
@@ -8,6 +7,7 @@ import type { Profile } from '../profiles/types.ts';
 import { NOT_SELECTED } from '../reports/summary.ts';
 import {
   collectDiagnosticsStep,
+  diagnosableSetupFailure,
   failureOf,
   formatSummary,
   ResultCollector,
@@ -88,9 +88,8 @@ export async function runTest({ options, profile, log, phases, baseline }: TestR
         // A failed start cleans up after itself; collect while the cluster is still there. Preflight
         // and usage failures (exit 3, 2) happen before there is anything to look at.
         beforeCleanup: async (error) => {
-          const setup = asSetupError(error);
-          if (setup.exitCode === ExitCode.setup && existsSync(session.provider.kubeconfigPath()))
-            await diagnose([], setup.message);
+          const setupFailure = diagnosableSetupFailure(error, session.provider);
+          if (setupFailure) await diagnose([], setupFailure);
         },
       });
       if (session.interrupted) return interruptedExitCode(session);

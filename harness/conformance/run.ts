@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { httpDownloader } from '../providers/kind/tools/download.ts';
 import type { TestRecord } from '../reports/results.ts';
 import { claimReportDir } from '../reports/report-dir.ts';
 import { INTERRUPT_EXIT_CODES, onInterrupt, once, type InterruptReason } from '../run/interrupt.ts';
+import { diagnosableSetupFailure } from '../reports/diagnostics-step.ts';
 import { collectUpstreamDiagnostics } from './diagnostics.ts';
 import { learnGoProxy, type HostGoProxy } from './go-proxy.ts';
 import { checkGo } from './go-toolchain.ts';
@@ -165,14 +166,14 @@ export async function runConformance(input: ConformanceRunInput): Promise<number
       started = true;
       await provider.start(log, {
         beforeCleanup: async (error) => {
-          const setup = asSetupError(error);
-          if (setup.exitCode === ExitCode.setup && existsSync(provider.kubeconfigPath()))
+          const setupFailure = diagnosableSetupFailure(error, provider);
+          if (setupFailure)
             diagnostics = await collectUpstreamDiagnostics({
               provider,
               options,
               profile,
               failedTests: [],
-              setupFailure: setup.message,
+              setupFailure,
               log,
             });
         },

@@ -1,8 +1,22 @@
+import { existsSync } from 'node:fs';
+import { asSetupError, ExitCode } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Profile } from '../profiles/types.ts';
 import type { GatewayRef, Provider } from '../providers/types.ts';
 import { collectDiagnostics } from './diagnostics.ts';
 import type { DiagnosticsFailure, DiagnosticsKube } from './diagnostics/types.ts';
+
+/**
+ * The message of a setup failure worth diagnosing before the cleanup: the cluster failed to come
+ * up (not a usage error) and its kubeconfig exists, so there is something to read.
+ */
+export function diagnosableSetupFailure(
+  error: unknown,
+  provider: Pick<Provider, 'kubeconfigPath'>,
+): string | undefined {
+  const setup = asSetupError(error);
+  return setup.exitCode === ExitCode.setup && existsSync(provider.kubeconfigPath()) ? setup.message : undefined;
+}
 
 /** What a command collects while its cluster still exists, before the teardown. */
 export interface DiagnosticsStep {

@@ -15,7 +15,7 @@ export {
   type DiagnosticsInput,
   type DiagnosticsKube,
 } from './diagnostics.ts';
-export { collectDiagnosticsStep, type DiagnosticsStep } from './diagnostics-step.ts';
+export { collectDiagnosticsStep, diagnosableSetupFailure, type DiagnosticsStep } from './diagnostics-step.ts';
 export { renderJUnit, writeJUnit, junitFileName } from './junit.ts';
 export { countBySuite, totals, type TestRecord, type TestState } from './results.ts';
 export { formatSummary, type ReportPaths, type SummaryInput } from './summary.ts';
