@@ -1,21 +1,18 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { availableParallelism, tmpdir, userInfo } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { linkStartUpCaches } from './harness/cli/start-up-caches.test-helper.ts';
 import { suiteBinaryKept } from './harness/conformance/go-tiers.test-helper.ts';
 
 // One temporary directory for the whole test run: the tests' own temporary files, the workers'
 // and every kindgate child process's (they inherit TMPDIR) land in it, and it goes when vitest
 // exits, pass or fail, instead of piling up in /tmp run after run.
 const testTmp = mkdtempSync(join(tmpdir(), 'kindgate-tests-'));
-// tsx keeps its transform cache in <tmpdir>/tsx-<uid>, meant to outlive runs: the run's
-// directory links to the usual one, so the CLI processes the tests start do not each compile the
-// harness anew.
-// Node's compile cache (Node 22+, turned on by the launcher) likewise.
-for (const cache of [`tsx-${process.geteuid?.() ?? userInfo().username}`, 'node-compile-cache']) {
-  mkdirSync(join(tmpdir(), cache), { recursive: true, mode: 0o700 });
-  symlinkSync(join(tmpdir(), cache), join(testTmp, cache));
-}
+// The caches a start-up reads (tsx's, Node's compile cache, kindgate's compiled harness) are meant
+// to outlive runs: the run's directory links to the usual ones, so the CLI processes the tests
+// start do not each compile the harness anew.
+linkStartUpCaches(testTmp);
 for (const name of ['TMPDIR', 'TMP', 'TEMP']) process.env[name] = testTmp;
 process.once('exit', () => rmSync(testTmp, { recursive: true, force: true }));
 

@@ -12,6 +12,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { isStartUpCache, linkStartUpCaches } from '../harness/cli/start-up-caches.test-helper.ts';
 
 const bin = fileURLToPath(new URL('./kindgate.js', import.meta.url));
 /** The sim suites' test count; a run interrupted mid-suite reports every one of them. */
@@ -91,6 +92,7 @@ function junitCounts(file: string): { finished: number; interrupted: number } {
  */
 export async function interruptAt(delaySeconds: number): Promise<InterruptOutcome> {
   const tmp = mkdtempSync(join(tmpdir(), 'kg-interrupt-tmp-'));
+  linkStartUpCaches(tmp);
   const reports = mkdtempSync(join(tmpdir(), 'kg-interrupt-reports-'));
   const started = performance.now();
   const child = spawn(process.execPath, [bin, 'test', '--provider', 'sim', '--report-dir', reports], {
@@ -124,8 +126,7 @@ export async function interruptAt(delaySeconds: number): Promise<InterruptOutcom
     problems.push(`exit ${exitCode ?? 'none within 120 s'}, expected ${early ? '0 (it ended on its own)' : 130}`);
   if (!stderr.includes('teardown done')) problems.push('no "teardown done"');
   if (/\n\s+at \S/.test(stderr)) problems.push('a stack trace');
-  // tsx's transform cache and Node's compile cache (npm turns it on) are caches meant to outlive runs.
-  const left = readdirSync(tmp).filter((name) => !name.startsWith('tsx-') && name !== 'node-compile-cache');
+  const left = readdirSync(tmp).filter((name) => !isStartUpCache(name));
   if (left.length > 0) problems.push(`left in TMPDIR: ${left.join(', ')}`);
   const suitesStarted = stderr.includes('gateway endpoints resolved');
   const junitFile = join(reports, 'junit.xml');

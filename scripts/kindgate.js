@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Launcher: the harness is TypeScript; tsx loads it on Node 20+ without a build step.
+// Launcher: the harness is TypeScript, run from a compiled copy kept in a cache (made on the first
+// start-up after a change), or through tsx; no build step either way.
 
 // Until a run installs its own handlers (harness/run/interrupt.ts), a signal finds nothing to tear
 // down: say so and exit with the conventional code. Installed before anything loads, so a Ctrl-C
@@ -23,37 +24,61 @@ const argv = process.argv.slice(2);
 // them: about 15% of a sim run's CPU on Node 24. The vitest worker inherits it through
 // NODE_COMPILE_CACHE. Node 20 has no such cache.
 const { createRequire, enableCompileCache } = await import('node:module');
+const { fileURLToPath } = await import('node:url');
 if (enableCompileCache && !process.env.NODE_DISABLE_COMPILE_CACHE) {
   const { directory } = enableCompileCache();
   if (directory && !process.env.NODE_COMPILE_CACHE) process.env.NODE_COMPILE_CACHE = directory;
 }
 
-const { register } = await import('tsx/esm/api');
-// The JavaScript libraries a run loads anyway are loaded before tsx's hooks are registered: the
-// hooks run on a thread of their own that every later module's resolve and load crosses, which
-// for the ~900 modules of the Kubernetes client and vitest's node API costs more than loading
-// them (about a second of CPU). Which ones a command line needs, kindgate's own option parser
-// says (harness/cli/preload.ts, loaded through tsx's in-thread require hook, which is not the
-// hooks thread): none when it refuses the command line, for --help, a --dry-run plan and down.
-if (['test', 'up', 'conformance', 'gc'].includes(argv[0]) && !argv.includes('--help') && !argv.includes('-h')) {
-  const { register: registerRequire } = await import('tsx/cjs/api');
-  const scoped = registerRequire({ namespace: 'kindgate-preload' });
-  const { librariesToPreload } = scoped.require('../harness/cli/preload.ts', import.meta.url);
-  scoped.unregister();
-  // require() of an ES module (Node 20.19+) loads it in one synchronous pass, cheaper than import()
-  // on Node 20; the harness's imports then get the same module. import() where require cannot.
-  const require = createRequire(import.meta.url);
-  for (const name of librariesToPreload(argv)) {
-    try {
-      require(name);
-    } catch {
-      await import(name);
-    }
+// The harness compiled to JavaScript (scripts/compiled-harness.js) loads natively, without tsx.
+// Asking for stack traces (--verbose, KINDGATE_DEBUG) loads the TypeScript sources through tsx
+// instead, so a trace names the source lines; KINDGATE_COMPILED_HARNESS=0 does too.
+const verbose = argv.includes('--verbose') || Boolean(process.env.KINDGATE_DEBUG);
+const compiled =
+  verbose || process.env.KINDGATE_COMPILED_HARNESS === '0'
+    ? undefined
+    : await (await import('./compiled-harness.js')).compiledHarness();
+const needsLibraries =
+  ['test', 'up', 'conformance', 'gc'].includes(argv[0]) && !argv.includes('--help') && !argv.includes('-h');
+const require = createRequire(import.meta.url);
+let main;
+if (compiled) {
+  if (needsLibraries) {
+    const { librariesToPreload } = await import(new URL('harness/cli/preload.js', `file://${compiled.dir}/`).href);
+    for (const name of librariesToPreload(argv)) await preload(compiled.libraries[name] ?? name);
+  }
+  // The suites' vitest worker loads the same build (harness/run/compiled-suites.ts).
+  globalThis[Symbol.for('kindgate.compiledHarness')] = compiled;
+  ({ main } = await import(compiled.main));
+} else {
+  const { register } = await import('tsx/esm/api');
+  // The JavaScript libraries a run loads anyway are loaded before tsx's hooks are registered: the
+  // hooks run on a thread of their own that every later module's resolve and load crosses, which
+  // for the ~900 modules of the Kubernetes client and vitest's node API costs more than loading
+  // them (about a second of CPU). Which ones a command line needs, kindgate's own option parser
+  // says (harness/cli/preload.ts, loaded through tsx's in-thread require hook, which is not the
+  // hooks thread): none when it refuses the command line, for --help, a --dry-run plan and down.
+  if (needsLibraries) {
+    const { register: registerRequire } = await import('tsx/cjs/api');
+    const scoped = registerRequire({ namespace: 'kindgate-preload' });
+    const { librariesToPreload } = scoped.require('../harness/cli/preload.ts', import.meta.url);
+    scoped.unregister();
+    for (const name of librariesToPreload(argv)) await preload(name);
+  }
+  register();
+  ({ main } = await import('../harness/cli/main.ts'));
+}
+
+// require() of an ES module (Node 20.19+) loads it in one synchronous pass, cheaper than import()
+// on Node 20; the harness's imports then get the same module. import() where require cannot.
+async function preload(nameOrUrl) {
+  try {
+    require(nameOrUrl.startsWith('file:') ? fileURLToPath(nameOrUrl) : nameOrUrl);
+  } catch {
+    await import(nameOrUrl);
   }
 }
 
-register();
-const { main } = await import('../harness/cli/main.ts');
 const code = await main(argv);
 // Teardown is done when main returns; exit even if a library left a keep-alive socket or timer,
 // once stdout (possibly a pipe) has been flushed.

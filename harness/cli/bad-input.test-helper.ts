@@ -1,11 +1,11 @@
-import { lstatSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { expect, vi } from 'vitest';
 import { kindgateBin } from '../package-paths.ts';
 import { main } from './main.ts';
+import { linkStartUpCaches } from './start-up-caches.test-helper.ts';
 import { tempDir } from './temp-dirs.test-helper.ts';
 
 /**
@@ -54,12 +54,7 @@ export function makeSandbox(): Sandbox {
     inputs: join(root, 'in'),
   };
   for (const dir of [box.tmp, box.cache, box.cwd, box.inputs]) mkdirSync(dir);
-  // tsx keeps its transpile cache in <TMPDIR>/tsx-<uid>, Node 22+ its compile cache in
-  // <TMPDIR>/node-compile-cache: caches meant to outlive runs, shared so a child starts as fast as usual.
-  for (const cache of [`tsx-${process.getuid?.() ?? 0}`, 'node-compile-cache']) {
-    mkdirSync(join(tmpdir(), cache), { recursive: true });
-    symlinkSync(join(tmpdir(), cache), join(box.tmp, cache));
-  }
+  linkStartUpCaches(box.tmp);
   return { ...box, env: { TMPDIR: box.tmp, XDG_CACHE_HOME: box.cache, NO_COLOR: '1' } };
 }
 

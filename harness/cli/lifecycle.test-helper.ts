@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseXml, type XmlElement } from '../reports/xml-parse.test-helper.ts';
+import { isStartUpCache, linkStartUpCaches } from './start-up-caches.test-helper.ts';
 import { tempDir } from './temp-dirs.test-helper.ts';
 
 /**
@@ -10,17 +11,16 @@ import { tempDir } from './temp-dirs.test-helper.ts';
  * JUnit file. Each run gets a TMPDIR of its own, so what is left there is the run's.
  */
 
-/** A fresh directory to use as a run's TMPDIR. */
+/** A fresh directory to use as a run's TMPDIR, with the shared start-up caches linked in. */
 export function privateTmpdir(): string {
-  return tempDir('kg-tmpdir-');
+  const dir = tempDir('kg-tmpdir-');
+  linkStartUpCaches(dir);
+  return dir;
 }
 
-/**
- * What a run left in its TMPDIR, besides caches meant to outlive runs: tsx's transform cache and
- * Node's compile cache (npm 11 turns it on for itself, so `npx` leaves it).
- */
+/** What a run left in its TMPDIR, besides the start-up caches meant to outlive runs. */
 export function leftInTmpdir(dir: string): string[] {
-  return readdirSync(dir).filter((name) => !name.startsWith('tsx-') && name !== 'node-compile-cache');
+  return readdirSync(dir).filter((name) => !isStartUpCache(name));
 }
 
 /** Pids of processes whose command line contains `marker` (a path unique to one test). */

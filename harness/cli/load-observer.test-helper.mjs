@@ -7,11 +7,13 @@ import { isMainThread } from 'node:worker_threads';
 
 const log = process.env.KINDGATE_LOAD_LOG;
 
-/** In the loader's hooks thread: every ES module (and CommonJS entry) an import resolves. */
-export async function resolve(specifier, context, next) {
-  const resolved = await next(specifier, context);
-  appendFileSync(log, `${resolved.url}\n`);
-  return resolved;
+/**
+ * In the loader's hooks thread: every ES module (and CommonJS entry) an import loads. Loads, not
+ * resolutions: building the compiled harness resolves every library by name without loading it.
+ */
+export async function load(url, context, next) {
+  appendFileSync(log, `${url}\n`);
+  return next(url, context);
 }
 
 if (isMainThread) {

@@ -29,6 +29,8 @@ interface Observed {
   stderr: string;
   /** Packages (node_modules/<name>) any module was loaded from. */
   packages: Set<string>;
+  /** Every module loaded, as a path or file URL. */
+  modules: string[];
 }
 
 async function observed(argv: string[], box: Sandbox): Promise<Observed> {
@@ -39,11 +41,11 @@ async function observed(argv: string[], box: Sandbox): Promise<Observed> {
     env: { ...box.env, KUBECONFIG: '', KINDGATE_DEBUG: '', KINDGATE_LOAD_LOG: log },
     timeout: 120_000,
   });
-  const packages = new Set(
-    [...readFileSync(log, 'utf8').matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)\//g)].map((m) => m[1]),
-  );
+  const text = readFileSync(log, 'utf8');
+  const packages = new Set([...text.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)\//g)].map((m) => m[1]));
   rmSync(log);
-  return { code: run.exitCode ?? -1, stdout: String(run.stdout), stderr: String(run.stderr), packages };
+  const modules = text.split('\n').filter(Boolean);
+  return { code: run.exitCode ?? -1, stdout: String(run.stdout), stderr: String(run.stderr), packages, modules };
 }
 
 /** A `docker` on PATH that answers like an engine with one stale kindgate cluster; no network (downloads are refused). */
@@ -125,6 +127,21 @@ describe.concurrent('kindgate start-up: each command loads what it uses', { time
     const run = await observed(['test', '--provider', 'sim', '--fixtures', join(box.inputs, 'none')], box);
     expect(run.code, run.stderr).toBe(2);
     expect([CLIENT, VITEST].filter((name) => run.packages.has(name))).toEqual([CLIENT, VITEST]);
+    // The compiled harness (scripts/compiled-harness.js): no tsx, no TypeScript source of kindgate's.
+    expect(run.packages.has('tsx')).toBe(false);
+    expect(run.modules.filter((url) => url.endsWith('.ts'))).toEqual([]);
+    expect(run.modules.some((url) => /kindgate-harness-\d+\/[0-9a-f]{64}\/harness\/cli\/main\.js$/.test(url))).toBe(
+      true,
+    );
+    rmSync(box.root, { recursive: true, force: true });
+  });
+
+  it('--verbose (stack traces asked for) loads the TypeScript sources through tsx, so a trace names their lines', async () => {
+    const box = makeSandbox();
+    const run = await observed(['test', '--provider', 'sim', '--fixtures', join(box.inputs, 'none'), '--verbose'], box);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.packages.has('tsx')).toBe(true);
+    expect(run.modules.some((url) => url.endsWith('/harness/cli/main.ts'))).toBe(true);
     rmSync(box.root, { recursive: true, force: true });
   });
 

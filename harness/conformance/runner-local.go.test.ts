@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runCommand } from '../exec.ts';
 import { parseXml } from '../reports/xml-parse.test-helper.ts';
 import { kindgateBin } from '../package-paths.ts';
+import { isStartUpCache, linkStartUpCaches } from '../cli/start-up-caches.test-helper.ts';
 import { learnGoProxy } from './go-proxy.ts';
 import { SIMULATED_WARNING } from './report-files.ts';
 import { planWorkspace } from './workspace.ts';
@@ -30,6 +31,7 @@ describe.skipIf(Boolean(skipReason))(
       const reports = mkdtempSync(join(tmpdir(), 'kg-go-reports-'));
       // The child's own temporary directory: whatever the run stages there must be gone at the end.
       const tmp = mkdtempSync(join(tmpdir(), 'kg-go-tmp-'));
+      linkStartUpCaches(tmp);
       const run = await execa(
         'node',
         [
@@ -107,12 +109,13 @@ describe.skipIf(Boolean(skipReason))(
       expect(readFileSync(join(reports, 'README.md'), 'utf8')).toContain(`> **${SIMULATED_WARNING}**`);
 
       // Nothing left behind: no staging directory, no simulated cluster's kubeconfig.
-      expect(readdirSync(tmp).filter((n) => n.startsWith('kindgate-'))).toEqual([]);
+      expect(readdirSync(tmp).filter((n) => n.startsWith('kindgate-') && !isStartUpCache(n))).toEqual([]);
     });
 
     it('Ctrl-C during the suite: the binary stops, the tests it got to are interrupted, teardown, exit 130, nothing left', async () => {
       const reports = mkdtempSync(join(tmpdir(), 'kg-go-interrupt-'));
       const tmp = mkdtempSync(join(tmpdir(), 'kg-go-interrupt-tmp-'));
+      linkStartUpCaches(tmp);
       const run = execa(
         'node',
         [kindgateBin, 'conformance', '--provider', 'sim', '--report-dir', reports, '--cache-dir', cacheDir],
@@ -144,7 +147,9 @@ describe.skipIf(Boolean(skipReason))(
       expect(result.stderr).toContain('No upstream report: interrupted (SIGINT) before it finished.');
       // Nothing left: no staging directory or Go work directory, and no process (the suite's binary
       // was given the staging directory, inside $TMPDIR, for its report).
-      expect(readdirSync(tmp).filter((n) => n.startsWith('kindgate-') || n.startsWith('go-build'))).toEqual([]);
+      expect(
+        readdirSync(tmp).filter((n) => (n.startsWith('kindgate-') && !isStartUpCache(n)) || n.startsWith('go-build')),
+      ).toEqual([]);
       const running = readdirSync('/proc')
         .filter((pid) => /^\d+$/.test(pid))
         .map((pid) => {

@@ -4,6 +4,7 @@ import type { Reporter, TestCase, TestSpecification, Vitest } from 'vitest/node'
 import { classifiedFailure } from '../convergence.ts';
 import { type Logger } from '../log.ts';
 import { packageRoot } from '../package-paths.ts';
+import { compiledSuiteOptions } from './compiled-suites.ts';
 import { keepNewSignalListenersOut } from './signal-guard.ts';
 import { timedPhase } from '../timings.ts';
 import { suiteFiles, suiteGlob, type SuiteName } from '../../suites/catalog.ts';
@@ -96,6 +97,7 @@ export async function runSuites(handle: ClusterHandle, options: SuiteRunOptions)
   // vitest exits the process on SIGINT/SIGTERM within a millisecond; the run's own handler must
   // tear the cluster down first, so vitest's are kept out from the moment it is created.
   const releaseSignals = keepNewSignalListenersOut();
+  const compiled = compiledSuiteOptions();
   let vitest: Vitest;
   try {
     vitest = await timedPhase(phases, 'vitest loaded', async () => {
@@ -121,9 +123,12 @@ export async function runSuites(handle: ClusterHandle, options: SuiteRunOptions)
           passWithNoTests: false,
           // The suites share one module graph: each file would otherwise re-import the Kubernetes client.
           isolate: false,
-          ...transformCache(options.cacheDir, options.log),
+          // Not with the compiled harness: what vitest would keep names its build's directory, which
+          // changes with every build (and there is little left to transform: the suites' own files).
+          ...(compiled.build ? {} : transformCache(options.cacheDir, options.log)),
+          ...compiled.test,
         } as never,
-        { logLevel: 'silent' },
+        { logLevel: 'silent', ...compiled.vite },
       );
     });
   } catch (error) {
