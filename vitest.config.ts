@@ -81,7 +81,9 @@ export default defineConfig({
           include: ['harness/**/*.docker.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // Beside the other tiers, files in parallel too: each file's images, networks (own IPv6
+          // subnet) and containers carry names and labels of its own. One file at a time would put
+          // the tier after every other file (vitest runs such files last).
         },
       },
       {

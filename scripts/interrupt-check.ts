@@ -39,11 +39,28 @@ export function moments(count: number, from: number, to: number): number[] {
   return Array.from({ length: count }, (_, i) => Math.round((from + ((to - from) * i) / (count - 1)) * 100) / 100);
 }
 
-/** Busy loops on every core (or `count`), each killed after `maxMs` at the latest; returns a stop function. */
-export function startCpuBurners(count = availableParallelism(), maxMs = 120_000): () => void {
+/**
+ * Keeps every core busy until the returned stop function runs (or `maxMs` at the latest): busy
+ * loops fill whatever the rest of the machine leaves idle, measured twice a second, so alone they
+ * load every core and beside other work (npm test's other files) they take only what it leaves,
+ * instead of competing with it. Without /proc (not Linux): one busy loop per core throughout.
+ */
+export function keepCpusBusy(maxMs = 120_000): () => void {
+  const cores = availableParallelism();
   const burners: ChildProcess[] = [];
-  for (let i = 0; i < count; i++) burners.push(spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
+  const add = () => burners.push(spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
+  const adjust = linuxCpuMeter(() => burners.map((b) => b.pid ?? 0));
+  if (!adjust) for (let i = 0; i < cores; i++) add();
+  const tick = setInterval(() => {
+    const otherShare = adjust?.();
+    if (otherShare === undefined) return;
+    const wanted = Math.max(0, Math.min(cores, Math.round((1 - otherShare) * cores)));
+    while (burners.length < wanted) add();
+    while (burners.length > wanted) burners.pop()?.kill('SIGKILL');
+  }, 500);
+  if (adjust) adjust(); // the first reading: the baseline the next one is measured from
   const stop = () => {
+    clearInterval(tick);
     clearTimeout(limit);
     for (const burner of burners) burner.kill('SIGKILL');
   };
@@ -51,6 +68,39 @@ export function startCpuBurners(count = availableParallelism(), maxMs = 120_000)
   limit.unref();
   process.once('exit', stop);
   return stop;
+}
+
+/**
+ * Linux: a function that returns the share of all cores (0..1) busy with anything but the given
+ * processes since it was last called; undefined elsewhere.
+ */
+function linuxCpuMeter(excluded: () => number[]): (() => number | undefined) | undefined {
+  if (!existsSync('/proc/stat')) return undefined;
+  const TICK_MS = 10; // USER_HZ is 100 on Linux
+  const machine = () => {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    const idle = fields[3] + fields[4];
+    const total = fields.reduce((a, b) => a + b, 0);
+    return { busy: (total - idle) * TICK_MS, total: total * TICK_MS };
+  };
+  const ofProcesses = () =>
+    excluded().reduce((sum, pid) => {
+      try {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        return sum + (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+      } catch {
+        return sum; // gone
+      }
+    }, 0);
+  let last: { busy: number; total: number; excluded: number } | undefined;
+  return () => {
+    const now = { ...machine(), excluded: ofProcesses() };
+    const before = last;
+    last = now;
+    if (!before || now.total === before.total) return undefined;
+    const other = now.busy - before.busy - Math.max(0, now.excluded - before.excluded);
+    return Math.max(0, Math.min(1, other / (now.total - before.total)));
+  };
 }
 
 /**
@@ -154,7 +204,7 @@ async function main(): Promise<number> {
     options: { moments: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
   });
   const delays = moments(Number(values.moments ?? 10), Number(values.from ?? 0.5), Number(values.to ?? 6));
-  const stopBurners = startCpuBurners();
+  const stopBurners = keepCpusBusy();
   let failed = 0;
   let endedFirst = 0;
   try {

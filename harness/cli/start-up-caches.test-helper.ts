@@ -17,8 +17,8 @@ export function isStartUpCache(name: string): boolean {
 }
 
 /** Links the shared caches (made private when missing) into `dir`, a run's own TMPDIR. */
-export function linkStartUpCaches(dir: string): void {
-  for (const cache of START_UP_CACHES) {
+export function linkStartUpCaches(dir: string, caches = START_UP_CACHES): void {
+  for (const cache of caches) {
     mkdirSync(join(tmpdir(), cache), { recursive: true, mode: 0o700 });
     symlinkSync(join(tmpdir(), cache), join(dir, cache));
   }
