@@ -52,10 +52,7 @@ export function isPrivateDir(dir) {
   return (uid === undefined || stat.uid === uid) && (stat.mode & 0o022) === 0;
 }
 
-/**
- * The current build of this checkout, if it is fresh: its main module's URL and the libraries it
- * imports by name (for the launcher's preload). Undefined when there is none or it is stale.
- */
+/** The current build of this checkout, if it is fresh: its directory and main module's URL; undefined when there is none or it is stale. */
 export function freshBuild(cacheDir = harnessCacheDir()) {
   try {
     if (!isPrivateDir(cacheDir)) return undefined;
@@ -72,7 +69,7 @@ export function freshBuild(cacheDir = harnessCacheDir()) {
     for (const used of [key, ...manifest.uses]) utimesSync(join(cacheDir, used), now, now);
     // Its real path: the modules name each other by it, and vitest must see the same one (harness/run/compiled-suites.ts).
     const real = realpathSync(dir);
-    return { dir: real, main: pathToFileURL(join(real, 'harness/cli/main.js')).href, libraries: manifest.libraries };
+    return { dir: real, main: pathToFileURL(join(real, 'harness/cli/main.js')).href };
   } catch {
     return undefined;
   }

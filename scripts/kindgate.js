@@ -24,7 +24,6 @@ const argv = process.argv.slice(2);
 // them: about 15% of a sim run's CPU on Node 24. The vitest worker inherits it through
 // NODE_COMPILE_CACHE. Node 20 has no such cache.
 const { createRequire, enableCompileCache } = await import('node:module');
-const { fileURLToPath } = await import('node:url');
 if (enableCompileCache && !process.env.NODE_DISABLE_COMPILE_CACHE) {
   const { directory } = enableCompileCache();
   if (directory && !process.env.NODE_COMPILE_CACHE) process.env.NODE_COMPILE_CACHE = directory;
@@ -38,15 +37,10 @@ const compiled =
   verbose || process.env.KINDGATE_COMPILED_HARNESS === '0'
     ? undefined
     : await (await import('./compiled-harness.js')).compiledHarness();
-const needsLibraries =
-  ['test', 'up', 'conformance', 'gc'].includes(argv[0]) && !argv.includes('--help') && !argv.includes('-h');
 const require = createRequire(import.meta.url);
 let main;
 if (compiled) {
-  if (needsLibraries) {
-    const { librariesToPreload } = await import(new URL('harness/cli/preload.js', `file://${compiled.dir}/`).href);
-    for (const name of librariesToPreload(argv)) await preload(compiled.libraries[name] ?? name);
-  }
+  // Loaded natively, each library when a command first uses it (a refused command line loads none).
   // The suites' vitest worker loads the same build (harness/run/compiled-suites.ts).
   globalThis[Symbol.for('kindgate.compiledHarness')] = compiled;
   ({ main } = await import(compiled.main));
@@ -58,7 +52,7 @@ if (compiled) {
   // them (about a second of CPU). Which ones a command line needs, kindgate's own option parser
   // says (harness/cli/preload.ts, loaded through tsx's in-thread require hook, which is not the
   // hooks thread): none when it refuses the command line, for --help, a --dry-run plan and down.
-  if (needsLibraries) {
+  if (['test', 'up', 'conformance', 'gc'].includes(argv[0]) && !argv.includes('--help') && !argv.includes('-h')) {
     const { register: registerRequire } = await import('tsx/cjs/api');
     const scoped = registerRequire({ namespace: 'kindgate-preload' });
     const { librariesToPreload } = scoped.require('../harness/cli/preload.ts', import.meta.url);
@@ -71,11 +65,11 @@ if (compiled) {
 
 // require() of an ES module (Node 20.19+) loads it in one synchronous pass, cheaper than import()
 // on Node 20; the harness's imports then get the same module. import() where require cannot.
-async function preload(nameOrUrl) {
+async function preload(name) {
   try {
-    require(nameOrUrl.startsWith('file:') ? fileURLToPath(nameOrUrl) : nameOrUrl);
+    require(name);
   } catch {
-    await import(nameOrUrl);
+    await import(name);
   }
 }
 

@@ -4,7 +4,8 @@ import { DETACHED_STATE_ENV } from '../run/detached-state.ts';
 
 /**
  * Which JavaScript libraries a command line will load to reach a cluster, so that the launcher
- * (scripts/kindgate.js) loads them before tsx's hooks, where loading them is cheaper. Asked of the
+ * (scripts/kindgate.js), when it runs the TypeScript sources through tsx, loads them before tsx's
+ * hooks, where loading them is cheaper (the compiled harness needs no such help). Asked of the
  * same option parser the command uses, so a refused command line loads none of them.
  */
 

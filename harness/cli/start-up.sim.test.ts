@@ -83,6 +83,13 @@ const rows: Row[] = [
     notLoaded: [...HEAVY, 'execa'],
   },
   {
+    name: 'test with a --fixtures directory that does not exist (refused once its options are read)',
+    argv: ['test', '--provider', 'sim', '--fixtures', 'no-such-dir'],
+    code: 2,
+    says: /Fixture directory \S*\/no-such-dir does not exist/,
+    notLoaded: [VITEST, ...DOCKER_AND_DOWNLOADS],
+  },
+  {
     name: 'down --all with nothing recorded',
     argv: ['down', '--all'],
     code: 0,
@@ -122,10 +129,13 @@ describe.concurrent('kindgate start-up: each command loads what it uses', { time
     rmSync(box.root, { recursive: true, force: true });
   });
 
-  it('control: arguments that reach a cluster load the Kubernetes client and vitest (the observer sees them)', async () => {
+  it('control: a run that reaches a cluster loads the Kubernetes client and vitest (the observer sees them)', async () => {
     const box = makeSandbox();
-    const run = await observed(['test', '--provider', 'sim', '--fixtures', join(box.inputs, 'none')], box);
-    expect(run.code, run.stderr).toBe(2);
+    const run = await observed(
+      ['test', '--provider', 'sim', '--suites', 'gateway', '--report-dir', join(box.root, 'reports')],
+      box,
+    );
+    expect(run.code, run.stderr).toBe(0);
     expect([CLIENT, VITEST].filter((name) => run.packages.has(name))).toEqual([CLIENT, VITEST]);
     // The compiled harness (scripts/compiled-harness.js): no tsx, no TypeScript source of kindgate's.
     expect(run.packages.has('tsx')).toBe(false);
