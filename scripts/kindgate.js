@@ -5,9 +5,13 @@
 // Until a run installs its own handlers (harness/run/interrupt.ts), a signal finds nothing to tear
 // down: say so and exit with the conventional code. Installed before anything loads, so a Ctrl-C
 // while tsx and the harness load ends like any other interrupt instead of killing the process.
+// Once the command has returned (torn down, reports written) a signal changes nothing: the
+// process exits with the command's code, saying nothing more.
 const EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+let finishedWith;
 for (const [signal, code] of Object.entries(EXIT_CODES)) {
   process.on(signal, () => {
+    if (finishedWith !== undefined) process.exit(finishedWith);
     if (process.listenerCount(signal) > 1) return; // a run is under way: its own handler tears down
     process.stderr.write(`! ${signal} received: nothing was started\n✓ teardown done (nothing to tear down)\n`);
     process.exit(code);
@@ -73,7 +77,7 @@ async function preload(name) {
   }
 }
 
-const code = await main(argv);
+finishedWith = await main(argv);
 // Teardown is done when main returns; exit even if a library left a keep-alive socket or timer,
 // once stdout (possibly a pipe) has been flushed.
-process.stdout.write('', () => process.exit(code));
+process.stdout.write('', () => process.exit(finishedWith));
