@@ -89,7 +89,9 @@ export async function buildHarness({ packageRoot, cacheDir, pointer }) {
     for (const file of [...BUILDER, ...sources, ...named.map(([, url]) => relative(packageRoot, packageJsonOf(url)))]) {
       inputs[file] = sha256(contents.get(file) ?? readFileSync(join(packageRoot, file)));
     }
-    const key = sha256(JSON.stringify(Object.entries(inputs).sort()));
+    // The place too: a build names its sources (import.meta.url) and libraries by absolute path, so
+    // two checkouts of the same sources each get their own.
+    const key = sha256(JSON.stringify([packageRoot, ...Object.entries(inputs).sort()]));
     // The client's bundle is outside the build's directory: listed by its path from there.
     const manifest = {
       inputs,

@@ -100,7 +100,7 @@ describe.concurrent('compiled harness', { timeout: 120_000 }, () => {
 
   it('runs starting together on an empty cache all run and leave one build, no staging; a compiled file removed later (a TMPDIR cleaner) means a new build, not a crash', async () => {
     const root = uneditedCopy();
-    const runs = await Promise.all([1, 2, 3].map(() => kindgate(root, ['--version'])));
+    const runs = await Promise.all([1, 2].map(() => kindgate(root, ['--version'])));
     const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
     for (const run of runs) expect([run.exitCode, run.stdout, run.stderr]).toEqual([0, version, '']);
     const cache = cacheOf(root);
@@ -113,6 +113,18 @@ describe.concurrent('compiled harness', { timeout: 120_000 }, () => {
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toContain('Usage: kindgate <command> [options]');
     expect(readFileSync(join(cache, build, 'harness/cli/help.js'), 'utf8')).toContain('Usage: kindgate');
+  });
+
+  it('two checkouts of the same sources sharing a TMPDIR each run a build of their own (it names their files)', async () => {
+    const first = uneditedCopy();
+    const second = { ...packageCopy(), tmp: first.tmp };
+    for (const copy of [first, second]) expect((await kindgate(copy, ['--version'])).exitCode).toBe(0);
+    const builds = buildsIn(cacheOf(first));
+    expect(builds).toHaveLength(2);
+    // Each build's modules name the files of its own checkout (fixtures/, package.json, the Go module).
+    const paths = builds.map((build) => readFileSync(join(cacheOf(first), build, 'harness/package-paths.js'), 'utf8'));
+    expect(paths.filter((text) => text.includes(first.root)).length).toBe(1);
+    expect(paths.filter((text) => text.includes(second.root)).length).toBe(1);
   });
 
   it('KINDGATE_COMPILED_HARNESS=0 loads the sources and makes no build', async () => {
