@@ -149,7 +149,7 @@ export function kindFakes(
     async apply(input) {
       const text = String(input);
       if (text.includes('IPAddressPool')) {
-        if (fail.pool && poolRefusals++ < 2) throw fail.pool;
+        if (fail.pool && poolRefusals++ < 1) throw fail.pool;
       } else if (text.includes('metallb-system') && fail.metallb) throw fail.metallb;
       else if (text.includes('CustomResourceDefinition') && fail.crds) throw fail.crds;
       applied.push(text);
