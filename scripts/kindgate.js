@@ -23,6 +23,14 @@ for (const [signal, code] of Object.entries(EXIT_CODES)) {
 for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
 
 const argv = process.argv.slice(2);
+// V8's optimizing compiler (TurboFan) compiles hot functions on threads of its own: in a run of a
+// few seconds that work rarely pays back (a tenth of a sim run's CPU on Node 20, none gained in
+// wall time, the upstream suite against the sim included). Node 22 and later still optimize with
+// Maglev, the cheaper tier. The suites' vitest worker gets the same flag (harness/run/suites.ts).
+// `node --max-opt=N scripts/kindgate.js` (or --turbofan) keeps the caller's choice.
+if (!process.execArgv.some((flag) => /^--(max-opt|turbofan|opt|no-turbofan|no-opt)\b/.test(flag))) {
+  (await import('node:v8')).setFlagsFromString('--max-opt=2');
+}
 // Node 22.1+ keeps V8's compiled code of the modules a run loads in its compile cache (Node's own
 // directory, <tmpdir>/node-compile-cache, which npm uses too), so a later run skips compiling
 // them: about 15% of a sim run's CPU on Node 24. The vitest worker inherits it through

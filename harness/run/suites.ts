@@ -123,6 +123,8 @@ export async function runSuites(handle: ClusterHandle, options: SuiteRunOptions)
           passWithNoTests: false,
           // The suites share one module graph: each file would otherwise re-import the Kubernetes client.
           isolate: false,
+          // No optimizing compiler in a worker this short-lived, as in the launcher (scripts/kindgate.js).
+          execArgv: ['--max-opt=2'],
           // Not with the compiled harness: what vitest would keep names its build's directory, which
           // changes with every build (and there is little left to transform: the suites' own files).
           ...(compiled.build ? {} : transformCache(options.cacheDir, options.log)),
