@@ -30,8 +30,8 @@ import { init, parse } from 'es-module-lexer';
 import { installedPackageDir, sha256 } from './compiled-harness.js';
 
 const SOURCE_DIRS = ['harness', 'suites'];
-/** The files that make the build, besides what it compiles. */
-const BUILDER = ['scripts/compiled-harness.js', 'scripts/build-harness.js'];
+/** The files that make the build, besides what it compiles (tsconfig.json: how TypeScript is read, as tsx reads it). */
+const BUILDER = ['scripts/compiled-harness.js', 'scripts/build-harness.js', 'tsconfig.json'];
 const CLIENT = '@kubernetes/client-node';
 /** Where in its directory the client's bundle is: the path names the package, as it would unbundled. */
 const CLIENT_BUNDLE = `node_modules/${CLIENT}/bundle.js`;
@@ -71,8 +71,9 @@ export async function buildHarness({ packageRoot, cacheDir, pointer }) {
     const sources = harnessSources(packageRoot);
     // Read once: what is hashed is what is compiled, even if a file changes meanwhile.
     const contents = new Map(sources.map((file) => [file, readFileSync(join(packageRoot, file))]));
+    const tsconfigRaw = readFileSync(join(packageRoot, 'tsconfig.json'), 'utf8');
     const transformed = await Promise.all(
-      sources.map((file) => transformModule(packageRoot, file, contents.get(file))),
+      sources.map((file) => transformModule(packageRoot, file, contents.get(file), tsconfigRaw)),
     );
     const client = await clientBundle(cacheDir, join(staging, 'client'), clientExportsUsed(transformed));
     const libraries = { [CLIENT]: client.url };
@@ -145,10 +146,11 @@ async function clientBundle(cacheDir, staging, exports) {
 }
 
 /** A module transformed to JavaScript as the source would run from its place (import.meta.url), and its imports. */
-async function transformModule(packageRoot, file, source) {
+async function transformModule(packageRoot, file, source, tsconfigRaw) {
   const sourceUrl = pathToFileURL(join(packageRoot, file)).href;
   const { code } = await transform(source, {
     loader: 'ts',
+    tsconfigRaw,
     format: 'esm',
     target: TARGET,
     sourcefile: file,
