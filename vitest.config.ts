@@ -49,9 +49,6 @@ export default defineConfig({
     // More workers than cores, at least four: most of the sim tier waits on child processes (the CLI
     // as users run it) and timers. On 2 cores, 4 workers took npm test from 85 s to 68 s (3: 73 s, 6: 69 s).
     maxWorkers: Math.max(4, availableParallelism() + 2),
-    // No optimizing compiler (TurboFan) in the workers, as in kindgate's own processes
-    // (scripts/kindgate.js): a test file is over before most of what it would compile pays back.
-    execArgv: ['--max-opt=2'],
     projects: [
       {
         test: {
