@@ -1,5 +1,5 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, mkdirSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Reporter, TestCase, TestSpecification, Vitest } from 'vitest/node';
 import { classifiedFailure } from '../convergence.ts';
 import { type Logger } from '../log.ts';
@@ -27,18 +27,33 @@ export interface SuiteRunOptions {
  * vitest's module cache on disk (keyed by each file's content, vitest's and vite's versions and the
  * lockfile): a run then skips transforming the suites and the harness they import. In kindgate's
  * own cache directory, never the package's (it may be read-only); none when that is not writable.
+ * With the compiled harness, one per build (`build`, its directory): what vitest keeps of a suite
+ * names the build's modules by path; the caches of builds unused for a week are removed.
  */
-function transformCache(cacheDir: string | undefined, log: Logger): object {
+export function transformCache(cacheDir: string | undefined, build: string | undefined, log: Logger): object {
   if (!cacheDir) return {};
-  const dir = join(cacheDir, 'vitest');
+  const dir = build ? join(cacheDir, 'vitest', `compiled-${basename(build)}`) : join(cacheDir, 'vitest');
   try {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
+    if (build) removeUnusedBuildCaches(dirname(dir), dir);
   } catch (error) {
     log.debug(`no vitest module cache: ${dir} is not writable (${(error as Error).message})`);
     return {};
   }
   return { experimental: { fsModuleCache: true, fsModuleCachePath: dir } };
+}
+
+const UNUSED_BUILD_CACHE_MS = 7 * 24 * 3600_000;
+
+function removeUnusedBuildCaches(parent: string, current: string): void {
+  const now = new Date();
+  utimesSync(current, now, now);
+  for (const name of readdirSync(parent).filter((n) => n.startsWith('compiled-'))) {
+    const path = join(parent, name);
+    if (path !== current && now.getTime() - statSync(path).mtimeMs > UNUSED_BUILD_CACHE_MS)
+      rmSync(path, { recursive: true, force: true });
+  }
 }
 
 /** One line per test as it finishes; the failure reason under a failed one, and how its check failed. */
@@ -125,9 +140,7 @@ export async function runSuites(handle: ClusterHandle, options: SuiteRunOptions)
           isolate: false,
           // No optimizing compiler in a worker this short-lived, as in the launcher (scripts/kindgate.js).
           execArgv: ['--max-opt=2'],
-          // Not with the compiled harness: what vitest would keep names its build's directory, which
-          // changes with every build (and there is little left to transform: the suites' own files).
-          ...(compiled.build ? {} : transformCache(options.cacheDir, options.log)),
+          ...transformCache(options.cacheDir, compiled.build, options.log),
           ...compiled.test,
         } as never,
         { logLevel: 'silent', ...compiled.vite },
