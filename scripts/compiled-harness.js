@@ -13,8 +13,9 @@
 // run loads the sources through tsx as before.
 
 import { createHash } from 'node:crypto';
-import { readFileSync, realpathSync, statSync, utimesSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -77,7 +78,9 @@ export function freshBuild(cacheDir = harnessCacheDir()) {
 
 /**
  * The fresh build, made now when there is none (under a second, once per change of the sources),
- * or undefined when it cannot be made here: the run then loads the sources, only slower.
+ * or undefined when it cannot be made here: the run then loads the sources, only slower. Runs that
+ * start together on a new checkout (a CI job's first commands) make it once: the others wait for
+ * the one holding the build's lock, as long as that process lives.
  */
 export async function compiledHarness() {
   const cacheDir = harnessCacheDir();
@@ -86,10 +89,51 @@ export async function compiledHarness() {
   // One another user could write into is not used, nor written into.
   if (statSync(cacheDir, { throwIfNoEntry: false }) && !isPrivateDir(cacheDir)) return undefined;
   try {
-    const { buildHarness } = await import('./build-harness.js');
-    await buildHarness({ packageRoot, cacheDir, pointer: pointerName() });
-    return freshBuild(cacheDir);
+    mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    const lock = join(cacheDir, `${pointerName()}.building`);
+    for (const deadline = Date.now() + BUILD_WAIT_MS; !takeLock(lock);) {
+      await sleep(50);
+      const built = freshBuild(cacheDir);
+      if (built) return built;
+      if (Date.now() > deadline) return undefined; // a build that long is not normal: run the sources
+    }
+    const removeLock = () => rmSync(lock, { force: true });
+    process.once('exit', removeLock); // an interrupt exits the process mid-build
+    try {
+      const { buildHarness } = await import('./build-harness.js');
+      await buildHarness({ packageRoot, cacheDir, pointer: pointerName() });
+      return freshBuild(cacheDir);
+    } finally {
+      process.removeListener('exit', removeLock);
+      removeLock();
+    }
   } catch {
     return undefined; // no esbuild, a full disk, a read-only TMPDIR
+  }
+}
+
+/** How long a run waits for another process's build of the same checkout. */
+const BUILD_WAIT_MS = 30_000;
+
+/** Takes the build's lock: true when this process holds it; a lock whose holder is gone is taken over. */
+function takeLock(lock) {
+  try {
+    writeFileSync(lock, String(process.pid), { flag: 'wx', mode: 0o600 });
+    return true;
+  } catch (error) {
+    if (error.code !== 'EEXIST') throw error;
+  }
+  const holder = Number(readFileSync(lock, 'utf8'));
+  if (holder > 0 && isAlive(holder)) return false;
+  rmSync(lock, { force: true }); // its holder died mid-build (SIGKILL)
+  return false; // the next attempt takes it, unless another waiter is quicker
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -66,7 +67,24 @@ describe('compiled harness', { timeout: 120_000 }, () => {
     const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
     for (const run of runs) expect([run.exitCode, run.stdout, run.stderr]).toEqual([0, version, '']);
     expect(builds()).toHaveLength(1);
-    expect(readdirSync(cache).filter((name) => name.startsWith('.staging-'))).toEqual([]);
+    expect(readdirSync(cache).filter((name) => name.startsWith('.staging-') || name.endsWith('.building'))).toEqual([]);
+  });
+
+  it('a build lock whose holder died (SIGKILL mid-build) is taken over, not waited on', async () => {
+    const tmp = freshTmpdir();
+    const dir = join(tmp, `kindgate-harness-${uid}`);
+    mkdirSync(dir, { mode: 0o700 });
+    const dead = execa('node', ['-e', '']);
+    await dead;
+    // The lock of `first`'s build: named by its checkout's pointer (scripts/compiled-harness.js).
+    const pointer = `checkout-${createHash('sha256').update(`${first}/`).digest('hex').slice(0, 16)}`;
+    writeFileSync(join(dir, `${pointer}.building`), String(dead.pid));
+    const started = performance.now();
+    const run = await kindgate(first, tmp, ['--help']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(performance.now() - started).toBeLessThan(20_000); // not the 30 s wait for a live holder
+    expect(readdirSync(dir).filter((name) => /^[0-9a-f]{64}$/.test(name))).toHaveLength(1);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.building'))).toEqual([]);
   });
 
   it('a compiled file removed from the cache (a TMPDIR cleaner) means a new build, not a crash', async () => {
