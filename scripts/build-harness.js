@@ -59,7 +59,6 @@ export function harnessSources(packageRoot) {
  * directories and moves them into place; a concurrent identical build may win, which is as good.
  */
 export async function buildHarness({ packageRoot, cacheDir, pointer }) {
-  mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
   // The modules name each other by absolute URL: the cache's real path, not a link to it that may go.
   cacheDir = realpathSync(cacheDir);
   const staging = join(cacheDir, `.staging-${process.pid}-${Date.now()}`);
@@ -97,7 +96,6 @@ export async function buildHarness({ packageRoot, cacheDir, pointer }) {
     const manifest = {
       inputs,
       outputs: [...outputs, relative(join(cacheDir, key), client.path)].sort(),
-      libraries,
       uses: [client.dir],
     };
     writeFileSync(join(harness, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);

@@ -100,6 +100,9 @@ export async function compiledHarness() {
     const removeLock = () => rmSync(lock, { force: true });
     process.once('exit', removeLock); // an interrupt exits the process mid-build
     try {
+      // Another process may have finished the build between this one's last look and the lock.
+      const built = freshBuild(cacheDir);
+      if (built) return built;
       const { buildHarness } = await import('./build-harness.js');
       await buildHarness({ packageRoot, cacheDir, pointer: pointerName() });
       return freshBuild(cacheDir);
